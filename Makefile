@@ -1,0 +1,39 @@
+# SPDX-License-Identifier: GPL-2.0
+# Top-level entry points; see README.md.  Every step is incremental and
+# does its own set-up (Debian packages, source trees, kernels, initramfs).
+
+H := harness
+
+.PHONY: all run check baseline bench deps tree ours upstream clean
+
+all: ours
+
+deps:
+	@$(H)/deps.sh
+
+tree: deps
+	@$(H)/tree.sh pristine
+
+ours: tree
+	@$(H)/tree.sh ours
+	@$(H)/kbuild.sh ours
+	@$(H)/initramfs.sh ours
+
+upstream: tree
+	@$(H)/kbuild.sh upstream
+	@$(H)/initramfs.sh upstream
+
+run: ours
+	@$(H)/run.sh
+
+check: deps
+	@$(H)/check.sh
+
+baseline: upstream
+	@$(H)/baseline.sh
+
+bench: ours upstream
+	@$(H)/bench.sh
+
+clean:
+	rm -rf build

@@ -1,0 +1,62 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# `make check`: the test gate.
+#   1. host tests (harness/hosttests.sh)
+#   2. build our kernel and its initramfs
+#   3. every kselftest of the ftrace folder on our kernel (ksuite.sh)
+#   4. boot: every CONFIG_FTRACE_STARTUP_TEST "Testing ..." line PASSED,
+#      at least 2 CPUs online
+#   5. verdict against tools/testing/selftests/ftrace/upstream-results.txt
+# Ends with "N passed, N failed, N skipped" (skipped: tests that do not
+# pass on upstream either, reported but not counted).
+. "$(dirname "$0")/lib.sh"
+
+BASELINE=$TOP/tools/testing/selftests/ftrace/upstream-results.txt
+passed=0
+failed=0
+t_start=$(now)
+
+step() { log "== $*"; }
+count() { if [ "$1" = 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi; }
+
+step "1/5 host tests"
+t0=$(now)
+out=$("$TOP/harness/hosttests.sh" 2>&1)
+printf '%s\n' "$out" | sed 's/^/    /'
+read -r hp hf < <(printf '%s\n' "$out" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' | tail -n 1)
+passed=$((passed + ${hp:-0}))
+failed=$((failed + ${hf:-1}))
+t_host=$(($(now) - t0))
+
+step "2/5 build our kernel"
+t0=$(now)
+"$TOP/harness/tree.sh" pristine && "$TOP/harness/tree.sh" ours &&
+	"$TOP/harness/kbuild.sh" ours && "$TOP/harness/initramfs.sh" ours
+rc=$?
+t_build=$(($(now) - t0))
+if [ $rc != 0 ]; then
+	echo "build failed"
+	echo "0 passed, $((failed + 1)) failed"
+	exit 1
+fi
+
+step "3/5 kselftest ftrace on our kernel (one test at a time)"
+t0=$(now)
+"$TOP/harness/ksuite.sh" ours
+t_suite=$(($(now) - t0))
+
+step "4/5 boot: CPUs and ftrace startup selftests"
+"$TOP/harness/bootcheck.sh" "$RUNS/ours/boot1.log"
+count $?
+
+step "5/5 verdict against upstream's results"
+v=$("$TOP/harness/verdict.sh" "$BASELINE" "$RUNS/ours")
+printf '%s\n' "$v" | grep -v '^verdict '
+read -r _ vp vf vu < <(printf '%s\n' "$v" | grep '^verdict ')
+passed=$((passed + vp))
+failed=$((failed + vf))
+
+echo
+echo "times: host tests ${t_host}s, build ${t_build}s, kselftest ${t_suite}s, total $(($(now) - t_start))s"
+echo "$passed passed, $failed failed, $vu skipped"
+[ "$failed" = 0 ]

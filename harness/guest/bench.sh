@@ -1,0 +1,55 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# One round of the ftrace benchmark; each figure is printed as
+# "@@B name value" for the host (harness/bench.sh) to take medians of.
+T=/sys/kernel/tracing
+cd $T || exit 1
+ncpu=$(grep -c ^processor /proc/cpuinfo)
+B() { echo "@@B $1 $2"; }
+
+# Sum of the function-call IPIs (the CAL line of /proc/interrupts).
+cal() { awk '$1 == "CAL:" { s = 0; for (i = 2; i <= NF; i++) if ($i ~ /^[0-9]+$/) s += $i; print s }' /proc/interrupts; }
+ms() { awk -v ns="$1" 'BEGIN { printf "%.3f", ns / 1000000 }'; }
+perc() { awk -v a="$1" -v b="$2" -v n="$ncpu" 'BEGIN { printf "%.1f", (b - a) / n }'; }
+stamp() { dmesg | grep -m 1 "$1" | sed 's/^\[ *\([0-9.]*\)\].*/\1/'; }
+
+# Boot: sites, and the time between ftrace_init's two messages (it
+# converts every call site in between).
+B sites "$(awk '{ print $1; exit }' dyn_ftrace_total_info)"
+B mem_pages "$(sed -n 's/.*pages:\([0-9]*\).*/\1/p' dyn_ftrace_total_info)"
+a=$(stamp 'ftrace: allocating')
+b=$(stamp 'ftrace: allocated')
+[ -n "$a" ] && [ -n "$b" ] &&
+	B boot_convert_ms "$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", (b - a) * 1000 }')"
+
+# Tracer switch on all functions.
+c0=$(cal)
+t=$(hxtool write current_tracer function)
+c1=$(cal)
+B enable_all_ms "$(ms "$t")"
+B enable_all_ipi_per_cpu "$(perc "$c0" "$c1")"
+c0=$(cal)
+t=$(hxtool write current_tracer nop)
+c1=$(cal)
+B disable_all_ms "$(ms "$t")"
+B disable_all_ipi_per_cpu "$(perc "$c0" "$c1")"
+
+# 1,000 distinct names that are unique in available_filter_functions.
+grep -v '\[' available_filter_functions | sort | uniq -u | head -n 1000 > /tmp/names
+echo > set_ftrace_filter
+t=$(hxtool append-each set_ftrace_filter /tmp/names)
+n=$(wc -l < set_ftrace_filter)
+[ "$n" = 1000 ] && B filter_1000_appends_ms "$(ms "$t")"
+echo > set_ftrace_filter
+t=$(hxtool write-all set_ftrace_filter /tmp/names)
+n=$(wc -l < set_ftrace_filter)
+[ "$n" = 1000 ] && B filter_1000_one_write_ms "$(ms "$t")"
+echo > set_ftrace_filter
+
+B read_available_filter_functions_ms "$(ms "$(hxtool read available_filter_functions)")"
+
+# Cost per call: getppid() with the function tracer off, then on all.
+B getppid_off_ns "$(hxtool getppid 1000000)"
+echo function > current_tracer
+B getppid_traced_ns "$(hxtool getppid 1000000)"
+echo nop > current_tracer

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hxtool: the guest's timing helper for `make bench` (static, no libc
+ * surprises).  Every command prints one number on stdout:
+ *
+ *   hxtool write FILE STRING       ns for open(O_TRUNC) + write + close
+ *   hxtool append-each FILE NAMES  ns to append each line of NAMES with
+ *                                  its own open(O_APPEND)/write/close
+ *   hxtool write-all FILE NAMES    ns to write all lines of NAMES through
+ *                                  one open; partial writes are resumed
+ *   hxtool read FILE               ns to read FILE to its end
+ *   hxtool getppid N               ns per getppid() over N calls
+ *
+ * Exit status 1 and a message on stderr when a call fails.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void fail(const char *what, const char *arg)
+{
+	fprintf(stderr, "hxtool: %s %s: %s\n", what, arg, strerror(errno));
+	exit(1);
+}
+
+/* Write all of buf, resuming after partial writes. */
+static void write_full(int fd, const char *buf, size_t len, const char *name)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			fail("write", name);
+		}
+		buf += n;
+		len -= n;
+	}
+}
+
+static char *slurp(const char *path, size_t *lenp)
+{
+	size_t cap = 1 << 16, len = 0;
+	char *buf = malloc(cap);
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0 || !buf)
+		fail("open", path);
+	while ((n = read(fd, buf + len, cap - len)) > 0) {
+		len += n;
+		if (len == cap) {
+			cap *= 2;
+			buf = realloc(buf, cap);
+			if (!buf)
+				fail("realloc", path);
+		}
+	}
+	if (n < 0)
+		fail("read", path);
+	close(fd);
+	*lenp = len;
+	return buf;
+}
+
+static long long cmd_write(const char *file, const char *str)
+{
+	long long t0 = now_ns();
+	int fd = open(file, O_WRONLY | O_TRUNC);
+
+	if (fd < 0)
+		fail("open", file);
+	write_full(fd, str, strlen(str), file);
+	if (close(fd))
+		fail("close", file);
+	return now_ns() - t0;
+}
+
+static long long cmd_append_each(const char *file, const char *names)
+{
+	size_t len;
+	char *buf = slurp(names, &len), *p = buf, *end = buf + len;
+	long long t0 = now_ns();
+
+	while (p < end) {
+		char *nl = memchr(p, '\n', end - p);
+		size_t l = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
+		int fd = open(file, O_WRONLY | O_APPEND);
+
+		if (fd < 0)
+			fail("open", file);
+		write_full(fd, p, l, file);
+		if (close(fd))
+			fail("close", file);
+		p += l;
+	}
+	return now_ns() - t0;
+}
+
+static long long cmd_write_all(const char *file, const char *names)
+{
+	size_t len;
+	char *buf = slurp(names, &len);
+	long long t0 = now_ns();
+	int fd = open(file, O_WRONLY | O_TRUNC);
+
+	if (fd < 0)
+		fail("open", file);
+	write_full(fd, buf, len, file);
+	if (close(fd))
+		fail("close", file);
+	return now_ns() - t0;
+}
+
+static long long cmd_read(const char *file)
+{
+	static char buf[1 << 16];
+	long long t0 = now_ns();
+	int fd = open(file, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		fail("open", file);
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		;
+	if (n < 0)
+		fail("read", file);
+	close(fd);
+	return now_ns() - t0;
+}
+
+static long long cmd_getppid(long n)
+{
+	long long t0 = now_ns();
+	long i;
+
+	for (i = 0; i < n; i++)
+		syscall(SYS_getppid);
+	return (now_ns() - t0) / n;
+}
+
+int main(int argc, char **argv)
+{
+	const char *c = argc > 1 ? argv[1] : "";
+	long long r;
+
+	if (!strcmp(c, "write") && argc == 4)
+		r = cmd_write(argv[2], argv[3]);
+	else if (!strcmp(c, "append-each") && argc == 4)
+		r = cmd_append_each(argv[2], argv[3]);
+	else if (!strcmp(c, "write-all") && argc == 4)
+		r = cmd_write_all(argv[2], argv[3]);
+	else if (!strcmp(c, "read") && argc == 3)
+		r = cmd_read(argv[2]);
+	else if (!strcmp(c, "getppid") && argc == 3 && atol(argv[2]) > 0)
+		r = cmd_getppid(atol(argv[2]));
+	else {
+		fprintf(stderr, "usage: hxtool write|append-each|write-all|read|getppid ...\n");
+		return 2;
+	}
+	printf("%lld\n", r);
+	return 0;
+}

@@ -1,0 +1,29 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# `make run`: boot our kernel.  On a terminal: a busybox shell with tracefs
+# at /sys/kernel/tracing.  Otherwise: the "who clears my kernel log" demo,
+# then power off.
+. "$(dirname "$0")/lib.sh"
+
+if [ -t 0 ] && [ -t 1 ]; then
+	qemu_cmd ours "quiet hx.mode=shell"
+	echo "QEMU: Ctrl-A X quits; 'exit' in the shell powers the guest off."
+	exec "${QEMU[@]}" -serial mon:stdio
+fi
+mkdir -p "$RUNS"
+logf=$RUNS/demo.log
+: > "$logf"
+log "booting our kernel for the demo (no terminal)"
+vm_start ours "quiet hx.mode=demo" "$logf"
+t0=$(now)
+while kill -0 "$VM_PID" 2>/dev/null; do
+	sleep 1
+	grep -aq '^@@HX DONE' "$logf" && break
+	if [ $(($(now) - t0)) -gt 300 ]; then
+		echo "demo: no answer after 300 s" >&2
+		break
+	fi
+done
+vm_kill "$VM_PID"
+sed -n '/^@@HX BOOTED/,/^@@HX DONE/p' "$logf" | tr -d '\r' | grep -av '^@@HX'
+grep -aq '^demo: OK' "$logf"
