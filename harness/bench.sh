@@ -15,21 +15,13 @@ mkdir -p "$dir"
 t0=$(now)
 
 one_run() {
-	local k=$1 mode=$2 rep=$3 logf start
+	local k=$1 mode=$2 rep=$3 logf
 	logf=$dir/$mode-$k-$rep.log
 	: > "$logf"
 	HX_ICOUNT=$([ "$mode" = icount ] && echo 1 || echo 0)
-	HX_ICOUNT=$HX_ICOUNT vm_start "$k" "hx.mode=bench" "$logf"
-	start=$(now)
-	while kill -0 "$VM_PID" 2>/dev/null; do
-		sleep 2
-		grep -aq '^@@HX DONE' "$logf" && break
-		if [ $(($(now) - start)) -gt 900 ]; then
-			echo "bench: $k $mode run $rep timed out" >&2
-			break
-		fi
-	done
-	vm_kill "$VM_PID"
+	vm_start "$k" "hx.mode=bench" "$logf"
+	vm_wait_done "$VM_PID" "$logf" 900 ||
+		echo "bench: $k $mode run $rep timed out" >&2
 	grep -a '^@@B ' "$logf" | tr -d '\r' | awk -v k="$k" -v m="$mode" \
 		'{ print m, k, $2, $3 }' >> "$dir/all.txt"
 }

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Check a boot log (serial console): at least 2 CPUs online, and every
 # "Testing ..." line printed by CONFIG_FTRACE_STARTUP_TEST ended in
-# PASSED (a PASSED continued on a later line counts; any FAILED fails).
+# success: PASSED, or OK for the filter and kprobe selftests; the verdict
+# may come on a later line (pr_cont), and any FAILED or NG fails.
 set -u
 logf=$1
 [ -f "$logf" ] || { echo "no boot log $logf"; exit 1; }
@@ -15,11 +16,11 @@ sed -n '1,/^@@HX BOOTED/p' "$logf" | tr -d '\r' | awk -v cpus="$cpus" '
 		if (cur != "") { bad[++nb] = cur " (no PASSED)" }
 		cur = $0; sub(/^.*Testing /, "", cur); sub(/: .*/, "", cur); n++
 	}
-	/FAILED/ { bad[++nb] = (cur != "" ? cur : "?") ": " $0; cur = "" }
-	/PASSED/ { if (cur != "") { ok++; cur = "" } }
+	/FAILED|[^A-Z]NG:/ { bad[++nb] = (cur != "" ? cur : "?") ": " $0; cur = ""; next }
+	/PASSED|[^A-Z]OK$/ { if (cur != "") { ok++; cur = "" } }
 	END {
 		if (cur != "") bad[++nb] = cur " (no PASSED)"
-		printf "    %d CPUs; %d startup selftests, %d PASSED\n", cpus, n, ok
+		printf "    %d CPUs; %d startup selftests, %d passed\n", cpus, n, ok
 		for (i = 1; i <= nb; i++) printf "    FAILED: %s\n", bad[i]
 		if (cpus < 2) print "    fewer than 2 CPUs came up"
 		exit (n > 0 && nb == 0 && ok == n && cpus >= 2) ? 0 : 1

@@ -38,7 +38,7 @@ rm -f "$dir"/vm*.log* "$dir/results.txt" "$dir/reports.txt"
 # Kernel-report signature: drop timestamps, CPU/PID, offsets and line
 # numbers, so the same report on ours and upstream compares equal.
 ksig() {
-	sed -E 's/^@@K //; s/^\[ *[0-9.]+\] //; s/CPU: [0-9]+ (UID: [0-9]+ )?PID: [0-9]+ //;
+	sed -E 's/\r//g; s/[[:space:]]+$//; s/^@@K //; s/^\[ *[0-9.]+\] //; s/CPU: [0-9]+ (UID: [0-9]+ )?PID: [0-9]+ //;
 		s/\+0x[0-9a-f]+\/0x[0-9a-f]+//g; s/(\.[ch]):[0-9]+/\1/g;
 		s/ Comm: .*//; s/ \(pid [0-9]+\)//'
 }
@@ -58,7 +58,7 @@ progress() {
 		[ "$i" -gt "$shown" ] || continue
 		rc=${4#rc=}
 		secs=${5#secs=}
-		res=$(grep -a "^@@HX RESULT $i " "$logf" | awk '{printf " %s", $5}')
+		res=$(grep -a "^@@HX RESULT $i " "$logf" | tr -d "\r" | awk '{printf " %s", $5}')
 		printf '[%s] (%d/%d) %-60s%s (%ss)\n' "$k" "$i" "$n" \
 			"${TESTS[$((i - 1))]}" "${res:- no result, rc=$rc}" "$secs"
 		shown=$i
@@ -150,4 +150,5 @@ while [ "$start" -le "$last" ]; do
 	shown=$cur
 	start=$((cur + 1))
 done
+sort -u -o "$dir/reports.txt" "$dir/reports.txt"
 log "[$k] kselftest: $(wc -l < "$dir/results.txt") results in $vm VM(s), $(( $(now) - t0 ))s"

@@ -18,7 +18,7 @@
 
 set -u
 
-TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+TOP=${HX_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 BUILD=$TOP/build
 TARBALL=${TARBALL:-/usr/src/linux-source-6.12.tar.xz}
 PRISTINE=$BUILD/upstream/linux-source-6.12
@@ -79,4 +79,21 @@ vm_kill() {
 	sleep 1
 	kill -9 "$1" 2>/dev/null
 	wait "$1" 2>/dev/null
+}
+
+# Wait until the guest of pid $1, logging to $2, prints "@@HX DONE" or
+# powers off, at most $3 seconds; then stop QEMU.  Fails on timeout.
+vm_wait_done() {
+	local pid=$1 logf=$2 limit=$3 start rc=0
+	start=$(now)
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 1
+		grep -aq '^@@HX DONE' "$logf" && break
+		if [ $(($(now) - start)) -gt "$limit" ]; then
+			rc=1
+			break
+		fi
+	done
+	vm_kill "$pid"
+	return $rc
 }

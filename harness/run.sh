@@ -15,15 +15,6 @@ logf=$RUNS/demo.log
 : > "$logf"
 log "booting our kernel for the demo (no terminal)"
 vm_start ours "quiet hx.mode=demo" "$logf"
-t0=$(now)
-while kill -0 "$VM_PID" 2>/dev/null; do
-	sleep 1
-	grep -aq '^@@HX DONE' "$logf" && break
-	if [ $(($(now) - t0)) -gt 300 ]; then
-		echo "demo: no answer after 300 s" >&2
-		break
-	fi
-done
-vm_kill "$VM_PID"
+vm_wait_done "$VM_PID" "$logf" 300 || echo "demo: no answer after 300 s" >&2
 sed -n '/^@@HX BOOTED/,/^@@HX DONE/p' "$logf" | tr -d '\r' | grep -av '^@@HX'
 grep -aq '^demo: OK' "$logf"

@@ -11,13 +11,20 @@ B() { echo "@@B $1 $2"; }
 cal() { awk '$1 == "CAL:" { s = 0; for (i = 2; i <= NF; i++) if ($i ~ /^[0-9]+$/) s += $i; print s }' /proc/interrupts; }
 ms() { awk -v ns="$1" 'BEGIN { printf "%.3f", ns / 1000000 }'; }
 perc() { awk -v a="$1" -v b="$2" -v n="$ncpu" 'BEGIN { printf "%.1f", (b - a) / n }'; }
-stamp() { dmesg | grep -m 1 "$1" | sed 's/^\[ *\([0-9.]*\)\].*/\1/'; }
+# Timestamp of the first kernel message matching $1, or with $2=prev of
+# the message just before it.
+stamp() {
+	dmesg | awk -v re="$1" -v prev="${2:-}" '$0 ~ re { print (prev ? p : $0); exit } { p = $0 }' |
+		sed 's/^\[ *\([0-9.]*\)\].*/\1/'
+}
 
-# Boot: sites, and the time between ftrace_init's two messages (it
-# converts every call site in between).
+# Boot: sites, and the time ftrace_init() takes to record and convert
+# every call site.  In 6.12 both of its messages come after the work, so
+# the span runs from the message printed just before ftrace_init() (the
+# end of mm_core_init(); only poking_init() lies between) to its last one.
 B sites "$(awk '{ print $1; exit }' dyn_ftrace_total_info)"
 B mem_pages "$(sed -n 's/.*pages:\([0-9]*\).*/\1/p' dyn_ftrace_total_info)"
-a=$(stamp 'ftrace: allocating')
+a=$(stamp 'ftrace: allocating' prev)
 b=$(stamp 'ftrace: allocated')
 [ -n "$a" ] && [ -n "$b" ] &&
 	B boot_convert_ms "$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", (b - a) * 1000 }')"

@@ -53,6 +53,18 @@ static void write_full(int fd, const char *buf, size_t len, const char *name)
 	}
 }
 
+/* open(flags) + write of all of buf + close, as one shell redirection does. */
+static void put_file(const char *file, int flags, const char *buf, size_t len)
+{
+	int fd = open(file, O_WRONLY | flags);
+
+	if (fd < 0)
+		fail("open", file);
+	write_full(fd, buf, len, file);
+	if (close(fd))
+		fail("close", file);
+}
+
 static char *slurp(const char *path, size_t *lenp)
 {
 	size_t cap = 1 << 16, len = 0;
@@ -81,13 +93,8 @@ static char *slurp(const char *path, size_t *lenp)
 static long long cmd_write(const char *file, const char *str)
 {
 	long long t0 = now_ns();
-	int fd = open(file, O_WRONLY | O_TRUNC);
 
-	if (fd < 0)
-		fail("open", file);
-	write_full(fd, str, strlen(str), file);
-	if (close(fd))
-		fail("close", file);
+	put_file(file, O_TRUNC, str, strlen(str));
 	return now_ns() - t0;
 }
 
@@ -100,13 +107,8 @@ static long long cmd_append_each(const char *file, const char *names)
 	while (p < end) {
 		char *nl = memchr(p, '\n', end - p);
 		size_t l = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
-		int fd = open(file, O_WRONLY | O_APPEND);
 
-		if (fd < 0)
-			fail("open", file);
-		write_full(fd, p, l, file);
-		if (close(fd))
-			fail("close", file);
+		put_file(file, O_APPEND, p, l);
 		p += l;
 	}
 	return now_ns() - t0;
@@ -117,13 +119,8 @@ static long long cmd_write_all(const char *file, const char *names)
 	size_t len;
 	char *buf = slurp(names, &len);
 	long long t0 = now_ns();
-	int fd = open(file, O_WRONLY | O_TRUNC);
 
-	if (fd < 0)
-		fail("open", file);
-	write_full(fd, buf, len, file);
-	if (close(fd))
-		fail("close", file);
+	put_file(file, O_TRUNC, buf, len);
 	return now_ns() - t0;
 }
 
@@ -159,17 +156,17 @@ int main(int argc, char **argv)
 	const char *c = argc > 1 ? argv[1] : "";
 	long long r;
 
-	if (!strcmp(c, "write") && argc == 4)
+	if (!strcmp(c, "write") && argc == 4) {
 		r = cmd_write(argv[2], argv[3]);
-	else if (!strcmp(c, "append-each") && argc == 4)
+	} else if (!strcmp(c, "append-each") && argc == 4) {
 		r = cmd_append_each(argv[2], argv[3]);
-	else if (!strcmp(c, "write-all") && argc == 4)
+	} else if (!strcmp(c, "write-all") && argc == 4) {
 		r = cmd_write_all(argv[2], argv[3]);
-	else if (!strcmp(c, "read") && argc == 3)
+	} else if (!strcmp(c, "read") && argc == 3) {
 		r = cmd_read(argv[2]);
-	else if (!strcmp(c, "getppid") && argc == 3 && atol(argv[2]) > 0)
+	} else if (!strcmp(c, "getppid") && argc == 3 && atol(argv[2]) > 0) {
 		r = cmd_getppid(atol(argv[2]));
-	else {
+	} else {
 		fprintf(stderr, "usage: hxtool write|append-each|write-all|read|getppid ...\n");
 		return 2;
 	}
