@@ -9,6 +9,7 @@
 out=$TOP/tools/testing/selftests/ftrace/upstream-results.txt
 t0=$(now)
 "$TOP/harness/ksuite.sh" upstream
+"$TOP/harness/retry.sh" upstream "$RUNS/upstream"
 "$TOP/harness/bootcheck.sh" "$RUNS/upstream/boot1.log" ||
 	die "upstream's boot selftests fail: fix the environment first"
 dir=$RUNS/upstream
@@ -18,6 +19,7 @@ mkdir -p "$(dirname "$out")"
 	echo "# QEMU TCG thread=single, 2 vCPUs; one ftracetest call per test."
 	echo "# result KEY RESULT   (KEY: test path; ':instance' = the instance re-run)"
 	echo "# report KEY<TAB>SIG  (a kernel WARN/BUG/Oops seen during that test)"
+	sed 's/^/# passed on retry: /' "$dir/flaky.txt"
 	sed 's/^/result /' "$dir/results.txt"
 	sort -u "$dir/reports.txt" | sed 's/^/report /'
 } > "$out"

@@ -12,6 +12,7 @@
 . "$(dirname "$0")/lib.sh"
 
 REPS=${HX_BENCH_REPS:-5}
+MODES=${HX_BENCH_MODES:-tcg icount}
 dir=$RUNS/bench
 rm -rf "$dir"
 mkdir -p "$dir"
@@ -29,7 +30,7 @@ one_run() {
 		'{ print m, k, $2, $3 }' >> "$dir/all.txt"
 }
 
-for mode in tcg icount; do
+for mode in $MODES; do
 	for ((rep = 1; rep <= REPS; rep++)); do
 		for k in upstream ours; do
 			log "bench: $mode, $k, run $rep/$REPS"
@@ -38,32 +39,5 @@ for mode in tcg icount; do
 	done
 done
 
-# Median per (mode, kernel, figure), then the table.
-awk '
-function median(s,   a, n, i, j, t) {
-	n = split(s, a, " ")
-	for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
-		if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
-	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-}
-function ratio(o, u) { return (o == "" || u == "" || u + 0 == 0) ? "-" : sprintf("%.2f", o / u) }
-{
-	key = $1 SUBSEP $2 SUBSEP $3
-	v[key] = v[key] " " $4; cnt[key]++
-	if (!($3 in seen)) { seen[$3] = 1; order[++nf] = $3 }
-}
-END {
-	printf "%-36s %12s %12s %6s | %12s %12s %6s\n", "figure (median)", "upstream", "ours", "ratio", \
-		"icount:up", "icount:ours", "ratio"
-	for (i = 1; i <= nf; i++) {
-		f = order[i]
-		for (m = 1; m <= 2; m++) {
-			mode = m == 1 ? "tcg" : "icount"
-			u[m] = (mode SUBSEP "upstream" SUBSEP f) in v ? median(v[mode, "upstream", f]) : ""
-			o[m] = (mode SUBSEP "ours" SUBSEP f) in v ? median(v[mode, "ours", f]) : ""
-		}
-		printf "%-36s %12s %12s %6s | %12s %12s %6s\n", f, u[1], o[1], ratio(o[1], u[1]), \
-			u[2], o[2], ratio(o[2], u[2])
-	}
-}' "$dir/all.txt" | tee "$dir/table.txt"
+"$TOP/harness/benchtable.sh" "$dir/all.txt" | tee "$dir/table.txt"
 echo "(median of $REPS boots per kernel and mode; QEMU TCG thread=single, 2 vCPUs; $(( $(now) - t0 ))s)"

@@ -66,8 +66,7 @@ rm -f "$root/lib/modules/$rel/build" "$root/lib/modules/$rel/source"
 depmod -b "$root" "$rel" || die "depmod failed"
 
 cp -a "$src/tools/testing/selftests/ftrace" "$root/opt/ftrace"
-(cd "$root/opt/ftrace/test.d" && find . -name '*.tc' | sed 's|^\./||' |
-	LC_ALL=C sort) > "$root/opt/ftrace/hx-tests.txt"
+list_tests "$src" > "$root/opt/ftrace/hx-tests.txt"
 
 cp "$TOP"/harness/guest/init "$root/init"
 cp "$TOP"/harness/guest/*.sh "$root/usr/share/hx/"

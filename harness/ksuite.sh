@@ -13,18 +13,18 @@
 #                (key = test path, with ":instance" for the instance re-run)
 #   reports.txt  "key<TAB>signature" per kernel WARN/BUG/Oops/... report
 #   boot1.log    the serial log of the first VM (boot selftests)
+# (HX_RUNDIR names another folder.)
 . "$(dirname "$0")/lib.sh"
 
 k=${1:-}
 src=$(ksrc "$k")
-dir=$RUNS/$k
+dir=${HX_RUNDIR:-$RUNS/$k}
 TEST_TIMEOUT=${HX_TEST_TIMEOUT:-600}
 BOOT_TIMEOUT=${HX_BOOT_TIMEOUT:-300}
 # The kernel-report patterns we attribute to tests.
 KREPORT='WARNING:|BUG:|Oops|kernel BUG|general protection|INFO: possible|INFO: task|lockdep|KASAN|UBSAN|soft lockup|self-detected stall|Kernel panic'
 
-mapfile -t TESTS < <(cd "$src/tools/testing/selftests/ftrace/test.d" &&
-	find . -name '*.tc' | sed 's|^\./||' | LC_ALL=C sort)
+mapfile -t TESTS < <(list_tests "$src")
 n=${#TESTS[@]}
 first=${2:-1}
 last=${3:-$n}

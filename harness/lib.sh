@@ -46,6 +46,13 @@ ksrc() {
 	esac
 }
 
+# The kselftests of source tree $1, in ftracetest's order (numbered from 1
+# in that order everywhere in the harness).
+list_tests() {
+	(cd "$1/tools/testing/selftests/ftrace/test.d" &&
+		find . -name '*.tc' | sed 's|^\./||' | LC_ALL=C sort)
+}
+
 # Seconds since the epoch, for timing steps.
 now() { date +%s; }
 

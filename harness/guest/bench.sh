@@ -18,16 +18,19 @@ stamp() {
 		sed 's/^\[ *\([0-9.]*\)\].*/\1/'
 }
 
-# Boot: sites, and the time ftrace_init() takes to record and convert
-# every call site.  In 6.12 both of its messages come after the work, so
-# the span runs from the message printed just before ftrace_init() (the
-# end of mm_core_init(); only poking_init() lies between) to its last one.
-B sites "$(awk '{ print $1; exit }' dyn_ftrace_total_info)"
+# Boot: call sites recorded at boot and live now (init text freed), and
+# the time ftrace_init() takes to record and convert every call site.  In
+# 6.12 both of its messages come after the work, so the span runs from the
+# message printed just before ftrace_init() (SLUB's, in mm_core_init()) to
+# its last one: it also holds the rest of mm_core_init() and poking_init(),
+# the same code in both kernels.
+B boot_sites "$(dmesg | sed -n 's/.*ftrace: allocating \([0-9]*\) entries.*/\1/p' | head -n 1)"
+B sites_now "$(awk '{ print $1; exit }' dyn_ftrace_total_info)"
 B mem_pages "$(sed -n 's/.*pages:\([0-9]*\).*/\1/p' dyn_ftrace_total_info)"
 a=$(stamp 'ftrace: allocating' prev)
 b=$(stamp 'ftrace: allocated')
 [ -n "$a" ] && [ -n "$b" ] &&
-	B boot_convert_ms "$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", (b - a) * 1000 }')"
+	B boot_ftrace_init_ms "$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", (b - a) * 1000 }')"
 
 # Tracer switch on all functions.
 c0=$(cal)
