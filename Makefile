@@ -4,7 +4,7 @@
 
 H := harness
 
-.PHONY: all run check baseline bench deps tree ours upstream clean
+.PHONY: all run check baseline bench fuzz deps tree ours upstream clean
 
 all: ours
 
@@ -34,6 +34,10 @@ baseline: upstream
 
 bench: ours upstream
 	@$(H)/bench.sh
+
+# Long fuzz run of scripts/recordmcount (make check runs 10,000 inputs).
+fuzz: deps
+	@HX_FUZZ_ITERS=$${HX_FUZZ_ITERS:-2000000} $(H)/tests/recordmcount.sh
 
 clean:
 	rm -rf build

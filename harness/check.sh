@@ -3,11 +3,14 @@
 # `make check`: the test gate.
 #   1. host tests (harness/hosttests.sh)
 #   2. build our kernel and its initramfs
-#   3. every kselftest of the ftrace folder on our kernel (ksuite.sh); a
+#   3. recordmcount oracle: build upstream too (gcc -mrecord-mcount makes
+#      its tables); every compiled object of ours must record the same
+#      call sites as the same object of upstream
+#   4. every kselftest of the ftrace folder on our kernel (ksuite.sh); a
 #      few failures of tests upstream passes get one retry (retry.sh)
-#   4. boot: every CONFIG_FTRACE_STARTUP_TEST "Testing ..." line PASSED,
+#   5. boot: every CONFIG_FTRACE_STARTUP_TEST "Testing ..." line PASSED,
 #      at least 2 CPUs online
-#   5. verdict against tools/testing/selftests/ftrace/upstream-results.txt
+#   6. verdict against tools/testing/selftests/ftrace/upstream-results.txt
 # Ends with "N passed, N failed, N skipped" (skipped: tests that do not
 # pass on upstream either, reported but not counted).
 . "$(dirname "$0")/lib.sh"
@@ -20,7 +23,7 @@ t_start=$(now)
 step() { log "== $*"; }
 count() { if [ "$1" = 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi; }
 
-step "1/5 host tests"
+step "1/6 host tests"
 t0=$(now)
 out=$("$TOP/harness/hosttests.sh" 2>&1)
 printf '%s\n' "$out" | sed 's/^/    /'
@@ -29,7 +32,7 @@ passed=$((passed + ${hp:-0}))
 failed=$((failed + ${hf:-1}))
 t_host=$(($(now) - t0))
 
-step "2/5 build our kernel"
+step "2/6 build our kernel"
 t0=$(now)
 "$TOP/harness/tree.sh" pristine && "$TOP/harness/tree.sh" ours &&
 	"$TOP/harness/kbuild.sh" ours && "$TOP/harness/initramfs.sh" ours
@@ -41,17 +44,27 @@ if [ $rc != 0 ]; then
 	exit 1
 fi
 
-step "3/5 kselftest ftrace on our kernel (one test at a time)"
+step "3/6 recordmcount oracle: our tables against gcc's (builds upstream)"
+t0=$(now)
+# Objects built from C sources our overlay replaces are not comparable.
+skip=$(sed -n 's/\.c$/.o/p' "$BUILD/ours/overlay.manifest" | grep -v '^scripts/')
+"$TOP/harness/kbuild.sh" upstream &&
+	python3 "$TOP/harness/mcount_sites.py" compare "$BUILD/ours/obj" \
+		"$BUILD/upstream/obj" $skip
+count $?
+t_oracle=$(($(now) - t0))
+
+step "4/6 kselftest ftrace on our kernel (one test at a time)"
 t0=$(now)
 "$TOP/harness/ksuite.sh" ours
 "$TOP/harness/retry.sh" ours "$RUNS/ours" "$BASELINE"
 t_suite=$(($(now) - t0))
 
-step "4/5 boot: CPUs and ftrace startup selftests"
+step "5/6 boot: CPUs and ftrace startup selftests"
 "$TOP/harness/bootcheck.sh" "$RUNS/ours/boot1.log"
 count $?
 
-step "5/5 verdict against upstream's results"
+step "6/6 verdict against upstream's results"
 v=$("$TOP/harness/verdict.sh" "$BASELINE" "$RUNS/ours")
 printf '%s\n' "$v" | grep -v '^verdict '
 read -r _ vp vf vu < <(printf '%s\n' "$v" | grep '^verdict ')
@@ -59,6 +72,6 @@ passed=$((passed + ${vp:-0}))
 failed=$((failed + ${vf:-1}))
 
 echo
-echo "times: host tests ${t_host}s, build ${t_build}s, kselftest ${t_suite}s, total $(($(now) - t_start))s"
+echo "times: host tests ${t_host}s, build ${t_build}s, mcount oracle ${t_oracle}s, kselftest ${t_suite}s, total $(($(now) - t_start))s"
 echo "$passed passed, $failed failed, ${vu:-0} skipped"
 [ "$failed" = 0 ]

@@ -16,6 +16,9 @@ scripts/recordmcount (this is the checker, so it shares no code with it).
                                    the same (section, offset) set; objects
                                    whose path starts with a SKIP prefix are
                                    left out (sources our overlay replaces)
+  mcount_sites.py same DIR_A DIR_B every *.o of DIR_A that has a table in
+                                   both dirs must have the same table in DIR_B;
+                                   counts objects without a table in each
 Only little-endian ELF32/ELF64 is handled: that is all the tool supports.
 """
 import bisect
@@ -246,11 +249,37 @@ def cmd_compare(ours, upstream, skip):
     return 1 if diffs or not nsites else 0
 
 
+def cmd_same(a, b):
+    objs = sorted(os.path.relpath(os.path.join(d, f), a)
+                  for d, _, files in os.walk(a) for f in files
+                  if f.endswith(".o"))
+    both = sites = only_a = only_b = 0
+    diffs = []
+    for obj in objs:
+        ta = Elf(os.path.join(a, obj)).table_sites()
+        tb = Elf(os.path.join(b, obj)).table_sites()
+        only_a += bool(ta) and not tb
+        only_b += bool(tb) and not ta
+        if ta and tb:
+            both += 1
+            sites += len(ta)
+            if ta != tb:
+                diffs.append(obj)
+    for d in diffs:
+        print(f"DIFF {d}")
+    print(f"{len(objs)} objects: {both} with tables from both tools "
+          f"({sites} sites), {len(diffs)} differing; without a table: "
+          f"{only_b} in {a} only, {only_a} in {b} only")
+    return 1 if diffs else 0
+
+
 def main(argv):
     if len(argv) >= 2 and argv[0] == "sites":
         return cmd_sites(argv[1:])
     if len(argv) == 2 and argv[0] == "linked":
         return cmd_linked(argv[1])
+    if len(argv) == 3 and argv[0] == "same":
+        return cmd_same(argv[1], argv[2])
     if len(argv) >= 3 and argv[0] == "compare":
         return cmd_compare(argv[1], argv[2], argv[3:])
     print(__doc__, file=sys.stderr)

@@ -71,8 +71,11 @@ static int write_all(int fd, const unsigned char *p, size_t n)
 	return 0;
 }
 
-/* Write @img to a new file beside e->path, then rename it over e->path. */
-static int replace_file(struct rm_elf *e, const struct rm_buf *img,
+/*
+ * Write the new image (e->buf, then the tail @tail) to a new file beside
+ * e->path, then rename it over e->path.
+ */
+static int replace_file(struct rm_elf *e, const struct rm_buf *tail,
 			mode_t mode)
 {
 	size_t len = strlen(e->path);
@@ -90,7 +93,8 @@ static int replace_file(struct rm_elf *e, const struct rm_buf *img,
 		return -1;
 	}
 	errno = 0;
-	if (fchmod(fd, mode & 07777) || write_all(fd, img->p, img->len))
+	if (fchmod(fd, mode & 07777) || write_all(fd, e->buf, e->size) ||
+	    write_all(fd, tail->p, tail->len))
 		err = errno ? errno : EIO;
 	if (close(fd) && !err)
 		err = errno;
@@ -107,7 +111,7 @@ static int replace_file(struct rm_elf *e, const struct rm_buf *img,
 static enum rm_result process(struct rm_elf *e, bool warn,
 			      struct rm_stats *st)
 {
-	struct rm_buf img = { 0 };
+	struct rm_buf tail = { 0 };
 	enum rm_result res = RM_ERROR;
 	struct stat sb;
 	int fd;
@@ -118,11 +122,11 @@ static enum rm_result process(struct rm_elf *e, bool warn,
 		return RM_ERROR;
 	}
 	if (!read_file(fd, e) && !fstat(fd, &sb) && !rm_elf_parse(e))
-		res = rm_record(e, warn, &img, st);
+		res = rm_record(e, warn, &tail, st);
 	close(fd);
-	if (res == RM_REWRITTEN && replace_file(e, &img, sb.st_mode))
+	if (res == RM_REWRITTEN && replace_file(e, &tail, sb.st_mode))
 		res = RM_ERROR;
-	free(img.p);
+	free(tail.p);
 	return res;
 }
 

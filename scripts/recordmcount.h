@@ -4,8 +4,8 @@
  *
  * The tool reads one relocatable ELF object at a time into memory
  * (struct rm_elf), finds its calls to __fentry__/mcount, and writes a
- * complete new image of the object beside it, which then replaces the
- * original by rename().  Nothing is ever written into the original file.
+ * complete new image of the object beside it (the modified e->buf followed
+ * by the new tables), which then replaces the original by rename().  Nothing is ever written into the original file.
  *
  * Files:
  *   recordmcount.c       command line, file I/O, atomic replacement
@@ -21,8 +21,8 @@
  * and relocation the other files may read lies inside the file image, and
  * every name is NUL-terminated inside its string table.  Accessors never
  * check bounds again.  Section contents may be modified in e->buf (NOPs,
- * symbol renumbering); the section header array e->sh is the one written
- * out.
+ * symbol renumbering, ELF header); the section header array e->sh is the
+ * one written out.
  */
 #ifndef RECORDMCOUNT_H
 #define RECORDMCOUNT_H
@@ -105,14 +105,19 @@ void rm_put_ehdr_tables(const struct rm_elf *e, unsigned char *image,
 u64 rm_get_le(const unsigned char *p, unsigned int width);
 void rm_set_le(unsigned char *p, unsigned int width, u64 v);
 
-/* A growing output image. */
+/*
+ * The growing tail of a new image: the bytes that follow the (modified)
+ * object in e->buf, which the tail starts after (@base = e->size).
+ */
 struct rm_buf {
 	unsigned char *p;
 	size_t len;
 	size_t cap;
+	u64 base;
 };
 
 int rm_buf_append(struct rm_buf *b, const void *src, size_t n);
+u64 rm_buf_pos(const struct rm_buf *b);
 int rm_buf_align(struct rm_buf *b, size_t align);
 
 /* Outcome of rm_record() for one object. */
@@ -120,7 +125,7 @@ enum rm_result {
 	RM_ERROR = -1,
 	RM_UNCHANGED,		/* no call sites: nothing to write */
 	RM_ALREADY_DONE,	/* __mcount_loc present: left alone */
-	RM_REWRITTEN,		/* @out holds the new image */
+	RM_REWRITTEN,		/* new image: e->buf, then @out */
 };
 
 struct rm_stats {

@@ -17,8 +17,9 @@
  *    relocation R_*_NONE, so that nothing ever calls the tracer from code
  *    ftrace does not know about.
  *
- * The new image is the old one (with NOPs and renumbering applied in
- * e->buf) followed by the new tables: [.symtab and .symtab_shndx copies],
+ * The new image is the old one (with NOPs, renumbering and the new ELF
+ * header fields applied in e->buf) followed by the tail in the output
+ * buffer, which holds only the new tables: [.symtab and .symtab_shndx copies],
  * a copy of the section name table with the two new names, __mcount_loc,
  * its relocations, and a new section header table.  Old headers and tables
  * stay behind as unreferenced bytes.
@@ -90,6 +91,17 @@ int rm_buf_append(struct rm_buf *b, const void *src, size_t n)
 }
 
 /**
+ * rm_buf_pos() - file offset at which the next byte appended to @b lands
+ * @b: the buffer
+ *
+ * Return: b->base + b->len.
+ */
+u64 rm_buf_pos(const struct rm_buf *b)
+{
+	return b->base + b->len;
+}
+
+/**
  * rm_buf_align() - pad @b with zero bytes to a multiple of @align
  * @b: the buffer
  * @align: a power of two not above 8
@@ -100,7 +112,7 @@ int rm_buf_align(struct rm_buf *b, size_t align)
 {
 	static const unsigned char zero[8];
 
-	return rm_buf_append(b, zero, (align - b->len % align) % align);
+	return rm_buf_append(b, zero, (align - rm_buf_pos(b) % align) % align);
 }
 
 static void warn_at(const struct scan *sc, unsigned int sec, u64 off,
@@ -304,10 +316,10 @@ static u32 remap(const struct rm_elf *e, u32 idx, u32 nadd)
 	return idx >= e->sh[e->symtab].info ? idx + nadd : idx;
 }
 
-/* Renumber the symbol references of the image in @out (a copy of e->buf)
- * for @nadd symbols inserted before the first global.
+/* Renumber the symbol references in e->buf for @nadd symbols inserted
+ * before the first global.
  */
-static int renumber_users(struct scan *sc, u32 nadd, struct rm_buf *out)
+static int renumber_users(struct scan *sc, u32 nadd)
 {
 	struct rm_elf *e = sc->e;
 	struct rm_rel r;
@@ -332,7 +344,7 @@ static int renumber_users(struct scan *sc, u32 nadd, struct rm_buf *out)
 				       rm_sec_name(e, i), s->type);
 		n = s->size / s->entsize;
 		for (j = 0; j < n; j++) {
-			unsigned char *p = out->p + s->offset +
+			unsigned char *p = e->buf + s->offset +
 					   j * rm_rel_size(e, rela);
 
 			rm_get_rel(e, s, j, &r);
@@ -358,7 +370,7 @@ static int append_symtab(struct scan *sc, const u32 *need, u32 nadd,
 
 	if (rm_buf_align(out, 8))
 		return -1;
-	st->offset = out->len;
+	st->offset = rm_buf_pos(out);
 	if (rm_buf_append(out, old, first * symsz))
 		return -1;
 	for (i = 0; i < nadd; i++) {
@@ -385,7 +397,7 @@ static int append_symtab(struct scan *sc, const u32 *need, u32 nadd,
 		return 0;
 
 	old = e->buf + e->sh[e->xindex].offset;
-	xoff = out->len;
+	xoff = rm_buf_pos(out);
 	if (rm_buf_append(out, old, first * 4))
 		return -1;
 	for (i = 0; i < nadd; i++) {
@@ -420,7 +432,7 @@ static int add_missing_syms(struct scan *sc, struct rm_buf *out,
 	}
 	ret = 0;
 	if (nadd) {
-		ret = renumber_users(sc, nadd, out);
+		ret = renumber_users(sc, nadd);
 		for (i = 0; i < e->shnum; i++)
 			if (sc->secsym[i] != NO_SYM)
 				sc->secsym[i] = remap(e, sc->secsym[i], nadd);
@@ -455,14 +467,14 @@ static int append_tables(struct scan *sc, struct rm_buf *out)
 	if (rm_buf_append(out, e->buf + strs->offset, strs->size) ||
 	    rm_buf_append(out, relname, namelen))
 		return -1;
-	strs->offset = out->len - strs->size - namelen;
+	strs->offset = rm_buf_pos(out) - strs->size - namelen;
 	strs->size += namelen;
 
 	if (rm_buf_align(out, word))
 		return -1;
 	loc.type = SHT_PROGBITS;
 	loc.flags = SHF_ALLOC;
-	loc.offset = out->len;
+	loc.offset = rm_buf_pos(out);
 	loc.size = sc->nsites * word;
 	loc.addralign = word;
 	loc.entsize = word;
@@ -480,7 +492,7 @@ static int append_tables(struct scan *sc, struct rm_buf *out)
 
 	rel.type = rela ? SHT_RELA : SHT_REL;
 	rel.flags = SHF_INFO_LINK;
-	rel.offset = out->len;
+	rel.offset = rm_buf_pos(out);
 	rel.size = sc->nsites * relsz;
 	rel.link = e->symtab;
 	rel.info = e->shnum;
@@ -502,7 +514,7 @@ static int append_tables(struct scan *sc, struct rm_buf *out)
 
 	if (rm_buf_align(out, 8))
 		return -1;
-	shoff = out->len;
+	shoff = rm_buf_pos(out);
 	if (total >= SHN_LORESERVE)
 		e->sh[0].size = total;
 	for (i = 0; i < e->shnum + 2U; i++) {
@@ -513,7 +525,7 @@ static int append_tables(struct scan *sc, struct rm_buf *out)
 		if (rm_buf_append(out, ent, rm_shdr_size(e)))
 			return -1;
 	}
-	rm_put_ehdr_tables(e, out->p, shoff, total);
+	rm_put_ehdr_tables(e, e->buf, shoff, total);
 	return 0;
 }
 
@@ -534,8 +546,7 @@ static enum rm_result build_image(struct scan *sc, struct rm_buf *out,
 
 	st->nops = sc->nops;
 	st->sites = sc->nsites;
-	if (rm_buf_append(out, e->buf, e->size))
-		return RM_ERROR;
+	out->base = e->size;
 	if (!sc->nsites)
 		return RM_REWRITTEN;	/* only NOPs */
 	sort_sites(sc);
@@ -550,10 +561,11 @@ static enum rm_result build_image(struct scan *sc, struct rm_buf *out,
  * rm_record() - compute the new image of one object
  * @e: a parsed object (rm_elf_parse()); NOPs are written into e->buf
  * @warn: print a warning for each call made a NOP or ignored
- * @out: an empty buffer; receives the complete new image
+ * @out: an empty buffer; receives the tail of the new image
  * @st: receives what was done
  *
- * Return: RM_REWRITTEN with the image in @out, RM_UNCHANGED or
+ * Return: RM_REWRITTEN when the new image is e->buf followed by @out,
+ * RM_UNCHANGED or
  * RM_ALREADY_DONE if the object must stay as it is, or RM_ERROR with the
  * reason in e->err.
  */

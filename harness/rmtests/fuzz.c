@@ -163,20 +163,24 @@ static void mutate(const struct seed *s, unsigned char *p, size_t *len)
 	}
 }
 
-/* Run the tool on the new image @img: it must parse and be left alone. */
-static void check_output(const struct rm_buf *img, const struct rm_stats *st,
-			 unsigned long iter)
+/* Run the tool on the new image (@obj, then @tail): it must parse and be
+ * left alone.
+ */
+static void check_output(const struct rm_elf *obj, const struct rm_buf *tail,
+			 const struct rm_stats *st, unsigned long iter)
 {
 	struct rm_elf e2 = { .path = "output" };
 	struct rm_buf again = { 0 };
 	struct rm_stats st2;
 	enum rm_result res;
 
-	e2.size = img->len;
+	e2.size = obj->size + tail->len;
 	e2.buf = malloc(e2.size);
 	if (!e2.buf)
 		fail("out of memory", iter);
-	memcpy(e2.buf, img->p, e2.size);
+	memcpy(e2.buf, obj->buf, obj->size);
+	if (tail->len)
+		memcpy(e2.buf + obj->size, tail->p, tail->len);
 	if (rm_elf_parse(&e2)) {
 		fprintf(stderr, "fuzz: output does not parse: %s\n", e2.err);
 		fail("output image is not a valid object", iter);
@@ -206,7 +210,7 @@ static void run_one(unsigned char *p, size_t len, unsigned long iter,
 		(*parsed)++;
 		if (rm_record(&e, false, &img, &st) == RM_REWRITTEN) {
 			(*rewritten)++;
-			check_output(&img, &st, iter);
+			check_output(&e, &img, &st, iter);
 		}
 	}
 	free(img.p);
