@@ -31,37 +31,44 @@
 #include <linux/kernel.h>
 #include <linux/types.h>
 
-/* A section header, widened to 64 bits whatever the ELF class. */
+/*
+ * Decoded records.  Every field is a u64 whatever its width on disk, so
+ * that one table-driven codec (recordmcount_elf.c) fills them all.
+ */
 struct rm_shdr {
-	u32 name;
-	u32 type;
+	u64 name;
+	u64 type;
 	u64 flags;
 	u64 addr;
 	u64 offset;
 	u64 size;
-	u32 link;
-	u32 info;
+	u64 link;
+	u64 info;
 	u64 addralign;
 	u64 entsize;
 };
 
 /* A symbol; @shndx is the real section index (SHN_XINDEX resolved). */
 struct rm_sym {
-	u32 name;
-	u8 info;
-	u8 other;
-	u16 raw_shndx;
-	u32 shndx;
+	u64 name;
+	u64 info;
+	u64 other;
+	u64 raw_shndx;
 	u64 value;
 	u64 size;
+	u64 shndx;
 };
 
-/* A relocation of either kind; @addend is 0 for SHT_REL entries. */
+/*
+ * A relocation of either kind: @info as on disk, split into @sym and
+ * @type; @addend is 0 for SHT_REL entries.
+ */
 struct rm_rel {
 	u64 offset;
+	u64 info;
+	u64 addend;
 	u32 sym;
 	u32 type;
-	s64 addend;
 };
 
 struct rm_elf {

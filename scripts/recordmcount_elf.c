@@ -24,55 +24,88 @@
 
 /*
  * On-disk layouts.  Every ELF record is a packed sequence of little-endian
- * fields; a layout lists, in file order, which field comes next and its
- * width.  One decoder and one encoder serve both classes, whose records
- * differ in field widths and, for symbols, in field order.
+ * fields; a layout lists, in file order, each field's width (W: the
+ * class's address width) and the offset of the u64 member of the decoded
+ * struct that holds it.  One decoder and one encoder serve every record of
+ * both classes; only symbols need a layout per class, as their fields
+ * come in another order.
  */
 struct layout {
 	unsigned int n;
 	struct {
-		u8 id;
 		u8 width;
+		u8 member;
 	} f[13];
 };
 
-enum { EH_TYPE, EH_MACHINE, EH_VERSION, EH_ENTRY, EH_PHOFF, EH_SHOFF,
-	EH_FLAGS, EH_EHSIZE, EH_PHENTSIZE, EH_PHNUM, EH_SHENTSIZE, EH_SHNUM,
-	EH_SHSTRNDX, EH_N };
-enum { SH_NAME, SH_TYPE, SH_FLAGS, SH_ADDR, SH_OFFSET, SH_SIZE, SH_LINK,
-	SH_INFO, SH_ADDRALIGN, SH_ENTSIZE, SH_N };
-enum { ST_NAME, ST_INFO, ST_OTHER, ST_SHNDX, ST_VALUE, ST_SIZE, ST_N };
-enum { R_OFFSET, R_INFO, R_ADDEND, R_N };
-
 /* The ELF header from e_type on (after e_ident[]). */
-static const struct layout ehdr64 = { EH_N, {
-	{ EH_TYPE, 2 }, { EH_MACHINE, 2 }, { EH_VERSION, 4 }, { EH_ENTRY, 8 },
-	{ EH_PHOFF, 8 }, { EH_SHOFF, 8 }, { EH_FLAGS, 4 }, { EH_EHSIZE, 2 },
-	{ EH_PHENTSIZE, 2 }, { EH_PHNUM, 2 }, { EH_SHENTSIZE, 2 },
-	{ EH_SHNUM, 2 }, { EH_SHSTRNDX, 2 } } };
-static const struct layout ehdr32 = { EH_N, {
-	{ EH_TYPE, 2 }, { EH_MACHINE, 2 }, { EH_VERSION, 4 }, { EH_ENTRY, 4 },
-	{ EH_PHOFF, 4 }, { EH_SHOFF, 4 }, { EH_FLAGS, 4 }, { EH_EHSIZE, 2 },
-	{ EH_PHENTSIZE, 2 }, { EH_PHNUM, 2 }, { EH_SHENTSIZE, 2 },
-	{ EH_SHNUM, 2 }, { EH_SHSTRNDX, 2 } } };
-static const struct layout shdr64 = { SH_N, {
-	{ SH_NAME, 4 }, { SH_TYPE, 4 }, { SH_FLAGS, 8 }, { SH_ADDR, 8 },
-	{ SH_OFFSET, 8 }, { SH_SIZE, 8 }, { SH_LINK, 4 }, { SH_INFO, 4 },
-	{ SH_ADDRALIGN, 8 }, { SH_ENTSIZE, 8 } } };
-static const struct layout shdr32 = { SH_N, {
-	{ SH_NAME, 4 }, { SH_TYPE, 4 }, { SH_FLAGS, 4 }, { SH_ADDR, 4 },
-	{ SH_OFFSET, 4 }, { SH_SIZE, 4 }, { SH_LINK, 4 }, { SH_INFO, 4 },
-	{ SH_ADDRALIGN, 4 }, { SH_ENTSIZE, 4 } } };
-static const struct layout sym64 = { ST_N, {
-	{ ST_NAME, 4 }, { ST_INFO, 1 }, { ST_OTHER, 1 }, { ST_SHNDX, 2 },
-	{ ST_VALUE, 8 }, { ST_SIZE, 8 } } };
-static const struct layout sym32 = { ST_N, {
-	{ ST_NAME, 4 }, { ST_VALUE, 4 }, { ST_SIZE, 4 }, { ST_INFO, 1 },
-	{ ST_OTHER, 1 }, { ST_SHNDX, 2 } } };
-static const struct layout rela64 = { R_N, {
-	{ R_OFFSET, 8 }, { R_INFO, 8 }, { R_ADDEND, 8 } } };
-static const struct layout rela32 = { R_N, {
-	{ R_OFFSET, 4 }, { R_INFO, 4 }, { R_ADDEND, 4 } } };
+struct rm_ehdr {
+	u64 type;
+	u64 machine;
+	u64 version;
+	u64 entry;
+	u64 phoff;
+	u64 shoff;
+	u64 flags;
+	u64 ehsize;
+	u64 phentsize;
+	u64 phnum;
+	u64 shentsize;
+	u64 shnum;
+	u64 shstrndx;
+};
+
+#define EHDR_FIELDS 13
+#define SHDR_FIELDS 10
+#define SYM_FIELDS 6
+#define REL_FIELDS 2	/* RELA: 3 */
+
+/* W: the width of an address, 8 bytes in ELFCLASS64, 4 in ELFCLASS32 */
+#define W 0
+
+static const struct layout ehdr_layout = { EHDR_FIELDS, {
+	{ 2, offsetof(struct rm_ehdr, type) },
+	{ 2, offsetof(struct rm_ehdr, machine) },
+	{ 4, offsetof(struct rm_ehdr, version) },
+	{ W, offsetof(struct rm_ehdr, entry) },
+	{ W, offsetof(struct rm_ehdr, phoff) },
+	{ W, offsetof(struct rm_ehdr, shoff) },
+	{ 4, offsetof(struct rm_ehdr, flags) },
+	{ 2, offsetof(struct rm_ehdr, ehsize) },
+	{ 2, offsetof(struct rm_ehdr, phentsize) },
+	{ 2, offsetof(struct rm_ehdr, phnum) },
+	{ 2, offsetof(struct rm_ehdr, shentsize) },
+	{ 2, offsetof(struct rm_ehdr, shnum) },
+	{ 2, offsetof(struct rm_ehdr, shstrndx) } } };
+static const struct layout shdr_layout = { SHDR_FIELDS, {
+	{ 4, offsetof(struct rm_shdr, name) },
+	{ 4, offsetof(struct rm_shdr, type) },
+	{ W, offsetof(struct rm_shdr, flags) },
+	{ W, offsetof(struct rm_shdr, addr) },
+	{ W, offsetof(struct rm_shdr, offset) },
+	{ W, offsetof(struct rm_shdr, size) },
+	{ 4, offsetof(struct rm_shdr, link) },
+	{ 4, offsetof(struct rm_shdr, info) },
+	{ W, offsetof(struct rm_shdr, addralign) },
+	{ W, offsetof(struct rm_shdr, entsize) } } };
+static const struct layout rel_layout = { REL_FIELDS + 1, {
+	{ W, offsetof(struct rm_rel, offset) },
+	{ W, offsetof(struct rm_rel, info) },
+	{ W, offsetof(struct rm_rel, addend) } } };
+static const struct layout sym64 = { SYM_FIELDS, {
+	{ 4, offsetof(struct rm_sym, name) },
+	{ 1, offsetof(struct rm_sym, info) },
+	{ 1, offsetof(struct rm_sym, other) },
+	{ 2, offsetof(struct rm_sym, raw_shndx) },
+	{ 8, offsetof(struct rm_sym, value) },
+	{ 8, offsetof(struct rm_sym, size) } } };
+static const struct layout sym32 = { SYM_FIELDS, {
+	{ 4, offsetof(struct rm_sym, name) },
+	{ 4, offsetof(struct rm_sym, value) },
+	{ 4, offsetof(struct rm_sym, size) },
+	{ 1, offsetof(struct rm_sym, info) },
+	{ 1, offsetof(struct rm_sym, other) },
+	{ 2, offsetof(struct rm_sym, raw_shndx) } } };
 
 /**
  * rm_get_le() - read a little-endian unsigned field
@@ -104,31 +137,47 @@ void rm_set_le(unsigned char *p, unsigned int width, u64 v)
 		p[i] = (unsigned char)v;
 }
 
-/* Decode the first @n fields of layout @l at @p into @v (indexed by id). */
-static void decode(const struct layout *l, unsigned int n,
-		   const unsigned char *p, u64 *v)
+static unsigned int width(const struct rm_elf *e, const struct layout *l,
+			  unsigned int i)
+{
+	if (l->f[i].width != W)
+		return l->f[i].width;
+	return e->is64 ? 8 : 4;
+}
+
+/* Decode the first @n fields of layout @l at @p into the struct at @dst. */
+static void decode(const struct rm_elf *e, const struct layout *l,
+		   unsigned int n, const unsigned char *p, void *dst)
 {
 	unsigned int i;
 
-	for (i = 0; i < n; p += l->f[i].width, i++)
-		v[l->f[i].id] = rm_get_le(p, l->f[i].width);
+	for (i = 0; i < n; p += width(e, l, i), i++) {
+		u64 v = rm_get_le(p, width(e, l, i));
+
+		memcpy((char *)dst + l->f[i].member, &v, sizeof(v));
+	}
 }
 
-static void encode(const struct layout *l, unsigned int n, unsigned char *p,
-		   const u64 *v)
+static void encode(const struct rm_elf *e, const struct layout *l,
+		   unsigned int n, unsigned char *p, const void *src)
 {
 	unsigned int i;
 
-	for (i = 0; i < n; p += l->f[i].width, i++)
-		rm_set_le(p, l->f[i].width, v[l->f[i].id]);
+	for (i = 0; i < n; p += width(e, l, i), i++) {
+		u64 v;
+
+		memcpy(&v, (const char *)src + l->f[i].member, sizeof(v));
+		rm_set_le(p, width(e, l, i), v);
+	}
 }
 
-static size_t layout_size(const struct layout *l, unsigned int n)
+static size_t layout_size(const struct rm_elf *e, const struct layout *l,
+			  unsigned int n)
 {
 	size_t size = 0;
 
 	while (n--)
-		size += l->f[n].width;
+		size += width(e, l, n);
 	return size;
 }
 
@@ -140,7 +189,7 @@ static size_t layout_size(const struct layout *l, unsigned int n)
  */
 size_t rm_ehdr_size(const struct rm_elf *e)
 {
-	return EI_NIDENT + layout_size(e->is64 ? &ehdr64 : &ehdr32, EH_N);
+	return EI_NIDENT + layout_size(e, &ehdr_layout, EHDR_FIELDS);
 }
 
 /**
@@ -151,7 +200,7 @@ size_t rm_ehdr_size(const struct rm_elf *e)
  */
 size_t rm_shdr_size(const struct rm_elf *e)
 {
-	return layout_size(e->is64 ? &shdr64 : &shdr32, SH_N);
+	return layout_size(e, &shdr_layout, SHDR_FIELDS);
 }
 
 /**
@@ -162,7 +211,7 @@ size_t rm_shdr_size(const struct rm_elf *e)
  */
 size_t rm_sym_size(const struct rm_elf *e)
 {
-	return layout_size(e->is64 ? &sym64 : &sym32, ST_N);
+	return layout_size(e, e->is64 ? &sym64 : &sym32, SYM_FIELDS);
 }
 
 /**
@@ -174,7 +223,7 @@ size_t rm_sym_size(const struct rm_elf *e)
  */
 size_t rm_rel_size(const struct rm_elf *e, bool rela)
 {
-	return layout_size(e->is64 ? &rela64 : &rela32, rela ? R_N : R_ADDEND);
+	return layout_size(e, &rel_layout, REL_FIELDS + rela);
 }
 
 /**
@@ -194,27 +243,10 @@ int rm_fail(struct rm_elf *e, const char *fmt, ...)
 	return -1;
 }
 
-static const struct layout *ehdr_l(const struct rm_elf *e)
-{
-	return e->is64 ? &ehdr64 : &ehdr32;
-}
-
 static void get_shdr(const struct rm_elf *e, const unsigned char *p,
 		     struct rm_shdr *s)
 {
-	u64 v[SH_N];
-
-	decode(e->is64 ? &shdr64 : &shdr32, SH_N, p, v);
-	s->name = v[SH_NAME];
-	s->type = v[SH_TYPE];
-	s->flags = v[SH_FLAGS];
-	s->addr = v[SH_ADDR];
-	s->offset = v[SH_OFFSET];
-	s->size = v[SH_SIZE];
-	s->link = v[SH_LINK];
-	s->info = v[SH_INFO];
-	s->addralign = v[SH_ADDRALIGN];
-	s->entsize = v[SH_ENTSIZE];
+	decode(e, &shdr_layout, SHDR_FIELDS, p, s);
 }
 
 /**
@@ -226,15 +258,7 @@ static void get_shdr(const struct rm_elf *e, const unsigned char *p,
 void rm_put_shdr(const struct rm_elf *e, unsigned char *dst,
 		 const struct rm_shdr *s)
 {
-	const u64 v[SH_N] = {
-		[SH_NAME] = s->name, [SH_TYPE] = s->type,
-		[SH_FLAGS] = s->flags, [SH_ADDR] = s->addr,
-		[SH_OFFSET] = s->offset, [SH_SIZE] = s->size,
-		[SH_LINK] = s->link, [SH_INFO] = s->info,
-		[SH_ADDRALIGN] = s->addralign, [SH_ENTSIZE] = s->entsize,
-	};
-
-	encode(e->is64 ? &shdr64 : &shdr32, SH_N, dst, v);
+	encode(e, &shdr_layout, SHDR_FIELDS, dst, s);
 }
 
 /**
@@ -249,13 +273,13 @@ void rm_put_shdr(const struct rm_elf *e, unsigned char *dst,
 void rm_put_ehdr_tables(const struct rm_elf *e, unsigned char *image,
 			u64 shoff, unsigned int shnum)
 {
-	u64 v[EH_N];
+	struct rm_ehdr h;
 
-	decode(ehdr_l(e), EH_N, image + EI_NIDENT, v);
-	v[EH_SHOFF] = shoff;
-	v[EH_SHNUM] = shnum < SHN_LORESERVE ? shnum : 0;
-	v[EH_SHSTRNDX] = e->shstrndx < SHN_LORESERVE ? e->shstrndx : SHN_XINDEX;
-	encode(ehdr_l(e), EH_N, image + EI_NIDENT, v);
+	decode(e, &ehdr_layout, EHDR_FIELDS, image + EI_NIDENT, &h);
+	h.shoff = shoff;
+	h.shnum = shnum < SHN_LORESERVE ? shnum : 0;
+	h.shstrndx = e->shstrndx < SHN_LORESERVE ? e->shstrndx : SHN_XINDEX;
+	encode(e, &ehdr_layout, EHDR_FIELDS, image + EI_NIDENT, &h);
 }
 
 /**
@@ -268,15 +292,8 @@ void rm_get_sym(const struct rm_elf *e, size_t idx, struct rm_sym *s)
 {
 	const unsigned char *p = e->buf + e->sh[e->symtab].offset +
 				 idx * rm_sym_size(e);
-	u64 v[ST_N];
 
-	decode(e->is64 ? &sym64 : &sym32, ST_N, p, v);
-	s->name = v[ST_NAME];
-	s->info = v[ST_INFO];
-	s->other = v[ST_OTHER];
-	s->raw_shndx = v[ST_SHNDX];
-	s->value = v[ST_VALUE];
-	s->size = v[ST_SIZE];
+	decode(e, e->is64 ? &sym64 : &sym32, SYM_FIELDS, p, s);
 	s->shndx = s->raw_shndx;
 	if (s->raw_shndx == SHN_XINDEX)
 		s->shndx = e->xindex ?
@@ -294,13 +311,7 @@ void rm_get_sym(const struct rm_elf *e, size_t idx, struct rm_sym *s)
 void rm_put_sym(const struct rm_elf *e, unsigned char *dst,
 		const struct rm_sym *s)
 {
-	const u64 v[ST_N] = {
-		[ST_NAME] = s->name, [ST_INFO] = s->info,
-		[ST_OTHER] = s->other, [ST_SHNDX] = s->raw_shndx,
-		[ST_VALUE] = s->value, [ST_SIZE] = s->size,
-	};
-
-	encode(e->is64 ? &sym64 : &sym32, ST_N, dst, v);
+	encode(e, e->is64 ? &sym64 : &sym32, SYM_FIELDS, dst, s);
 }
 
 /**
@@ -316,18 +327,17 @@ void rm_get_rel(const struct rm_elf *e, const struct rm_shdr *sec,
 	bool rela = sec->type == SHT_RELA;
 	const unsigned char *p = e->buf + sec->offset +
 				 idx * rm_rel_size(e, rela);
-	u64 v[R_N] = { 0 };
 
-	decode(e->is64 ? &rela64 : &rela32, rela ? R_N : R_ADDEND, p, v);
-	r->offset = v[R_OFFSET];
-	r->sym = e->is64 ? ELF64_R_SYM(v[R_INFO]) : ELF32_R_SYM(v[R_INFO]);
-	r->type = e->is64 ? ELF64_R_TYPE(v[R_INFO]) : ELF32_R_TYPE(v[R_INFO]);
-	/* sign-extend the addend from its width */
-	r->addend = e->is64 ? (s64)v[R_ADDEND] : (s64)(s32)v[R_ADDEND];
+	r->addend = 0;
+	decode(e, &rel_layout, REL_FIELDS + rela, p, r);
+	r->sym = e->is64 ? ELF64_R_SYM(r->info) : ELF32_R_SYM(r->info);
+	r->type = e->is64 ? ELF64_R_TYPE(r->info) : ELF32_R_TYPE(r->info);
+	if (!e->is64)	/* sign-extend a 32-bit addend */
+		r->addend = (u64)(s64)(s32)r->addend;
 }
 
 /**
- * rm_put_rel() - encode a relocation
+ * rm_put_rel() - encode a relocation (@r->info is made from sym and type)
  * @e: the object (gives the class)
  * @dst: where the rm_rel_size(e, rela) bytes go
  * @rela: write an Elf*_Rela (with addend) rather than an Elf*_Rel
@@ -336,14 +346,11 @@ void rm_get_rel(const struct rm_elf *e, const struct rm_shdr *sec,
 void rm_put_rel(const struct rm_elf *e, unsigned char *dst, bool rela,
 		const struct rm_rel *r)
 {
-	const u64 v[R_N] = {
-		[R_OFFSET] = r->offset,
-		[R_INFO] = e->is64 ? ELF64_R_INFO((u64)r->sym, r->type) :
-				     ELF32_R_INFO(r->sym, r->type),
-		[R_ADDEND] = (u64)r->addend,
-	};
+	struct rm_rel w = *r;
 
-	encode(e->is64 ? &rela64 : &rela32, rela ? R_N : R_ADDEND, dst, v);
+	w.info = e->is64 ? ELF64_R_INFO((u64)r->sym, r->type) :
+			   ELF32_R_INFO(r->sym, r->type);
+	encode(e, &rel_layout, REL_FIELDS + rela, dst, &w);
 }
 
 /* Is [off, off + len) inside the file? */
@@ -417,22 +424,23 @@ static int check_ident(struct rm_elf *e)
 static int check_ehdr(struct rm_elf *e, u64 *shoff, u64 *shnum,
 		      u64 *shstrndx)
 {
-	u64 v[EH_N], want = e->is64 ? EM_X86_64 : EM_386;
+	u64 want = e->is64 ? EM_X86_64 : EM_386;
+	struct rm_ehdr h;
 
-	decode(ehdr_l(e), EH_N, e->buf + EI_NIDENT, v);
-	if (v[EH_TYPE] != ET_REL)
+	decode(e, &ehdr_layout, EHDR_FIELDS, e->buf + EI_NIDENT, &h);
+	if (h.type != ET_REL)
 		return rm_fail(e, "not a relocatable object (e_type %llu)",
-			       (unsigned long long)v[EH_TYPE]);
-	if (v[EH_MACHINE] != want)
+			       (unsigned long long)h.type);
+	if (h.machine != want)
 		return rm_fail(e, "unsupported machine %llu for ELFCLASS%d (want %s)",
-			       (unsigned long long)v[EH_MACHINE],
+			       (unsigned long long)h.machine,
 			       e->is64 ? 64 : 32, e->is64 ? "x86_64" : "i386");
-	if (v[EH_SHENTSIZE] != rm_shdr_size(e))
+	if (h.shentsize != rm_shdr_size(e))
 		return rm_fail(e, "bad section header size %llu",
-			       (unsigned long long)v[EH_SHENTSIZE]);
-	*shoff = v[EH_SHOFF];
-	*shnum = v[EH_SHNUM];
-	*shstrndx = v[EH_SHSTRNDX];
+			       (unsigned long long)h.shentsize);
+	*shoff = h.shoff;
+	*shnum = h.shnum;
+	*shstrndx = h.shstrndx;
 	if (!*shoff || !in_file(e, *shoff, rm_shdr_size(e)))
 		return rm_fail(e, "section header table offset 0x%llx outside the file",
 			       (unsigned long long)*shoff);
@@ -479,7 +487,7 @@ static int check_section(struct rm_elf *e, unsigned int i)
 			       (unsigned long long)s->size);
 	if (i && !str_ok(e, e->shstrndx, s->name))
 		return rm_fail(e, "section %u has a bad name offset 0x%x",
-			       i, s->name);
+			       i, (unsigned int)s->name);
 	return 0;
 }
 
@@ -506,12 +514,12 @@ static int check_symtab(struct rm_elf *e, unsigned int i)
 	if (s->link == 0 || s->link >= e->shnum ||
 	    e->sh[s->link].type != SHT_STRTAB)
 		return rm_fail(e, "symbol table links to bad string table %u",
-			       s->link);
+			       (unsigned int)s->link);
 	e->symtab = i;
 	e->nsyms = s->size / rm_sym_size(e);
 	if (s->info > e->nsyms)
 		return rm_fail(e, "symbol table: first global %u beyond %zu symbols",
-			       s->info, e->nsyms);
+			       (unsigned int)s->info, e->nsyms);
 	return 0;
 }
 
@@ -524,7 +532,8 @@ static int check_rel(struct rm_elf *e, unsigned int i)
 		return -1;
 	if (s->link != e->symtab || s->info >= e->shnum)
 		return rm_fail(e, "relocation section %s: bad link %u or info %u",
-			       rm_sec_name(e, i), s->link, s->info);
+			       rm_sec_name(e, i), (unsigned int)s->link,
+			       (unsigned int)s->info);
 	return 0;
 }
 

@@ -335,13 +335,14 @@ static int renumber_users(struct scan *sc, u32 nadd)
 		if (s->type == SHT_GROUP) {
 			if (s->info >= e->nsyms)
 				return rm_fail(e, "group %s: bad signature symbol %u",
-					       rm_sec_name(e, i), s->info);
+					       rm_sec_name(e, i),
+					       (unsigned int)s->info);
 			s->info = remap(e, s->info, nadd);
 			continue;
 		}
 		if (s->type != SHT_REL && s->type != SHT_RELA)
 			return rm_fail(e, "cannot add a symbol: %s (type 0x%x) uses symbol indices",
-				       rm_sec_name(e, i), s->type);
+				       rm_sec_name(e, i), (unsigned int)s->type);
 		n = s->size / s->entsize;
 		for (j = 0; j < n; j++) {
 			unsigned char *p = e->buf + s->offset +
