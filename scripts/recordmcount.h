@@ -5,7 +5,8 @@
  * The tool reads one relocatable ELF object at a time into memory
  * (struct rm_elf), finds its calls to __fentry__/mcount, and writes a
  * complete new image of the object beside it (the modified e->buf followed
- * by the new tables), which then replaces the original by rename().  Nothing is ever written into the original file.
+ * by the new tables), which then replaces the original by rename().
+ * Nothing is ever written into the original file.
  *
  * Files:
  *   recordmcount.c       command line, file I/O, atomic replacement
