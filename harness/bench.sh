@@ -11,6 +11,7 @@
 # "ftrace=nop": starting a boot tracer skips the tracer startup selftests
 # (45 s per boot under TCG; `make check` runs them), on both kernels
 # alike; ftrace_init() itself, timed below, runs before any of that.
+# Then harness/rmbench.sh times scripts/recordmcount on the host.
 . "$(dirname "$0")/lib.sh"
 
 REPS=${HX_BENCH_REPS:-5}
@@ -43,6 +44,9 @@ for mode in $MODES; do
 		done
 	done
 done
+
+log "bench: recordmcount on the host"
+"$TOP/harness/rmbench.sh" "$REPS" "$dir/all.txt"
 
 "$TOP/harness/benchtable.sh" "$dir/all.txt" | tee "$dir/table.txt"
 echo "(median of $REPS boots per kernel in plain TCG, $IREPS under -icount; QEMU TCG thread=single, 2 vCPUs; $(( $(now) - t0 ))s)"
