@@ -52,16 +52,13 @@ log "recordmcount bench: $(wc -l < "$W/list") objects, $REPS runs per tool"
 # (MODE one); print "wall_ms peak_rss_kb failed_objects".  An object the
 # tool failed on has no table afterwards.
 run_tool() {
-	local k=$1 r=$RUN/run-$1 t
+	local k=$1 r=$RUN/run-$1 t per=
+	[ "$2" = per-object ] && per="-n 1"
 	rm -rf "$r"
 	cp -r "$W/in" "$r"
-	if [ "$2" = per-object ]; then
-		t=$(cd "$r" && /usr/bin/time -f '%e %M' xargs -n 1 "$W/rm-$k" \
-			< "$W/list" 2>&1 > /dev/null | tail -n 1)
-	else
-		t=$(cd "$r" && /usr/bin/time -f '%e %M' xargs "$W/rm-$k" \
-			< "$W/list" 2>&1 > /dev/null | tail -n 1)
-	fi
+	# shellcheck disable=SC2086
+	t=$(cd "$r" && /usr/bin/time -f '%e %M' xargs $per "$W/rm-$k" \
+		< "$W/list" 2>&1 > /dev/null | tail -n 1)
 	set -- $t
 	echo "$(awk -v s="$1" 'BEGIN { print s * 1000 }') $2" \
 		"$(cd "$r" && xargs grep -L -F __mcount_loc < "$W/list" | wc -l)"

@@ -30,16 +30,15 @@
 
 #include "recordmcount.h"
 
-static int read_file(int fd, struct rm_elf *e)
+static int read_file(int fd, struct rm_elf *e, struct stat *st)
 {
-	struct stat st;
 	size_t done = 0;
 
-	if (fstat(fd, &st))
+	if (fstat(fd, st))
 		return rm_fail(e, "stat: %s", strerror(errno));
-	if (!S_ISREG(st.st_mode))
+	if (!S_ISREG(st->st_mode))
 		return rm_fail(e, "not a regular file");
-	e->size = (size_t)st.st_size;
+	e->size = (size_t)st->st_size;
 	e->buf = malloc(e->size ? e->size : 1);
 	if (!e->buf)
 		return rm_fail(e, "out of memory for %zu bytes", e->size);
@@ -121,7 +120,7 @@ static enum rm_result process(struct rm_elf *e, bool warn,
 		rm_fail(e, "cannot open: %s", strerror(errno));
 		return RM_ERROR;
 	}
-	if (!read_file(fd, e) && !fstat(fd, &sb) && !rm_elf_parse(e))
+	if (!read_file(fd, e, &sb) && !rm_elf_parse(e))
 		res = rm_record(e, warn, &tail, st);
 	close(fd);
 	if (res == RM_REWRITTEN && replace_file(e, &tail, sb.st_mode))

@@ -57,6 +57,7 @@ struct scan {
 	size_t nops;
 	u32 *secsym;	/* per section: reference symbol or NO_SYM */
 	u64 *secval;	/* per section: st_value of that symbol */
+	bool *tracer;	/* per symbol: named __fentry__ or mcount */
 };
 
 /**
@@ -182,14 +183,25 @@ static void make_nop(struct scan *sc, unsigned int rsec, size_t idx,
 	warn_at(sc, rs->info, off, "call in an untraced section made a NOP");
 }
 
-static bool is_tracer_sym(struct rm_elf *e, u32 symidx)
+/* Mark the symbols named __fentry__ or mcount, once per object. */
+static int find_tracer_syms(struct scan *sc)
 {
+	struct rm_elf *e = sc->e;
 	struct rm_sym s;
-	const char *name;
+	size_t i;
 
-	rm_get_sym(e, symidx, &s);
-	name = rm_sym_name(e, &s);
-	return !strcmp(name, "__fentry__") || !strcmp(name, "mcount");
+	sc->tracer = calloc(e->nsyms ? e->nsyms : 1, sizeof(*sc->tracer));
+	if (!sc->tracer)
+		return rm_fail(e, "out of memory");
+	for (i = 1; i < e->nsyms; i++) {
+		const char *name;
+
+		rm_get_sym(e, i, &s);
+		name = rm_sym_name(e, &s);
+		sc->tracer[i] = !strcmp(name, "__fentry__") ||
+				!strcmp(name, "mcount");
+	}
+	return 0;
 }
 
 /* Classify relocation @idx of relocation section @rsec. */
@@ -206,7 +218,7 @@ static int scan_rel(struct scan *sc, unsigned int rsec, size_t idx)
 	if (r.sym >= e->nsyms)
 		return rm_fail(e, "%s: relocation %zu: symbol %u out of range",
 			       rm_sec_name(e, rsec), idx, r.sym);
-	if (!r.sym || !is_tracer_sym(e, r.sym))
+	if (!sc->tracer[r.sym])
 		return 0;
 	if (r.type == RM_R_NONE)
 		return 0;	/* already a NOP */
@@ -581,10 +593,11 @@ enum rm_result rm_record(struct rm_elf *e, bool warn, struct rm_buf *out,
 		return RM_ALREADY_DONE;
 	if (!e->symtab)
 		return RM_UNCHANGED;
-	if (scan_sites(&sc))
+	if (find_tracer_syms(&sc) || scan_sites(&sc))
 		res = RM_ERROR;
 	else if (sc.nsites || sc.nops)
 		res = build_image(&sc, out, st);
+	free(sc.tracer);
 	free(sc.sites);
 	free(sc.secsym);
 	free(sc.secval);
