@@ -4,7 +4,7 @@
 
 H := harness
 
-.PHONY: all run check baseline bench fuzz deps tree ours upstream clean
+.PHONY: all run check baseline bench fuzz ipis deps tree ours upstream clean
 
 all: ours
 
@@ -34,6 +34,10 @@ baseline: upstream
 
 bench: ours upstream
 	@$(H)/bench.sh
+
+# Where the cross-CPU calls of a tracer switch come from (K=ours|upstream).
+ipis: ours upstream
+	@$(H)/ipis.sh $${K:-ours}
 
 # Long fuzz run of scripts/recordmcount (make check runs 10,000 inputs).
 fuzz: deps

@@ -3,7 +3,9 @@
 # Configure and build kernel $1 (ours | upstream) out of tree.
 #
 # Both kernels get the same config recipe: tinyconfig plus
-# configs/ftrace.config, then olddefconfig.  The config is produced in a
+# configs/ftrace.config, then olddefconfig; ours also gets
+# configs/ours.config, which only adds test modules that exist only in our
+# overlay (nothing that changes the kernel itself).  The config is produced in a
 # scratch folder and copied into the real O= folder only when it differs,
 # so a rebuild with nothing changed recompiles nothing.  Every option the
 # fragment sets must survive olddefconfig, or the build stops.
@@ -12,14 +14,16 @@
 k=${1:-}
 src=$(ksrc "$k")
 out=$BUILD/$k/obj
-frag=$TOP/configs/ftrace.config
+frags=$TOP/configs/ftrace.config
+[ "$k" = ours ] && [ -f "$TOP/configs/ours.config" ] &&
+	frags="$frags $TOP/configs/ours.config"
 
 make_config() {
 	local cfg=$BUILD/$k/cfg line sym bad=0
 	mkdir -p "$cfg" "$out"
 	make -s -C "$src" O="$cfg" CC="$KCC" tinyconfig >/dev/null ||
 		die "tinyconfig failed"
-	cat "$frag" >> "$cfg/.config"
+	cat $frags >> "$cfg/.config"
 	make -s -C "$src" O="$cfg" CC="$KCC" olddefconfig >/dev/null 2>&1 ||
 		die "olddefconfig failed"
 	while read -r line; do
@@ -35,7 +39,7 @@ make_config() {
 			echo "config: requested $sym off, but it is on" >&2
 			bad=1 ;;
 		esac
-	done < "$frag"
+	done < <(cat $frags)
 	[ $bad = 0 ] || die "config fragment did not stick (see above)"
 	if ! cmp -s "$cfg/.config" "$out/.config"; then
 		cp "$cfg/.config" "$out/.config"

@@ -7,10 +7,7 @@ cd $T || exit 1
 ncpu=$(grep -c ^processor /proc/cpuinfo)
 B() { echo "@@B $1 $2"; }
 
-# Sum of the function-call IPIs (the CAL line of /proc/interrupts).
-cal() { awk '$1 == "CAL:" { s = 0; for (i = 2; i <= NF; i++) if ($i ~ /^[0-9]+$/) s += $i; print s }' /proc/interrupts; }
 ms() { awk -v ns="$1" 'BEGIN { printf "%.3f", ns / 1000000 }'; }
-perc() { awk -v a="$1" -v b="$2" -v n="$ncpu" 'BEGIN { printf "%.1f", (b - a) / n }'; }
 # Timestamp of the first kernel message matching $1, or with $2=prev of
 # the message just before it.
 stamp() {
@@ -32,17 +29,15 @@ b=$(stamp 'ftrace: allocated')
 [ -n "$a" ] && [ -n "$b" ] &&
 	B boot_ftrace_init_ms "$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", (b - a) * 1000 }')"
 
-# Tracer switch on all functions.
-c0=$(cal)
-t=$(hxtool write current_tracer function)
-c1=$(cal)
-B enable_all_ms "$(ms "$t")"
-B enable_all_ipi_per_cpu "$(perc "$c0" "$c1")"
-c0=$(cal)
-t=$(hxtool write current_tracer nop)
-c1=$(cal)
-B disable_all_ms "$(ms "$t")"
-B disable_all_ipi_per_cpu "$(perc "$c0" "$c1")"
+# Tracer switch on all functions: time and function-call IPIs, both
+# counted by hxtool right around the write (no shell fork in the count).
+switch_tracer() {
+	r=$(hxtool write-ipi current_tracer "$1")
+	B "$2_ms" "$(ms "${r% *}")"
+	B "$2_ipi_per_cpu" "$(awk -v c="${r#* }" -v n="$ncpu" 'BEGIN { printf "%.1f", c / n }')"
+}
+switch_tracer function enable_all
+switch_tracer nop disable_all
 
 # 1,000 distinct names that are unique in available_filter_functions.
 grep -v '\[' available_filter_functions | sort | uniq -u | head -n 1000 > /tmp/names

@@ -4,6 +4,9 @@
  * surprises).  Every command prints one number on stdout:
  *
  *   hxtool write FILE STRING       ns for open(O_TRUNC) + write + close
+ *   hxtool write-ipi FILE STRING   the same, then the function-call IPIs
+ *                                  (CAL line of /proc/interrupts, all
+ *                                  CPUs) taken meanwhile: "NS IPIS"
  *   hxtool append-each FILE NAMES  ns to append each line of NAMES with
  *                                  its own open(O_APPEND)/write/close
  *   hxtool write-all FILE NAMES    ns to write all lines of NAMES through
@@ -11,7 +14,9 @@
  *   hxtool read FILE               ns to read FILE to its end
  *   hxtool getppid N               ns per getppid() over N calls
  *
- * Exit status 1 and a message on stderr when a call fails.
+ * Exit status 1 and a message on stderr when a call fails.  write-ipi
+ * reads the counters in the same process right around the write, so no
+ * fork, exec or pipe of a shell falls into the count.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -98,6 +103,43 @@ static long long cmd_write(const char *file, const char *str)
 	return now_ns() - t0;
 }
 
+/* Sum of the CAL counters of all CPUs. */
+static long long cal_count(void)
+{
+	size_t len;
+	char *buf = slurp("/proc/interrupts", &len), *p, *end;
+	long long sum = 0;
+
+	buf = realloc(buf, len + 1);
+	if (!buf)
+		fail("realloc", "/proc/interrupts");
+	buf[len] = 0;
+	p = strstr(buf, "CAL:");
+	if (!p)
+		fail("find CAL in", "/proc/interrupts");
+	p += 4;
+	for (;;) {
+		long long v = strtoll(p, &end, 10);
+
+		if (end == p)
+			break;
+		sum += v;
+		p = end;
+	}
+	free(buf);
+	return sum;
+}
+
+static void cmd_write_ipi(const char *file, const char *str)
+{
+	long long c0 = cal_count(), t0 = now_ns(), t1, c1;
+
+	put_file(file, O_TRUNC, str, strlen(str));
+	t1 = now_ns();
+	c1 = cal_count();
+	printf("%lld %lld\n", t1 - t0, c1 - c0);
+}
+
 static long long cmd_append_each(const char *file, const char *names)
 {
 	size_t len;
@@ -158,6 +200,9 @@ int main(int argc, char **argv)
 
 	if (!strcmp(c, "write") && argc == 4) {
 		r = cmd_write(argv[2], argv[3]);
+	} else if (!strcmp(c, "write-ipi") && argc == 4) {
+		cmd_write_ipi(argv[2], argv[3]);
+		return 0;
 	} else if (!strcmp(c, "append-each") && argc == 4) {
 		r = cmd_append_each(argv[2], argv[3]);
 	} else if (!strcmp(c, "write-all") && argc == 4) {
@@ -167,7 +212,7 @@ int main(int argc, char **argv)
 	} else if (!strcmp(c, "getppid") && argc == 3 && atol(argv[2]) > 0) {
 		r = cmd_getppid(atol(argv[2]));
 	} else {
-		fprintf(stderr, "usage: hxtool write|append-each|write-all|read|getppid ...\n");
+		fprintf(stderr, "usage: hxtool write|write-ipi|append-each|write-all|read|getppid ...\n");
 		return 2;
 	}
 	printf("%lld\n", r);

@@ -1,0 +1,421 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ftrace.c - x86 side of dynamic ftrace: what the ftrace core asks of the
+ * architecture, served by the batch patch engine (ftrace_patch.c).
+ *
+ * Every ftrace site is the 5 bytes of a "call __fentry__" that the
+ * compiler put at the start of a function.  At boot and module load
+ * (text not live yet, ftrace_poke_late == 0) a site is checked and turned
+ * into the 5-byte NOP by a plain write.  Later every change goes through
+ * the patch engine, and all changes between
+ * ftrace_arch_code_modify_prepare() and ..._post_process() form one
+ * protocol run: the ftrace_call sites open first (to the list function),
+ * ftrace_replace_code() opens all records the core wants changed as one
+ * group, the final callback retargets the open ftrace_call sites, calls
+ * made by the core one at a time (module enable) are queued and opened
+ * as one group, and post_process closes the run.  A tracer switch thus
+ * costs four all-CPU syncs, whatever the number of sites.
+ *
+ * What to do with a site the engine refused is the core's decision:
+ * with upstream's core that is ftrace_bug(), called here for each refused
+ * site after the rest of the group was opened.
+ *
+ * Locking: text_mutex is held from ftrace_arch_code_modify_prepare() to
+ * ftrace_arch_code_modify_post_process(); it guards ftrace_poke_late,
+ * the queue of pending sites and the record buffer.  The core's
+ * ftrace_lock is held around both.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ftrace.h>
+#include <linux/memory.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include <asm/ftrace.h>
+#include <asm/nops.h>
+#include <asm/sync_core.h>
+#include <asm/text-patching.h>
+
+#include "ftrace_patch.h"
+
+#ifdef CONFIG_DYNAMIC_FTRACE
+
+static int ftrace_poke_late;
+
+/*
+ * Sites queued by ftrace_make_call() and friends while poking late, and
+ * the record changes of ftrace_replace_code(): two buffers that only
+ * grow, so that a tracer switch allocates (and vfree()s, which costs TLB
+ * flushes) nothing.
+ */
+struct ftrace_site_buf {
+	struct ftrace_patch_site *s;
+	unsigned int nr, cap;
+};
+
+static struct ftrace_site_buf pending, records;
+
+static struct ftrace_patch_site *ftrace_site_add(struct ftrace_site_buf *b)
+{
+	if (b->nr == b->cap) {
+		unsigned int cap = b->cap ? 2 * b->cap : 64;
+		struct ftrace_patch_site *s;
+
+		s = kvrealloc(b->s, cap * sizeof(*s), GFP_KERNEL);
+		if (!s)
+			return NULL;
+		b->s = s;
+		b->cap = cap;
+	}
+	return &b->s[b->nr++];
+}
+
+static void ftrace_nop_insn(u8 *insn)
+{
+	memcpy(insn, x86_nops[5], MCOUNT_INSN_SIZE);
+}
+
+/* "call @target" at @ip; no call thunk, the trampolines account depth. */
+static void ftrace_call_insn(u8 *insn, unsigned long ip, unsigned long target)
+{
+	memcpy(insn, text_gen_insn(CALL_INSN_OPCODE, (void *)ip,
+				   (void *)target), MCOUNT_INSN_SIZE);
+}
+
+/**
+ * ftrace_arch_code_modify_prepare() - start a series of text changes
+ *
+ * Takes text_mutex, which keeps module loading and every other text
+ * patcher out until ftrace_arch_code_modify_post_process().
+ */
+void ftrace_arch_code_modify_prepare(void)
+	__acquires(&text_mutex)
+{
+	mutex_lock(&text_mutex);
+	ftrace_poke_late = 1;
+}
+
+static void ftrace_run_pending(void)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&text_mutex);
+	if (!pending.nr)
+		return;
+	ftrace_patch_open(pending.s, pending.nr);
+	for (i = 0; i < pending.nr; i++)
+		if (pending.s[i].err)
+			pr_err("site %pS not patched (%d)\n",
+			       (void *)pending.s[i].ip, pending.s[i].err);
+	pending.nr = 0;
+}
+
+/**
+ * ftrace_arch_code_modify_post_process() - end a series of text changes
+ *
+ * Opens what ftrace_make_call() queued as one group, closes the run and
+ * drops text_mutex.
+ */
+void ftrace_arch_code_modify_post_process(void)
+	__releases(&text_mutex)
+{
+	ftrace_run_pending();
+	ftrace_patch_close();
+	ftrace_poke_late = 0;
+	mutex_unlock(&text_mutex);
+}
+
+static int ftrace_check_site(unsigned long ip, const u8 *old)
+{
+	u8 cur[MCOUNT_INSN_SIZE];
+
+	if (copy_from_kernel_nofault(cur, (void *)ip, MCOUNT_INSN_SIZE))
+		return -EFAULT;
+	if (memcmp(cur, old, MCOUNT_INSN_SIZE)) {
+		ftrace_expected = old;
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * Text that is not live yet (boot, module load): check and write it
+ * directly.  Core text is still writable at boot and module text before
+ * the module is formed; no other CPU runs it yet, and serializing this
+ * CPU makes it fetch the new bytes.
+ */
+static int ftrace_write_early(unsigned long ip, const u8 *old, const u8 *new)
+{
+	unsigned long flags;
+	int ret = ftrace_check_site(ip, old);
+
+	if (ret)
+		return ret;
+	local_irq_save(flags);
+	memcpy((void *)ip, new, MCOUNT_INSN_SIZE);
+	sync_core();
+	local_irq_restore(flags);
+	return 0;
+}
+
+static int ftrace_queue_site(unsigned long ip, const u8 *old, const u8 *new)
+{
+	struct ftrace_patch_site *s;
+	int ret = ftrace_check_site(ip, old);
+
+	lockdep_assert_held(&text_mutex);
+	if (ret)
+		return ret;
+	s = ftrace_site_add(&pending);
+	if (!s)
+		return -ENOMEM;
+	s->ip = ip;
+	memcpy(s->old, old, MCOUNT_INSN_SIZE);
+	memcpy(s->new, new, MCOUNT_INSN_SIZE);
+	return 0;
+}
+
+static int ftrace_change_site(unsigned long ip, const u8 *old, const u8 *new)
+{
+	if (ftrace_poke_late)
+		return ftrace_queue_site(ip, old, new);
+	return ftrace_write_early(ip, old, new);
+}
+
+/**
+ * ftrace_make_nop() - turn a site that calls @addr into a NOP
+ * @mod: module of the site (unused)
+ * @rec: the site
+ * @addr: only MCOUNT_ADDR: the first conversion at boot or module load;
+ *        later changes go through ftrace_replace_code()
+ *
+ * Return: 0, -EFAULT, -EINVAL (bytes differ) or -ENOMEM.
+ */
+int ftrace_make_nop(struct module *mod, struct dyn_ftrace *rec,
+		    unsigned long addr)
+{
+	u8 old[MCOUNT_INSN_SIZE], new[MCOUNT_INSN_SIZE];
+
+	if (WARN_ONCE(addr != MCOUNT_ADDR, "%s: not __fentry__", __func__))
+		return -EINVAL;
+	ftrace_call_insn(old, rec->ip, addr);
+	ftrace_nop_insn(new);
+	return ftrace_change_site(rec->ip, old, new);
+}
+
+/**
+ * ftrace_make_call() - turn a NOP site into a call to @addr
+ * @rec: the site
+ * @addr: the trampoline
+ *
+ * Return: 0, -EFAULT, -EINVAL (bytes differ) or -ENOMEM.
+ */
+int ftrace_make_call(struct dyn_ftrace *rec, unsigned long addr)
+{
+	u8 old[MCOUNT_INSN_SIZE], new[MCOUNT_INSN_SIZE];
+
+	ftrace_nop_insn(old);
+	ftrace_call_insn(new, rec->ip, addr);
+	return ftrace_change_site(rec->ip, old, new);
+}
+
+/**
+ * ftrace_modify_call() - retarget a call site
+ * @rec: the site
+ * @old_addr: its current target
+ * @addr: its new target
+ *
+ * Return: 0, -EFAULT, -EINVAL (bytes differ) or -ENOMEM.
+ */
+int ftrace_modify_call(struct dyn_ftrace *rec, unsigned long old_addr,
+		       unsigned long addr)
+{
+	u8 old[MCOUNT_INSN_SIZE], new[MCOUNT_INSN_SIZE];
+
+	ftrace_call_insn(old, rec->ip, old_addr);
+	ftrace_call_insn(new, rec->ip, addr);
+	return ftrace_change_site(rec->ip, old, new);
+}
+
+/* Site @s goes from whatever it calls now to its ->new. */
+static int ftrace_retarget_site(struct ftrace_patch_site *s)
+{
+	if (copy_from_kernel_nofault(s->old, (void *)s->ip, MCOUNT_INSN_SIZE))
+		return -EFAULT;
+	return 0;
+}
+
+/**
+ * ftrace_update_ftrace_func() - make the static trampolines call @func
+ * @func: the new callback (a single ops' function or the list function)
+ *
+ * Both call sites (ftrace_call, ftrace_regs_call) open as one group, or,
+ * if they are open already in this run, are retargeted: the core's
+ * second call (the final callback, after the records changed) costs no
+ * sync of its own.
+ *
+ * Context: text_mutex held (between prepare and post_process).
+ * Return: 0 or the engine's error.
+ */
+int ftrace_update_ftrace_func(ftrace_func_t func)
+{
+	struct ftrace_patch_site s[2];
+	int ret;
+
+	lockdep_assert_held(&text_mutex);
+	s[0].ip = (unsigned long)&ftrace_call;
+	s[1].ip = (unsigned long)&ftrace_regs_call;
+	ftrace_call_insn(s[0].new, s[0].ip, (unsigned long)func);
+	ftrace_call_insn(s[1].new, s[1].ip, (unsigned long)func);
+	if (!ftrace_patch_retarget(s[0].ip, s[0].new) &&
+	    !ftrace_patch_retarget(s[1].ip, s[1].new))
+		return 0;
+	ret = ftrace_retarget_site(&s[0]);
+	if (!ret)
+		ret = ftrace_retarget_site(&s[1]);
+	return ret ? ret : ftrace_patch_open(s, ARRAY_SIZE(s));
+}
+
+/* Old and new bytes of @rec for @update; false if it stays as it is. */
+static bool ftrace_rec_insns(struct dyn_ftrace *rec, int update, u8 *old,
+			     u8 *new)
+{
+	switch (update) {
+	case FTRACE_UPDATE_MAKE_CALL:
+		ftrace_nop_insn(old);
+		ftrace_call_insn(new, rec->ip, ftrace_get_addr_new(rec));
+		return true;
+	case FTRACE_UPDATE_MODIFY_CALL:
+		ftrace_call_insn(old, rec->ip, ftrace_get_addr_curr(rec));
+		ftrace_call_insn(new, rec->ip, ftrace_get_addr_new(rec));
+		return true;
+	case FTRACE_UPDATE_MAKE_NOP:
+		ftrace_call_insn(old, rec->ip, ftrace_get_addr_curr(rec));
+		ftrace_nop_insn(new);
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * Report the sites the engine refused to the core, commit the others.
+ * @sites are in the record iterator's order, as ftrace_replace_code()
+ * made them.
+ */
+static void ftrace_commit_records(struct ftrace_patch_site *sites,
+				  unsigned int n, int enable)
+{
+	struct ftrace_rec_iter *iter;
+	unsigned int i = 0;
+
+	for_ftrace_rec_iter(iter) {
+		struct dyn_ftrace *rec = ftrace_rec_iter_record(iter);
+
+		if (i == n || sites[i].ip != rec->ip)
+			continue;
+		if (sites[i].err) {
+			ftrace_expected = sites[i].old;
+			ftrace_bug(sites[i].err, rec);
+			ftrace_expected = NULL;
+		} else {
+			ftrace_update_record(rec, enable);
+		}
+		i++;
+	}
+}
+
+/**
+ * ftrace_replace_code() - apply the core's pending record changes
+ * @enable: as for ftrace_test_record()
+ *
+ * All records that change open as one group; the run closes in
+ * ftrace_arch_code_modify_post_process().
+ *
+ * Context: text_mutex and ftrace_lock held.
+ */
+void ftrace_replace_code(int enable)
+{
+	struct ftrace_rec_iter *iter;
+
+	lockdep_assert_held(&text_mutex);
+	records.nr = 0;
+	for_ftrace_rec_iter(iter) {
+		struct dyn_ftrace *rec = ftrace_rec_iter_record(iter);
+		struct ftrace_patch_site *s = ftrace_site_add(&records);
+
+		if (!s) {
+			pr_err("no memory for %u sites\n", records.nr + 1);
+			return;
+		}
+		s->ip = rec->ip;
+		if (!ftrace_rec_insns(rec, ftrace_test_record(rec, enable),
+				      s->old, s->new))
+			records.nr--;
+	}
+	ftrace_patch_open(records.s, records.nr);
+	ftrace_commit_records(records.s, records.nr, enable);
+}
+
+/**
+ * arch_ftrace_update_code() - run the core's update without stop_machine
+ * @command: FTRACE_* command bits
+ *
+ * The batch protocol is safe with all CPUs running.
+ */
+void arch_ftrace_update_code(int command)
+{
+	ftrace_modify_all_code(command);
+}
+
+#endif /* CONFIG_DYNAMIC_FTRACE */
+
+#ifdef CONFIG_FUNCTION_GRAPH_TRACER
+
+/**
+ * prepare_ftrace_return() - divert a traced function's return into
+ * return_to_handler
+ * @ip: the traced function's site
+ * @parent: the stack slot holding its return address
+ * @frame_pointer: the caller's frame pointer, or 0
+ */
+void prepare_ftrace_return(unsigned long ip, unsigned long *parent,
+			   unsigned long frame_pointer)
+{
+	unsigned long hook = (unsigned long)&return_to_handler;
+	int bit;
+
+	/* early CPU bring-up code may run this in real mode: bail out */
+	if (unlikely((long)__builtin_frame_address(0) >= 0))
+		return;
+	if (unlikely(ftrace_graph_is_dead()) ||
+	    unlikely(atomic_read(&current->tracing_graph_pause)))
+		return;
+	bit = ftrace_test_recursion_trylock(ip, *parent);
+	if (bit < 0)
+		return;
+	if (!function_graph_enter(*parent, ip, frame_pointer, parent))
+		*parent = hook;
+	ftrace_test_recursion_unlock(bit);
+}
+
+#ifdef CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS
+/**
+ * ftrace_graph_func() - the function graph tracer's ftrace callback
+ * @ip: the traced function's site
+ * @parent_ip: its caller
+ * @op: the graph ops
+ * @fregs: registers at the site; the stack pointer points at the
+ *         return address slot
+ */
+void ftrace_graph_func(unsigned long ip, unsigned long parent_ip,
+		       struct ftrace_ops *op, struct ftrace_regs *fregs)
+{
+	struct pt_regs *regs = &arch_ftrace_regs(fregs)->regs;
+	unsigned long *slot = (unsigned long *)kernel_stack_pointer(regs);
+
+	prepare_ftrace_return(ip, slot, 0);
+}
+#endif
+#endif /* CONFIG_FUNCTION_GRAPH_TRACER */

@@ -1,0 +1,544 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ftrace_patch.c - live patching of 5-byte ftrace sites: one int3
+ * protocol run, with three all-CPU syncs, for all the sites a series of
+ * core requests changes.
+ *
+ * DOC: protocol
+ * A site holds a 5-byte "call rel32" or the 5-byte NOP (old) and must
+ * hold another one (new).  Sites come in groups; a run is a series of
+ * groups opened one after the other, then closed together:
+ *  open: check every site of the group.  One that cannot be read or
+ *     mapped (-EFAULT, -ENOMEM) or does not hold old (-EINVAL, actual
+ *     bytes kept) is reported in the site and left alone.  Publish the
+ *     others for ftrace_patch_int3_handler(), write int3 on their first
+ *     byte, sync all CPUs.  From then on every CPU that runs such a site
+ *     traps and has the new instruction emulated: the group has, in
+ *     effect, changed.
+ *  retarget: the instruction emulated for an open site may change (one
+ *     atomic store): the ftrace_call sites go to the list function first
+ *     and to the final callback when the core is done, in one run.
+ *  close: write bytes 1..4 of every open site's new instruction, sync;
+ *     write every first byte, sync; unpublish and wait until no handler
+ *     looks at the groups any more.
+ * Before a site's int3 is seen a CPU runs old, after step "open" it traps
+ * or (after the first bytes) runs new: never a torn mix.  Each sync makes
+ * sure that no CPU still has bytes of the step before in flight.  A
+ * series of requests thus costs one sync per group plus two, and a
+ * tracer switch (list function, records, final function) four, or five
+ * when perf_event_text_poke()'s own site is among the records (see
+ * fp_is_perf_site()), whatever the number of sites.
+ *
+ * DOC: locking
+ * text_mutex serializes runs with each other and with every other text
+ * patcher (text_poke*, kprobes, static calls, jump labels, alternatives),
+ * and guards the groups, their buffers, fp_window and fp_stats; a run
+ * is always closed before text_mutex is dropped.  The int3 handler,
+ * which may run in any context (NMI included), only takes a reference
+ * on fp_desc: closing drops its own and waits for the handlers' to go.
+ * The int3 handler is called after poke_int3_handler() and only claims
+ * an int3 at an address of an open group, so text_poke_bp()'s and
+ * kprobes' breakpoints never reach it with a match.
+ */
+#define pr_fmt(fmt) "ftrace patch: " fmt
+
+#include <linux/memory.h>
+#include <linux/module.h>
+#include <linux/perf_event.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+#include <linux/sort.h>
+
+#include <asm/nops.h>
+#include <asm/sync_core.h>
+#include <asm/text-patching.h>
+
+#include "ftrace_patch.h"
+
+/* One open site as the int3 handler sees it. */
+struct fp_live {
+	unsigned long ip;
+	u64 insn;		/* the new instruction, byte 0 lowest */
+};
+
+struct fp_group {
+	struct fp_live *vec;	/* sorted by ip */
+	unsigned int nr;
+};
+
+/* Groups one run holds at most; one more closes the run first. */
+#define FP_GROUPS	4
+
+static struct {
+	struct fp_group grp[FP_GROUPS];
+	unsigned int ngrp;
+	atomic_t refs;
+} fp_desc;
+
+/*
+ * Group k of a run lives in fp_buf[k], a buffer that only grows: group
+ * k + 1 can grow while groups 0..k are published, and a tracer switch
+ * allocates and frees nothing.
+ */
+static struct {
+	struct fp_live *vec;
+	unsigned int cap;
+} fp_buf[FP_GROUPS];
+
+static struct fpoke_window fp_window;
+static struct ftrace_patch_stats fp_stats;
+
+/* The refused sites of the last request that refused any (tests read it). */
+#define FP_FAIL_LOG	16
+static struct ftrace_patch_site fp_fail_log[FP_FAIL_LOG];
+static unsigned int fp_fail_nr;
+
+static __always_inline struct fp_live *fp_find(const struct fp_group *g,
+					       unsigned long ip)
+{
+	unsigned int lo = 0, hi = g->nr;
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+		struct fp_live *l = &g->vec[mid];
+
+		if (l->ip == ip)
+			return l;
+		if (l->ip < ip)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static __always_inline void fp_emulate(struct pt_regs *regs,
+				       unsigned long ip, u64 insn)
+{
+	unsigned long next = ip + MCOUNT_INSN_SIZE;
+	s32 rel = (s32)(u32)(insn >> 8);
+
+	switch ((u8)insn) {
+	case CALL_INSN_OPCODE:
+		int3_emulate_call(regs, next + rel);
+		break;
+	case JMP32_INSN_OPCODE:
+		int3_emulate_jmp(regs, next + rel);
+		break;
+	default:	/* the 5-byte NOP */
+		int3_emulate_jmp(regs, next);
+	}
+}
+
+/**
+ * ftrace_patch_int3_handler() - emulate the new instruction of an open
+ * site
+ * @regs: the trap frame of an int3
+ *
+ * Called from exc_int3() before anything that could itself hit an int3.
+ *
+ * Return: true if the int3 was ours and @regs now continues after the
+ * emulated instruction.
+ */
+noinstr bool ftrace_patch_int3_handler(struct pt_regs *regs)
+{
+	struct fp_live *l = NULL;
+	unsigned int g, ngrp;
+	unsigned long ip;
+
+	if (user_mode(regs))
+		return false;
+	/* pairs with the smp_wmb() in fp_publish(): int3 seen => group seen */
+	smp_rmb();
+	if (!raw_atomic_inc_not_zero(&fp_desc.refs))
+		return false;
+	ip = regs->ip - INT3_INSN_SIZE;
+	/* pairs with the release in fp_publish(): count seen => group seen */
+	ngrp = smp_load_acquire(&fp_desc.ngrp);
+	for (g = 0; g < ngrp && !l; g++)
+		l = fp_find(&fp_desc.grp[g], ip);
+	if (l)
+		fp_emulate(regs, ip, READ_ONCE(l->insn));
+	/* our reads of the groups are done before the closer sees refs drop */
+	smp_mb__before_atomic();
+	raw_atomic_dec(&fp_desc.refs);
+	return l;
+}
+
+static void fp_sync_one(void *unused)
+{
+	sync_core();
+}
+
+static void fp_sync(void)
+{
+	on_each_cpu(fp_sync_one, NULL, 1);
+	fp_stats.syncs++;
+}
+
+static u64 fp_pack(const u8 *insn)
+{
+	u64 v = 0;
+
+	memcpy(&v, insn, MCOUNT_INSN_SIZE);
+	return v;
+}
+
+static bool fp_to_write(const struct ftrace_patch_site *s)
+{
+	return !s->err && fp_pack(s->old) != fp_pack(s->new);
+}
+
+/*
+ * Give one site its alias and compare its bytes; true if it is to be
+ * written.  fpoke_map() found the site's page present in the kernel's
+ * page tables, so a plain read of the site cannot fault.
+ */
+static bool fp_check(struct ftrace_patch_site *s)
+{
+	s->err = fpoke_map(&fp_window, s->ip, MCOUNT_INSN_SIZE);
+	if (!s->err) {
+		memcpy(s->actual, (void *)s->ip, MCOUNT_INSN_SIZE);
+		if (fp_pack(s->actual) != fp_pack(s->old)) {
+			s->err = -EINVAL;
+			pr_warn("site %pS: found %5phN, expected %5phN\n",
+				(void *)s->ip, s->actual, s->old);
+		}
+	}
+	if (s->err)
+		fp_stats.failed++;
+	return fp_to_write(s);
+}
+
+static void fp_publish(struct fp_live *vec, unsigned int nr)
+{
+	unsigned int k = fp_desc.ngrp;
+
+	fp_desc.grp[k].vec = vec;
+	fp_desc.grp[k].nr = nr;
+	if (!k)
+		atomic_set(&fp_desc.refs, 1);
+	/* a handler that sees the new count sees the group */
+	smp_store_release(&fp_desc.ngrp, k + 1);
+	/* and the count before any int3 of the group */
+	smp_wmb();
+}
+
+static void fp_unpublish(void)
+{
+	if (!atomic_dec_and_test(&fp_desc.refs))
+		atomic_cond_read_acquire(&fp_desc.refs, !VAL);
+	WRITE_ONCE(fp_desc.ngrp, 0);
+}
+
+/* Sites written per stretch with interrupts off. */
+#define FP_IRQ_CHUNK	256
+
+/* Write bytes [from, to) of the new instruction (or int3) of each site. */
+static void fp_write_step(const struct fp_group *g, unsigned int from,
+			  unsigned int to, bool int3)
+{
+	static const u8 int3_insn = INT3_INSN_OPCODE;
+	unsigned int i;
+
+	for (i = 0; i < g->nr; i++) {
+		u64 insn = g->vec[i].insn;
+
+		if (i % FP_IRQ_CHUNK == 0)
+			fpoke_begin(&fp_window);
+		fpoke_write(g->vec[i].ip + from,
+			    int3 ? &int3_insn : (u8 *)&insn + from, to - from);
+		if (i % FP_IRQ_CHUNK == FP_IRQ_CHUNK - 1 || i == g->nr - 1)
+			fpoke_end(&fp_window);
+	}
+}
+
+/* Write bytes [from, to) of every open site, then sync. */
+static void fp_write_all(unsigned int from, unsigned int to)
+{
+	unsigned int g;
+
+	for (g = 0; g < fp_desc.ngrp; g++)
+		fp_write_step(&fp_desc.grp[g], from, to, false);
+	fp_sync();
+}
+
+static void fp_text_poke_event(unsigned long ip, u64 insn)
+{
+	perf_event_text_poke((void *)ip, (void *)ip, MCOUNT_INSN_SIZE, &insn,
+			     MCOUNT_INSN_SIZE);
+}
+
+/**
+ * ftrace_patch_close() - finish the run: every open site gets its new
+ * instruction for real
+ *
+ * Context: text_mutex held.
+ */
+void ftrace_patch_close(void)
+{
+	lockdep_assert_held(&text_mutex);
+	if (fp_desc.ngrp) {
+		fp_write_all(1, MCOUNT_INSN_SIZE);	/* tails */
+		fp_write_all(0, 1);			/* first bytes */
+		fp_unpublish();
+		fp_stats.runs++;
+	}
+	fpoke_unmap(&fp_window);
+}
+
+static void fp_log_failures(const struct ftrace_patch_site *sites,
+			    unsigned int nr)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < nr; i++)
+		if (sites[i].err && n++ < FP_FAIL_LOG)
+			fp_fail_log[n - 1] = sites[i];
+	if (n)
+		fp_fail_nr = n;
+}
+
+static int cmp_live(const void *a, const void *b)
+{
+	const struct fp_live *x = a, *y = b;
+
+	return x->ip < y->ip ? -1 : x->ip > y->ip;
+}
+
+/* The core hands sites over in ip order, mostly: sort only if not. */
+static void fp_sort_live(struct fp_live *vec, unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 1; i < nr; i++)
+		if (vec[i - 1].ip > vec[i].ip)
+			break;
+	if (i < nr)
+		sort(vec, nr, sizeof(*vec), cmp_live, NULL);
+}
+
+static int fp_buf_grow(unsigned int k, unsigned int need)
+{
+	struct fp_live *p;
+
+	if (need <= fp_buf[k].cap)
+		return 0;
+	need = max(need, 2 * fp_buf[k].cap);
+	p = kvmalloc_array(need, sizeof(*p), GFP_KERNEL);
+	if (!p)
+		return -ENOMEM;
+	kvfree(fp_buf[k].vec);
+	fp_buf[k].vec = p;
+	fp_buf[k].cap = need;
+	return 0;
+}
+
+/*
+ * Room for a group of @need sites and one of a single site (see
+ * fp_is_perf_site()): closes the run if it holds too many groups.
+ * The buffers grown are not published.
+ */
+static int fp_reserve(unsigned int need)
+{
+	if (fp_desc.ngrp + 2 > FP_GROUPS)
+		ftrace_patch_close();
+	if (fp_buf_grow(fp_desc.ngrp, need))
+		return -ENOMEM;
+	return fp_buf_grow(fp_desc.ngrp + 1, 1);
+}
+
+/*
+ * perf_event_text_poke()'s own ftrace site, at its entry or after its
+ * ENDBR64.  ftrace_patch_open() reports every site to perf while the site
+ * holds int3; were this site among them, each report would trap.
+ */
+static bool fp_is_perf_site(unsigned long ip)
+{
+	unsigned long fn = (unsigned long)perf_event_text_poke;
+
+	/* keep the compiler from making "fn + 4" a relocation (objtool) */
+	OPTIMIZER_HIDE_VAR(fn);
+	return ip == fn || ip == fn + ENDBR_INSN_SIZE;
+}
+
+/* Publish the @n sites of the next group, int3 them, sync, tell perf. */
+static void fp_open_group(unsigned int n)
+{
+	struct fp_live *vec = fp_buf[fp_desc.ngrp].vec;
+	unsigned int i;
+
+	if (!n)
+		return;
+	fp_sort_live(vec, n);
+	fp_publish(vec, n);
+	fp_write_step(&fp_desc.grp[fp_desc.ngrp - 1], 0, 1, true);
+	fp_sync();
+	for (i = 0; i < n; i++)
+		fp_text_poke_event(vec[i].ip, vec[i].insn);
+	fp_stats.batches++;
+	fp_stats.sites += n;
+}
+
+static int fp_first_error(const struct ftrace_patch_site *sites,
+			  unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		if (sites[i].err)
+			return sites[i].err;
+	return 0;
+}
+
+/**
+ * ftrace_patch_open() - open a group of sites: from its return on, every
+ * CPU runs the new instruction of each (emulated until the run closes)
+ * @sites: the sites, in any order (kept)
+ * @nr: how many
+ *
+ * Sites that fail the check are reported in their ->err (and ->actual)
+ * and left untouched; the others are opened.  A site must not be opened
+ * twice in one run (its check would find the int3).
+ *
+ * Context: process context, text_mutex held; may sleep.
+ * Return: 0 if every site was opened, else the first site error.
+ */
+int ftrace_patch_open(struct ftrace_patch_site *sites, unsigned int nr)
+{
+	struct ftrace_patch_site *perf = NULL;
+	struct fp_live *vec;
+	unsigned int i, n = 0;
+
+	lockdep_assert_held(&text_mutex);
+	if (fp_reserve(nr)) {
+		for (i = 0; i < nr; i++)
+			sites[i].err = -ENOMEM;
+		return nr ? -ENOMEM : 0;
+	}
+	vec = fp_buf[fp_desc.ngrp].vec;
+	for (i = 0; i < nr; i++) {
+		if (!fp_check(&sites[i]))
+			continue;
+		if (fp_is_perf_site(sites[i].ip)) {
+			perf = &sites[i];
+			continue;
+		}
+		vec[n].ip = sites[i].ip;
+		vec[n++].insn = fp_pack(sites[i].new);
+	}
+	fp_open_group(n);
+	if (perf) {
+		vec = fp_buf[fp_desc.ngrp].vec;
+		vec->ip = perf->ip;
+		vec->insn = fp_pack(perf->new);
+		fp_open_group(1);
+	}
+	fp_log_failures(sites, nr);
+	return fp_first_error(sites, nr);
+}
+
+/**
+ * ftrace_patch_retarget() - change the new instruction of an open site
+ * @ip: the site
+ * @insn: its new instruction from now on
+ *
+ * CPUs that trap on the site emulate @insn as soon as they see the store;
+ * the run's close writes it.
+ *
+ * Context: text_mutex held.
+ * Return: 0, or -ENOENT if @ip is not open (then nothing changed).
+ */
+int ftrace_patch_retarget(unsigned long ip, const u8 *insn)
+{
+	unsigned int g;
+
+	lockdep_assert_held(&text_mutex);
+	for (g = 0; g < fp_desc.ngrp; g++) {
+		struct fp_live *l = fp_find(&fp_desc.grp[g], ip);
+
+		if (l) {
+			WRITE_ONCE(l->insn, fp_pack(insn));
+			fp_text_poke_event(ip, l->insn);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+/**
+ * ftrace_patch_batch() - patch a batch of sites completely
+ * @sites: the sites, in any order (kept)
+ * @nr: how many
+ *
+ * Opens them and closes the run (with whatever else it held).
+ *
+ * Context: process context, text_mutex held; may sleep.
+ * Return: 0 if every site was patched, else the first site error.
+ */
+int ftrace_patch_batch(struct ftrace_patch_site *sites, unsigned int nr)
+{
+	int ret = ftrace_patch_open(sites, nr);
+
+	ftrace_patch_close();
+	return ret;
+}
+
+/**
+ * ftrace_patch_failures() - the sites the last refusing batch refused
+ * @out: receives up to @max of them (ip, old, actual, err)
+ * @max: room in @out
+ *
+ * For tests: the engine's own per-site report, whatever the core did
+ * with it.
+ *
+ * Return: how many sites that batch refused (may exceed @max).
+ */
+unsigned int ftrace_patch_failures(struct ftrace_patch_site *out,
+				   unsigned int max)
+{
+	unsigned int n;
+
+	mutex_lock(&text_mutex);
+	n = fp_fail_nr;
+	memcpy(out, fp_fail_log, min3(n, max, FP_FAIL_LOG) * sizeof(*out));
+	mutex_unlock(&text_mutex);
+	return n;
+}
+EXPORT_SYMBOL_GPL(ftrace_patch_failures);
+
+/**
+ * ftrace_patch_get_stats() - copy the engine's counters
+ * @st: receives them
+ *
+ * Context: text_mutex held.
+ */
+void ftrace_patch_get_stats(struct ftrace_patch_stats *st)
+{
+	lockdep_assert_held(&text_mutex);
+	*st = fp_stats;
+}
+
+#if IS_ENABLED(CONFIG_FTRACE_PATCH_TEST)
+/**
+ * ftrace_patch_test_foreign_jmp() - for the test module only: overwrite
+ * the NOP of a module site with "jmp .+5", as a foreign patcher would
+ * @ip: the site, in module text, holding the 5-byte NOP
+ *
+ * Return: 0, -EINVAL if @ip is not module text, or the engine's error.
+ */
+int ftrace_patch_test_foreign_jmp(unsigned long ip)
+{
+	struct ftrace_patch_site s = { .ip = ip, .new = { JMP32_INSN_OPCODE } };
+	int ret;
+
+	if (!is_module_text_address(ip))
+		return -EINVAL;
+	memcpy(s.old, x86_nops[5], MCOUNT_INSN_SIZE);
+	mutex_lock(&text_mutex);
+	ret = ftrace_patch_batch(&s, 1);
+	mutex_unlock(&text_mutex);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(ftrace_patch_test_foreign_jmp);
+#endif

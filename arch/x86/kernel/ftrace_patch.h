@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ftrace_patch.h - the x86 ftrace patch engine (ftrace_patch.c) and its
+ * page window (ftrace_poke.c), as used by arch/x86/kernel/ftrace.c and by
+ * the int3 trap handler in traps.c.
+ */
+#ifndef _X86_KERNEL_FTRACE_PATCH_H
+#define _X86_KERNEL_FTRACE_PATCH_H
+
+#include <linux/types.h>
+#include <asm/ftrace.h>
+
+/* Labels inside ftrace_64.S that per-ops trampolines are built from. */
+void ftrace_caller_end(void);
+void ftrace_caller_op_ptr(void);
+void ftrace_regs_caller_end(void);
+void ftrace_regs_caller_op_ptr(void);
+void ftrace_regs_caller_jmp(void);
+
+struct pt_regs;
+struct mm_struct;
+
+/* The text pages one protocol run has given aliases in poking_mm. */
+struct fpoke_window {
+	unsigned long *pages;	/* mapped text pages */
+	unsigned int nr, cap;
+	unsigned long last;	/* page of the last fpoke_map() */
+	unsigned long irqflags;
+	struct mm_struct *prev_mm;
+};
+
+int fpoke_map(struct fpoke_window *w, unsigned long ip, size_t len);
+void fpoke_unmap(struct fpoke_window *w);
+void fpoke_begin(struct fpoke_window *w);
+void fpoke_end(struct fpoke_window *w);
+void fpoke_write(unsigned long ip, const void *src, size_t len);
+
+/*
+ * One site of a batch: it holds @old now and must hold @new afterwards.
+ * The engine fills @err (0, -EFAULT: unreadable, -EINVAL: not @old, or
+ * -ENOMEM) and, on -EINVAL, @actual with the bytes it found.  A site with
+ * an error is left untouched.
+ */
+struct ftrace_patch_site {
+	unsigned long ip;
+	u8 old[MCOUNT_INSN_SIZE];
+	u8 new[MCOUNT_INSN_SIZE];
+	u8 actual[MCOUNT_INSN_SIZE];
+	int err;
+};
+
+/* Counters of the engine's work, readable for tests and benchmarks. */
+struct ftrace_patch_stats {
+	unsigned long batches;	/* groups of sites opened */
+	unsigned long runs;	/* protocol runs (closes) */
+	unsigned long syncs;	/* all-CPU serializations */
+	unsigned long sites;	/* sites written */
+	unsigned long failed;	/* sites refused (err != 0) */
+};
+
+int ftrace_patch_open(struct ftrace_patch_site *sites, unsigned int nr);
+int ftrace_patch_retarget(unsigned long ip, const u8 *insn);
+void ftrace_patch_close(void);
+int ftrace_patch_batch(struct ftrace_patch_site *sites, unsigned int nr);
+void ftrace_patch_get_stats(struct ftrace_patch_stats *st);
+unsigned int ftrace_patch_failures(struct ftrace_patch_site *out,
+				   unsigned int max);
+bool ftrace_patch_int3_handler(struct pt_regs *regs);
+int ftrace_patch_test_foreign_jmp(unsigned long ip);
+
+#endif /* _X86_KERNEL_FTRACE_PATCH_H */

@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ftrace_poke.c - write kernel text of many pages through private
+ * aliases, for the ftrace patch engine (ftrace_patch.c).
+ *
+ * DOC: alias region
+ * Kernel and module text is mapped read-only.  To write it, each text page
+ * of a protocol run gets a writable alias in poking_mm, the mm that
+ * alternative.c made for text_poke() and in which no user code ever runs.
+ * All kernel and module text (and the ftrace trampolines, which live in
+ * module space) lies in the top 2 GiB of the address space, from
+ * __START_KERNEL_map up; its alias is at the same offset in a 2 GiB
+ * region of poking_mm's user half, placed clear of text_poke()'s own two
+ * pages at poking_addr.  So a page's alias is found by arithmetic, a site
+ * that crosses a page boundary stays contiguous, and a page is mapped
+ * once per run however many sites and steps write to it.
+ *
+ * Why no other CPU can ever see a writable alias:
+ *  - poking_mm is loaded only by the CPU that holds text_mutex, with
+ *    interrupts off, between fpoke_begin() and fpoke_end();
+ *  - between those the PTEs stay, but no CPU has poking_mm loaded (6.12's
+ *    switch_mm_irqs_off() drops a CPU from mm_cpumask() when it leaves an
+ *    mm), so no CPU can walk them or cache them anew, and text_poke(), the
+ *    only other user of poking_mm, needs text_mutex, which the run holds;
+ *  - fpoke_unmap() clears the PTEs and flushes poking_mm's TLB entries
+ *    (a local flush: the mm is loaded nowhere) before the run lets
+ *    text_mutex go.
+ *
+ * Locking: every function here requires text_mutex.
+ */
+#include <linux/memory.h>
+#include <linux/mm.h>
+#include <linux/pgtable.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include <asm/debugreg.h>
+#include <asm/mmu_context.h>
+#include <asm/text-patching.h>
+#include <asm/tlbflush.h>
+
+#include "ftrace_patch.h"
+
+#define FPOKE_SPAN	SZ_2G
+
+static unsigned long fpoke_base;
+
+/* Place the region once: 2 GiB aligned, clear of poking_addr's pages. */
+static unsigned long fpoke_region(void)
+{
+	unsigned long base = 2 * FPOKE_SPAN;
+
+	if (fpoke_base)
+		return fpoke_base;
+	while (poking_addr + 2 * PAGE_SIZE > base &&
+	       poking_addr < base + FPOKE_SPAN)
+		base += FPOKE_SPAN;
+	fpoke_base = base;
+	return base;
+}
+
+static unsigned long fpoke_alias(unsigned long addr)
+{
+	return fpoke_base + (addr - __START_KERNEL_map);
+}
+
+static struct page *text_page(unsigned long addr)
+{
+	if (core_kernel_text(addr))
+		return virt_to_page((void *)addr);
+	if (is_vmalloc_or_module_addr((void *)addr))
+		return vmalloc_to_page((void *)addr);
+	return NULL;
+}
+
+static int fpoke_note(struct fpoke_window *w, unsigned long page)
+{
+	if (w->nr == w->cap) {
+		unsigned int cap = w->cap ? 2 * w->cap : 256;
+		unsigned long *p;
+
+		p = kvrealloc(w->pages, cap * sizeof(*p), GFP_KERNEL);
+		if (!p)
+			return -ENOMEM;
+		w->pages = p;
+		w->cap = cap;
+	}
+	w->pages[w->nr++] = page;
+	return 0;
+}
+
+/* Give text page @page its alias; 0 if it has one already. */
+static int fpoke_map_page(struct fpoke_window *w, unsigned long page)
+{
+	pgprot_t prot = __pgprot(pgprot_val(PAGE_KERNEL) & ~_PAGE_GLOBAL);
+	unsigned long va = fpoke_alias(page);
+	struct page *pg = text_page(page);
+	spinlock_t *ptl;	/* lock of the PTE page, from get_locked_pte() */
+	pte_t *ptep;
+	int ret = 0;
+
+	if (!pg)
+		return -EFAULT;
+	ptep = get_locked_pte(poking_mm, va, &ptl);
+	if (!ptep)
+		return -ENOMEM;
+	if (!pte_present(ptep_get(ptep))) {
+		ret = fpoke_note(w, page);
+		if (!ret)
+			set_pte_at(poking_mm, va, ptep, mk_pte(pg, prot));
+	}
+	pte_unmap_unlock(ptep, ptl);
+	return ret;
+}
+
+/**
+ * fpoke_map() - give the text pages of @len bytes at @ip their aliases
+ * @w: the window of this run
+ * @ip: first byte, kernel or module text
+ * @len: bytes, at most a page
+ *
+ * May sleep (page tables of poking_mm are allocated on first use).
+ *
+ * Return: 0; -EFAULT if the text is not kernel or module text or not
+ * mapped; -ENOMEM.  What was mapped stays mapped until fpoke_unmap().
+ */
+int fpoke_map(struct fpoke_window *w, unsigned long ip, size_t len)
+{
+	unsigned long first = ip & PAGE_MASK;
+	unsigned long last = (ip + len - 1) & PAGE_MASK;
+	int ret = 0;
+
+	lockdep_assert_held(&text_mutex);
+	fpoke_region();
+	if (first < __START_KERNEL_map)
+		return -EFAULT;
+	if (first != w->last)
+		ret = fpoke_map_page(w, first);
+	if (!ret && last != first)
+		ret = fpoke_map_page(w, last);
+	if (!ret)
+		w->last = last;
+	return ret;
+}
+
+/**
+ * fpoke_unmap() - take every alias of the run away and flush their TLB
+ * entries
+ * @w: the window of the run; empty afterwards
+ */
+void fpoke_unmap(struct fpoke_window *w)
+{
+	unsigned long lo = ULONG_MAX, hi = 0;
+	unsigned int i;
+
+	lockdep_assert_held(&text_mutex);
+	for (i = 0; i < w->nr; i++) {
+		unsigned long va = fpoke_alias(w->pages[i]);
+		spinlock_t *ptl;	/* lock of the PTE page */
+		pte_t *ptep = get_locked_pte(poking_mm, va, &ptl);
+
+		if (ptep) {
+			pte_clear(poking_mm, va, ptep);
+			pte_unmap_unlock(ptep, ptl);
+		}
+		lo = min(lo, va);
+		hi = max(hi, va + PAGE_SIZE);
+	}
+	/* poking_mm is loaded nowhere now: a local flush, no IPI */
+	if (w->nr)
+		flush_tlb_mm_range(poking_mm, lo, hi, PAGE_SHIFT, false);
+	w->nr = 0;
+	w->last = 0;
+}
+
+/**
+ * fpoke_begin() - load poking_mm on this CPU, interrupts off
+ * @w: the window of the run
+ *
+ * Breakpoints are disabled meanwhile: a user watchpoint on an alias
+ * address must not fire in here.
+ */
+void fpoke_begin(struct fpoke_window *w)
+{
+	lockdep_assert_held(&text_mutex);
+	local_irq_save(w->irqflags);
+	if (this_cpu_read(cpu_tlbstate_shared.is_lazy))
+		leave_mm();
+	w->prev_mm = this_cpu_read(cpu_tlbstate.loaded_mm);
+	switch_mm_irqs_off(NULL, poking_mm, current);
+	if (hw_breakpoint_active())
+		hw_breakpoint_disable();
+}
+
+/**
+ * fpoke_end() - go back to the previous mm, interrupts as before
+ * @w: the window fpoke_begin() was called for
+ *
+ * Loading the previous mm serializes this CPU, so it sees its own writes.
+ */
+void fpoke_end(struct fpoke_window *w)
+{
+	lockdep_assert_irqs_disabled();
+	switch_mm_irqs_off(NULL, w->prev_mm, current);
+	if (hw_breakpoint_active())
+		hw_breakpoint_restore();
+	local_irq_restore(w->irqflags);
+}
+
+/**
+ * fpoke_write() - copy @len bytes to text address @ip through its alias
+ * @ip: destination, mapped by fpoke_map() in this run
+ * @src: bytes
+ * @len: how many
+ *
+ * Context: between fpoke_begin() and fpoke_end().
+ */
+void fpoke_write(unsigned long ip, const void *src, size_t len)
+{
+	memcpy((void *)fpoke_alias(ip), src, len);
+}
