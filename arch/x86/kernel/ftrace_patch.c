@@ -234,32 +234,39 @@ static void fp_unpublish(void)
 /* Sites written per stretch with interrupts off. */
 #define FP_IRQ_CHUNK	256
 
-/* Write bytes [from, to) of the new instruction (or int3) of each site. */
-static void fp_write_step(const struct fp_group *g, unsigned int from,
-			  unsigned int to, bool int3)
+/* What one step of the protocol writes at each site. */
+enum fp_step {
+	FP_INT3,	/* int3 on the first byte */
+	FP_TAIL,	/* bytes 1..4 of the new instruction */
+	FP_HEAD,	/* its first byte */
+};
+
+static void fp_write_step(const struct fp_group *g, enum fp_step step)
 {
-	static const u8 int3_insn = INT3_INSN_OPCODE;
 	unsigned int i;
 
 	for (i = 0; i < g->nr; i++) {
+		unsigned long ip = g->vec[i].ip;
 		u64 insn = g->vec[i].insn;
 
 		if (i % FP_IRQ_CHUNK == 0)
 			fpoke_begin(&fp_window);
-		fpoke_write(g->vec[i].ip + from,
-			    int3 ? &int3_insn : (u8 *)&insn + from, to - from);
+		if (step == FP_TAIL)
+			fpoke_put32(ip + 1, insn >> 8);
+		else
+			fpoke_put8(ip, step == FP_INT3 ? INT3_INSN_OPCODE : insn);
 		if (i % FP_IRQ_CHUNK == FP_IRQ_CHUNK - 1 || i == g->nr - 1)
 			fpoke_end(&fp_window);
 	}
 }
 
-/* Write bytes [from, to) of every open site, then sync. */
-static void fp_write_all(unsigned int from, unsigned int to)
+/* Write one step at every open site, then sync. */
+static void fp_write_all(enum fp_step step)
 {
 	unsigned int g;
 
 	for (g = 0; g < fp_desc.ngrp; g++)
-		fp_write_step(&fp_desc.grp[g], from, to, false);
+		fp_write_step(&fp_desc.grp[g], step);
 	fp_sync();
 }
 
@@ -279,8 +286,8 @@ void ftrace_patch_close(void)
 {
 	lockdep_assert_held(&text_mutex);
 	if (fp_desc.ngrp) {
-		fp_write_all(1, MCOUNT_INSN_SIZE);	/* tails */
-		fp_write_all(0, 1);			/* first bytes */
+		fp_write_all(FP_TAIL);
+		fp_write_all(FP_HEAD);
 		fp_unpublish();
 		fp_stats.runs++;
 	}
@@ -372,7 +379,7 @@ static void fp_open_group(unsigned int n)
 		return;
 	fp_sort_live(vec, n);
 	fp_publish(vec, n);
-	fp_write_step(&fp_desc.grp[fp_desc.ngrp - 1], 0, 1, true);
+	fp_write_step(&fp_desc.grp[fp_desc.ngrp - 1], FP_INT3);
 	fp_sync();
 	for (i = 0; i < n; i++)
 		fp_text_poke_event(vec[i].ip, vec[i].insn);

@@ -8,6 +8,8 @@
 #define _X86_KERNEL_FTRACE_PATCH_H
 
 #include <linux/types.h>
+#include <linux/unaligned.h>
+#include <asm/page.h>
 #include <asm/ftrace.h>
 
 /* Labels inside ftrace_64.S that per-ops trampolines are built from. */
@@ -29,11 +31,48 @@ struct fpoke_window {
 	struct mm_struct *prev_mm;
 };
 
-int fpoke_map(struct fpoke_window *w, unsigned long ip, size_t len);
+int __fpoke_map(struct fpoke_window *w, unsigned long ip, size_t len);
 void fpoke_unmap(struct fpoke_window *w);
 void fpoke_begin(struct fpoke_window *w);
 void fpoke_end(struct fpoke_window *w);
-void fpoke_write(unsigned long ip, const void *src, size_t len);
+
+/* Alias of __START_KERNEL_map in poking_mm; set by the first map. */
+extern unsigned long fpoke_base;
+
+/**
+ * fpoke_map() - give the text pages of @len bytes at @ip their aliases
+ * @w: the window of this run
+ * @ip: first byte, kernel or module text
+ * @len: bytes, at most a page
+ *
+ * Inline: consecutive sites are mostly in the page mapped last.
+ *
+ * Return: as __fpoke_map().
+ */
+static inline int fpoke_map(struct fpoke_window *w, unsigned long ip,
+			    size_t len)
+{
+	if ((ip & PAGE_MASK) == w->last &&
+	    ((ip + len - 1) & PAGE_MASK) == w->last)
+		return 0;
+	return __fpoke_map(w, ip, len);
+}
+
+static inline void *fpoke_alias(unsigned long addr)
+{
+	return (void *)(fpoke_base + (addr - __START_KERNEL_map));
+}
+
+/* Byte and 32-bit writes of mapped text, between fpoke_begin()/end(). */
+static inline void fpoke_put8(unsigned long ip, u8 v)
+{
+	*(u8 *)fpoke_alias(ip) = v;
+}
+
+static inline void fpoke_put32(unsigned long ip, u32 v)
+{
+	put_unaligned(v, (u32 *)fpoke_alias(ip));
+}
 
 /*
  * One site of a batch: it holds @old now and must hold @new afterwards.

@@ -43,7 +43,7 @@
 
 #define FPOKE_SPAN	SZ_2G
 
-static unsigned long fpoke_base;
+unsigned long fpoke_base;
 
 /* Place the region once: 2 GiB aligned, clear of poking_addr's pages. */
 static unsigned long fpoke_region(void)
@@ -57,11 +57,6 @@ static unsigned long fpoke_region(void)
 		base += FPOKE_SPAN;
 	fpoke_base = base;
 	return base;
-}
-
-static unsigned long fpoke_alias(unsigned long addr)
-{
-	return fpoke_base + (addr - __START_KERNEL_map);
 }
 
 static struct page *text_page(unsigned long addr)
@@ -93,7 +88,7 @@ static int fpoke_note(struct fpoke_window *w, unsigned long page)
 static int fpoke_map_page(struct fpoke_window *w, unsigned long page)
 {
 	pgprot_t prot = __pgprot(pgprot_val(PAGE_KERNEL) & ~_PAGE_GLOBAL);
-	unsigned long va = fpoke_alias(page);
+	unsigned long va = (unsigned long)fpoke_alias(page);
 	struct page *pg = text_page(page);
 	spinlock_t *ptl;	/* lock of the PTE page, from get_locked_pte() */
 	pte_t *ptep;
@@ -114,7 +109,7 @@ static int fpoke_map_page(struct fpoke_window *w, unsigned long page)
 }
 
 /**
- * fpoke_map() - give the text pages of @len bytes at @ip their aliases
+ * __fpoke_map() - give the text pages of @len bytes at @ip their aliases
  * @w: the window of this run
  * @ip: first byte, kernel or module text
  * @len: bytes, at most a page
@@ -124,7 +119,7 @@ static int fpoke_map_page(struct fpoke_window *w, unsigned long page)
  * Return: 0; -EFAULT if the text is not kernel or module text or not
  * mapped; -ENOMEM.  What was mapped stays mapped until fpoke_unmap().
  */
-int fpoke_map(struct fpoke_window *w, unsigned long ip, size_t len)
+int __fpoke_map(struct fpoke_window *w, unsigned long ip, size_t len)
 {
 	unsigned long first = ip & PAGE_MASK;
 	unsigned long last = (ip + len - 1) & PAGE_MASK;
@@ -155,7 +150,7 @@ void fpoke_unmap(struct fpoke_window *w)
 
 	lockdep_assert_held(&text_mutex);
 	for (i = 0; i < w->nr; i++) {
-		unsigned long va = fpoke_alias(w->pages[i]);
+		unsigned long va = (unsigned long)fpoke_alias(w->pages[i]);
 		spinlock_t *ptl;	/* lock of the PTE page */
 		pte_t *ptep = get_locked_pte(poking_mm, va, &ptl);
 
@@ -205,17 +200,4 @@ void fpoke_end(struct fpoke_window *w)
 	if (hw_breakpoint_active())
 		hw_breakpoint_restore();
 	local_irq_restore(w->irqflags);
-}
-
-/**
- * fpoke_write() - copy @len bytes to text address @ip through its alias
- * @ip: destination, mapped by fpoke_map() in this run
- * @src: bytes
- * @len: how many
- *
- * Context: between fpoke_begin() and fpoke_end().
- */
-void fpoke_write(unsigned long ip, const void *src, size_t len)
-{
-	memcpy((void *)fpoke_alias(ip), src, len);
 }
