@@ -14,7 +14,8 @@
  * group, the final callback retargets the open ftrace_call sites, calls
  * made by the core one at a time (module enable) are queued and opened
  * as one group, and post_process closes the run.  A tracer switch thus
- * costs four all-CPU syncs, whatever the number of sites.
+ * costs four or five all-CPU syncs (see ftrace_patch.c), whatever the
+ * number of sites.
  *
  * What to do with a site the engine refused is the core's decision:
  * with upstream's core that is ftrace_bug(), called here for each refused

@@ -17,8 +17,11 @@
  * which busy kthreads on a preemptible kernel never grant).  While all 256
  * are on, the workers make "armed" passes; every call of an armed pass
  * must reach the callback (calls made while sites may be half on or off
- * are not counted on either side).  Pass: as many calls seen as made, and
- * at least one armed pass per cycle.
+ * are not counted on either side).  Pass: as many calls seen as made, at
+ * least one armed pass per cycle, and at most 3 all-CPU syncs of the
+ * engine per filter change of 257 sites (open, close; batches of 256
+ * sites with 3 syncs each, as upstream's text_poke_queue() makes, would
+ * need 6).
  *
  * Fault: one site is overwritten with a 5-byte jmp to the next
  * instruction, as a foreign patcher would, and the ops is registered: the
@@ -248,9 +251,14 @@ static noinline int tfp_off(int x)
 	return x;
 }
 
+/* All-CPU syncs one filter change may cost: open the records, close. */
+#define TFP_SYNCS_PER_CHANGE	3
+
 static int tfp_stress(void)
 {
 	unsigned long off_ip = tfp_site((unsigned long)tfp_off);
+	struct ftrace_patch_stats st0, st1;
+	unsigned long syncs, changes;
 	long made = 0;
 	unsigned int c, i;
 	int ret;
@@ -261,6 +269,7 @@ static int tfp_stress(void)
 	if (ret)
 		return ret;
 	ret = tfp_start_workers();
+	ftrace_patch_get_stats(&st0);
 	for (c = 0; !ret && c < cycles; c++) {
 		tfp_next_epoch();	/* armed: at least one pass each */
 		tfp_next_epoch();	/* disarmed, no armed pass running */
@@ -269,14 +278,22 @@ static int tfp_stress(void)
 		if (!ret)
 			ret = ftrace_set_filter_ips(&tfp_ops, ips, TFP_NR, 0, 1);
 	}
+	ftrace_patch_get_stats(&st1);
 	tfp_stop_workers();
 	unregister_ftrace_function(&tfp_ops);
 	for (i = 0; i < ARRAY_SIZE(workers); i++)
 		made += workers[i].made;
+	syncs = st1.syncs - st0.syncs;
+	changes = 2UL * c;
 	pr_info("stress: %u cycles, %ld calls made while on, %ld seen, error %d\n",
 		c, made, atomic_long_read(&seen), ret);
+	pr_info("stress: %lu filter changes of %zu sites each: %lu runs, %lu syncs (at most %u per change allowed)\n",
+		changes, TFP_NR + 1, st1.runs - st0.runs, syncs,
+		TFP_SYNCS_PER_CHANGE);
 	if (ret)
 		return ret;
+	if (syncs > TFP_SYNCS_PER_CHANGE * changes)
+		return -EINVAL;
 	return made == atomic_long_read(&seen) && made ? 0 : -EINVAL;
 }
 
