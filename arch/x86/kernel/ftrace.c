@@ -46,29 +46,43 @@ static int ftrace_poke_late;
 
 /*
  * Sites queued by ftrace_make_call() and friends while poking late, and
- * the record changes of ftrace_replace_code(): two buffers that only
- * grow, so that a tracer switch allocates (and vfree()s, which costs TLB
- * flushes) nothing.
+ * the record changes of ftrace_replace_code() (with ->rec[i] the record
+ * of site ->s[i]): two buffers that only grow, so that a tracer switch
+ * allocates (and vfree()s, which costs TLB flushes) nothing.
  */
 struct ftrace_site_buf {
 	struct ftrace_patch_site *s;
+	struct dyn_ftrace **rec;
 	unsigned int nr, cap;
 };
 
 static struct ftrace_site_buf pending, records;
 
-static struct ftrace_patch_site *ftrace_site_add(struct ftrace_site_buf *b)
+static int ftrace_site_buf_grow(struct ftrace_site_buf *b)
 {
-	if (b->nr == b->cap) {
-		unsigned int cap = b->cap ? 2 * b->cap : 64;
-		struct ftrace_patch_site *s;
+	unsigned int cap = b->cap ? 2 * b->cap : 64;
+	struct ftrace_patch_site *s;
+	struct dyn_ftrace **rec;
 
-		s = kvrealloc(b->s, cap * sizeof(*s), GFP_KERNEL);
-		if (!s)
-			return NULL;
-		b->s = s;
-		b->cap = cap;
-	}
+	s = kvrealloc(b->s, cap * sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	b->s = s;
+	rec = kvrealloc(b->rec, cap * sizeof(*rec), GFP_KERNEL);
+	if (!rec)
+		return -ENOMEM;
+	b->rec = rec;
+	b->cap = cap;
+	return 0;
+}
+
+/* A new site (of record @rec) at the end of @b, or NULL. */
+static struct ftrace_patch_site *ftrace_site_add(struct ftrace_site_buf *b,
+						 struct dyn_ftrace *rec)
+{
+	if (b->nr == b->cap && ftrace_site_buf_grow(b))
+		return NULL;
+	b->rec[b->nr] = rec;
 	return &b->s[b->nr++];
 }
 
@@ -168,7 +182,7 @@ static int ftrace_queue_site(unsigned long ip, const u8 *old, const u8 *new)
 	lockdep_assert_held(&text_mutex);
 	if (ret)
 		return ret;
-	s = ftrace_site_add(&pending);
+	s = ftrace_site_add(&pending, NULL);
 	if (!s)
 		return -ENOMEM;
 	s->ip = ip;
@@ -239,43 +253,38 @@ int ftrace_modify_call(struct dyn_ftrace *rec, unsigned long old_addr,
 	return ftrace_change_site(rec->ip, old, new);
 }
 
-/* Site @s goes from whatever it calls now to its ->new. */
-static int ftrace_retarget_site(struct ftrace_patch_site *s)
-{
-	if (copy_from_kernel_nofault(s->old, (void *)s->ip, MCOUNT_INSN_SIZE))
-		return -EFAULT;
-	return 0;
-}
-
 /**
  * ftrace_update_ftrace_func() - make the static trampolines call @func
  * @func: the new callback (a single ops' function or the list function)
  *
- * Both call sites (ftrace_call, ftrace_regs_call) open as one group, or,
- * if they are open already in this run, are retargeted: the core's
- * second call (the final callback, after the records changed) costs no
- * sync of its own.
+ * A call site (ftrace_call, ftrace_regs_call) that is open in this run
+ * already is retargeted: the core's second call (the final callback,
+ * after the records changed) costs no sync of its own.  The others open
+ * as one group, going from whatever they call now to @func.
  *
  * Context: text_mutex held (between prepare and post_process).
  * Return: 0 or the engine's error.
  */
 int ftrace_update_ftrace_func(ftrace_func_t func)
 {
-	struct ftrace_patch_site s[2];
-	int ret;
+	static const unsigned long ips[] = {
+		(unsigned long)&ftrace_call, (unsigned long)&ftrace_regs_call,
+	};
+	struct ftrace_patch_site s[ARRAY_SIZE(ips)];
+	unsigned int i, n = 0;
 
 	lockdep_assert_held(&text_mutex);
-	s[0].ip = (unsigned long)&ftrace_call;
-	s[1].ip = (unsigned long)&ftrace_regs_call;
-	ftrace_call_insn(s[0].new, s[0].ip, (unsigned long)func);
-	ftrace_call_insn(s[1].new, s[1].ip, (unsigned long)func);
-	if (!ftrace_patch_retarget(s[0].ip, s[0].new) &&
-	    !ftrace_patch_retarget(s[1].ip, s[1].new))
-		return 0;
-	ret = ftrace_retarget_site(&s[0]);
-	if (!ret)
-		ret = ftrace_retarget_site(&s[1]);
-	return ret ? ret : ftrace_patch_open(s, ARRAY_SIZE(s));
+	for (i = 0; i < ARRAY_SIZE(ips); i++) {
+		s[n].ip = ips[i];
+		ftrace_call_insn(s[n].new, ips[i], (unsigned long)func);
+		if (!ftrace_patch_retarget(ips[i], s[n].new))
+			continue;
+		if (copy_from_kernel_nofault(s[n].old, (void *)ips[i],
+					     MCOUNT_INSN_SIZE))
+			return -EFAULT;
+		n++;
+	}
+	return n ? ftrace_patch_open(s, n) : 0;
 }
 
 /* Old and new bytes of @rec for @update; false if it stays as it is. */
@@ -300,30 +309,19 @@ static bool ftrace_rec_insns(struct dyn_ftrace *rec, int update, u8 *old,
 	}
 }
 
-/*
- * Report the sites the engine refused to the core, commit the others.
- * @sites are in the record iterator's order, as ftrace_replace_code()
- * made them.
- */
-static void ftrace_commit_records(struct ftrace_patch_site *sites,
-				  unsigned int n, int enable)
+/* Report the sites the engine refused to the core, commit the others. */
+static void ftrace_commit_records(struct ftrace_site_buf *b, int enable)
 {
-	struct ftrace_rec_iter *iter;
-	unsigned int i = 0;
+	unsigned int i;
 
-	for_ftrace_rec_iter(iter) {
-		struct dyn_ftrace *rec = ftrace_rec_iter_record(iter);
-
-		if (i == n || sites[i].ip != rec->ip)
-			continue;
-		if (sites[i].err) {
-			ftrace_expected = sites[i].old;
-			ftrace_bug(sites[i].err, rec);
+	for (i = 0; i < b->nr; i++) {
+		if (b->s[i].err) {
+			ftrace_expected = b->s[i].old;
+			ftrace_bug(b->s[i].err, b->rec[i]);
 			ftrace_expected = NULL;
 		} else {
-			ftrace_update_record(rec, enable);
+			ftrace_update_record(b->rec[i], enable);
 		}
-		i++;
 	}
 }
 
@@ -344,7 +342,7 @@ void ftrace_replace_code(int enable)
 	records.nr = 0;
 	for_ftrace_rec_iter(iter) {
 		struct dyn_ftrace *rec = ftrace_rec_iter_record(iter);
-		struct ftrace_patch_site *s = ftrace_site_add(&records);
+		struct ftrace_patch_site *s = ftrace_site_add(&records, rec);
 
 		if (!s) {
 			pr_err("no memory for %u sites\n", records.nr + 1);
@@ -356,7 +354,7 @@ void ftrace_replace_code(int enable)
 			records.nr--;
 	}
 	ftrace_patch_open(records.s, records.nr);
-	ftrace_commit_records(records.s, records.nr, enable);
+	ftrace_commit_records(&records, enable);
 }
 
 /**
