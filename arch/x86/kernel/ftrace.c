@@ -77,8 +77,8 @@ static int ftrace_site_buf_grow(struct ftrace_site_buf *b)
 }
 
 /* A new site (of record @rec) at the end of @b, or NULL. */
-static struct ftrace_patch_site *ftrace_site_add(struct ftrace_site_buf *b,
-						 struct dyn_ftrace *rec)
+static __always_inline struct ftrace_patch_site *
+ftrace_site_add(struct ftrace_site_buf *b, struct dyn_ftrace *rec)
 {
 	if (b->nr == b->cap && ftrace_site_buf_grow(b))
 		return NULL;
@@ -86,16 +86,17 @@ static struct ftrace_patch_site *ftrace_site_add(struct ftrace_site_buf *b,
 	return &b->s[b->nr++];
 }
 
-static void ftrace_nop_insn(u8 *insn)
+static __always_inline void ftrace_nop_insn(u8 *insn)
 {
 	memcpy(insn, x86_nops[5], MCOUNT_INSN_SIZE);
 }
 
 /* "call @target" at @ip; no call thunk, the trampolines account depth. */
-static void ftrace_call_insn(u8 *insn, unsigned long ip, unsigned long target)
+static __always_inline void ftrace_call_insn(u8 *insn, unsigned long ip,
+					     unsigned long target)
 {
-	memcpy(insn, text_gen_insn(CALL_INSN_OPCODE, (void *)ip,
-				   (void *)target), MCOUNT_INSN_SIZE);
+	__text_gen_insn(insn, CALL_INSN_OPCODE, (void *)ip, (void *)target,
+			CALL_INSN_SIZE);
 }
 
 /**
@@ -288,8 +289,8 @@ int ftrace_update_ftrace_func(ftrace_func_t func)
 }
 
 /* Old and new bytes of @rec for @update; false if it stays as it is. */
-static bool ftrace_rec_insns(struct dyn_ftrace *rec, int update, u8 *old,
-			     u8 *new)
+static __always_inline bool ftrace_rec_insns(struct dyn_ftrace *rec,
+					     int update, u8 *old, u8 *new)
 {
 	switch (update) {
 	case FTRACE_UPDATE_MAKE_CALL:
@@ -342,15 +343,18 @@ void ftrace_replace_code(int enable)
 	records.nr = 0;
 	for_ftrace_rec_iter(iter) {
 		struct dyn_ftrace *rec = ftrace_rec_iter_record(iter);
-		struct ftrace_patch_site *s = ftrace_site_add(&records, rec);
+		int update = ftrace_test_record(rec, enable);
+		struct ftrace_patch_site *s;
 
+		if (update == FTRACE_UPDATE_IGNORE)
+			continue;
+		s = ftrace_site_add(&records, rec);
 		if (!s) {
 			pr_err("no memory for %u sites\n", records.nr + 1);
 			return;
 		}
 		s->ip = rec->ip;
-		if (!ftrace_rec_insns(rec, ftrace_test_record(rec, enable),
-				      s->old, s->new))
+		if (!ftrace_rec_insns(rec, update, s->old, s->new))
 			records.nr--;
 	}
 	ftrace_patch_open(records.s, records.nr);

@@ -176,7 +176,7 @@ static void fp_sync(void)
 	fp_stats.syncs++;
 }
 
-static u64 fp_pack(const u8 *insn)
+static __always_inline u64 fp_pack(const u8 *insn)
 {
 	u64 v = 0;
 
@@ -184,7 +184,7 @@ static u64 fp_pack(const u8 *insn)
 	return v;
 }
 
-static bool fp_to_write(const struct ftrace_patch_site *s)
+static __always_inline bool fp_to_write(const struct ftrace_patch_site *s)
 {
 	return !s->err && fp_pack(s->old) != fp_pack(s->new);
 }
@@ -194,7 +194,7 @@ static bool fp_to_write(const struct ftrace_patch_site *s)
  * written.  fpoke_map() found the site's page present in the kernel's
  * page tables, so a plain read of the site cannot fault.
  */
-static bool fp_check(struct ftrace_patch_site *s)
+static __always_inline bool fp_check(struct ftrace_patch_site *s)
 {
 	s->err = fpoke_map(&fp_window, s->ip, MCOUNT_INSN_SIZE);
 	if (!s->err) {
@@ -231,8 +231,13 @@ static void fp_unpublish(void)
 	WRITE_ONCE(fp_desc.ngrp, 0);
 }
 
-/* Sites written per stretch with interrupts off. */
-#define FP_IRQ_CHUNK	256
+/*
+ * Sites written per stretch with interrupts off and poking_mm loaded: a
+ * byte or a word each, so a stretch is well under 100 us even when every
+ * write misses the cache.  Each stretch costs two calls of the traced
+ * switch_mm_irqs_off(), which trap on its own site while the run is open.
+ */
+#define FP_IRQ_CHUNK	1024
 
 /* What one step of the protocol writes at each site. */
 enum fp_step {
@@ -360,7 +365,7 @@ static int fp_reserve(unsigned int need)
  * ENDBR64.  ftrace_patch_open() reports every site to perf while the site
  * holds int3; were this site among them, each report would trap.
  */
-static bool fp_is_perf_site(unsigned long ip)
+static __always_inline bool fp_is_perf_site(unsigned long ip)
 {
 	unsigned long fn = (unsigned long)perf_event_text_poke;
 

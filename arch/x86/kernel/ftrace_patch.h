@@ -10,6 +10,7 @@
 #include <linux/types.h>
 #include <linux/unaligned.h>
 #include <asm/page.h>
+#include <asm/pgtable_types.h>
 #include <asm/ftrace.h>
 
 /* Labels inside ftrace_64.S that per-ops trampolines are built from. */
@@ -22,11 +23,19 @@ void ftrace_regs_caller_jmp(void);
 struct pt_regs;
 struct mm_struct;
 
+/* One alias of a text page: its address and its PTE in poking_mm. */
+struct fpoke_alias {
+	unsigned long va;
+	pte_t *ptep;
+};
+
 /* The text pages one protocol run has given aliases in poking_mm. */
 struct fpoke_window {
-	unsigned long *pages;	/* mapped text pages */
+	struct fpoke_alias *map;	/* mapped aliases */
 	unsigned int nr, cap;
 	unsigned long last;	/* page of the last fpoke_map() */
+	pte_t *ptbl;		/* PTE table of the last alias mapped, */
+	unsigned long ptbl_va;	/* covering the PMD_SIZE from here */
 	unsigned long irqflags;
 	struct mm_struct *prev_mm;
 };

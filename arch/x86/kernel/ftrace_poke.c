@@ -68,20 +68,50 @@ static struct page *text_page(unsigned long addr)
 	return NULL;
 }
 
-static int fpoke_note(struct fpoke_window *w, unsigned long page)
+static int fpoke_note(struct fpoke_window *w, unsigned long va, pte_t *ptep)
 {
 	if (w->nr == w->cap) {
 		unsigned int cap = w->cap ? 2 * w->cap : 256;
-		unsigned long *p;
+		struct fpoke_alias *p;
 
-		p = kvrealloc(w->pages, cap * sizeof(*p), GFP_KERNEL);
+		p = kvrealloc(w->map, cap * sizeof(*p), GFP_KERNEL);
 		if (!p)
 			return -ENOMEM;
-		w->pages = p;
+		w->map = p;
 		w->cap = cap;
 	}
-	w->pages[w->nr++] = page;
+	w->map[w->nr].va = va;
+	w->map[w->nr++].ptep = ptep;
 	return 0;
+}
+
+/*
+ * The PTE of alias address @va in poking_mm, its page tables allocated
+ * if need be.  Aliases of consecutive text pages are consecutive, so the
+ * PTE table of the last walk mostly serves the next page too.  The tables
+ * of the alias region are never freed (poking_mm lives forever and only
+ * its PTEs are ever cleared), and text_mutex keeps every other user of
+ * poking_mm out, so a PTE pointer stays valid and may be written without
+ * the PTE lock.
+ */
+static pte_t *fpoke_pte(struct fpoke_window *w, unsigned long va)
+{
+	pgd_t *pgd;
+	p4d_t *p4d;
+	pud_t *pud;
+	pmd_t *pmd;
+
+	if (w->ptbl && (va & PMD_MASK) == w->ptbl_va)
+		return w->ptbl + pte_index(va);
+	pgd = pgd_offset(poking_mm, va);
+	p4d = p4d_alloc(poking_mm, pgd, va);
+	pud = p4d ? pud_alloc(poking_mm, p4d, va) : NULL;
+	pmd = pud ? pmd_alloc(poking_mm, pud, va) : NULL;
+	if (!pmd || pte_alloc(poking_mm, pmd))
+		return NULL;
+	w->ptbl = pte_offset_kernel(pmd, va & PMD_MASK);
+	w->ptbl_va = va & PMD_MASK;
+	return w->ptbl + pte_index(va);
 }
 
 /* Give text page @page its alias; 0 if it has one already. */
@@ -90,21 +120,19 @@ static int fpoke_map_page(struct fpoke_window *w, unsigned long page)
 	pgprot_t prot = __pgprot(pgprot_val(PAGE_KERNEL) & ~_PAGE_GLOBAL);
 	unsigned long va = (unsigned long)fpoke_alias(page);
 	struct page *pg = text_page(page);
-	spinlock_t *ptl;	/* lock of the PTE page, from get_locked_pte() */
 	pte_t *ptep;
-	int ret = 0;
+	int ret;
 
 	if (!pg)
 		return -EFAULT;
-	ptep = get_locked_pte(poking_mm, va, &ptl);
+	ptep = fpoke_pte(w, va);
 	if (!ptep)
 		return -ENOMEM;
-	if (!pte_present(ptep_get(ptep))) {
-		ret = fpoke_note(w, page);
-		if (!ret)
-			set_pte_at(poking_mm, va, ptep, mk_pte(pg, prot));
-	}
-	pte_unmap_unlock(ptep, ptl);
+	if (pte_present(ptep_get(ptep)))
+		return 0;
+	ret = fpoke_note(w, va, ptep);
+	if (!ret)
+		set_pte_at(poking_mm, va, ptep, mk_pte(pg, prot));
 	return ret;
 }
 
@@ -150,14 +178,9 @@ void fpoke_unmap(struct fpoke_window *w)
 
 	lockdep_assert_held(&text_mutex);
 	for (i = 0; i < w->nr; i++) {
-		unsigned long va = (unsigned long)fpoke_alias(w->pages[i]);
-		spinlock_t *ptl;	/* lock of the PTE page */
-		pte_t *ptep = get_locked_pte(poking_mm, va, &ptl);
+		unsigned long va = w->map[i].va;
 
-		if (ptep) {
-			pte_clear(poking_mm, va, ptep);
-			pte_unmap_unlock(ptep, ptl);
-		}
+		pte_clear(poking_mm, va, w->map[i].ptep);
 		lo = min(lo, va);
 		hi = max(hi, va + PAGE_SIZE);
 	}
