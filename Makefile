@@ -4,7 +4,7 @@
 
 H := harness
 
-.PHONY: all run check baseline bench fuzz ipis deps tree ours upstream clean
+.PHONY: all run check baseline bench fuzz ipis deps tree ours upstream fp fpcheck clean
 
 all: ours
 
@@ -22,6 +22,16 @@ ours: tree
 upstream: tree
 	@$(H)/kbuild.sh upstream
 	@$(H)/initramfs.sh upstream
+
+# Ours with the frame-pointer unwinder (configs/fp.config), and its tests.
+fp: tree
+	@$(H)/tree.sh ours
+	@$(H)/kbuild.sh fp
+	@$(H)/initramfs.sh fp
+
+fpcheck: deps tree
+	@$(H)/tree.sh ours
+	@$(H)/fpcheck.sh
 
 run: ours
 	@$(H)/run.sh

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Configure and build kernel $1 (ours | upstream) out of tree.
+# Configure and build kernel $1 (ours | upstream | fp) out of tree.
 #
 # Both kernels get the same config recipe: tinyconfig plus
 # configs/ftrace.config, then olddefconfig; ours also gets
@@ -15,8 +15,8 @@ k=${1:-}
 src=$(ksrc "$k")
 out=$BUILD/$k/obj
 frags=$TOP/configs/ftrace.config
-[ "$k" = ours ] && [ -f "$TOP/configs/ours.config" ] &&
-	frags="$frags $TOP/configs/ours.config"
+[ "$k" != upstream ] && frags="$frags $TOP/configs/ours.config"
+[ "$k" = fp ] && frags="$frags $TOP/configs/fp.config"
 
 make_config() {
 	local cfg=$BUILD/$k/cfg line sym bad=0

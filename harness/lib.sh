@@ -2,7 +2,8 @@
 # Common settings for the harness scripts; sourced, never run.
 #
 # Layout (everything generated lives under $BUILD, which git ignores),
-# for kernel <k> = upstream | ours:
+# for kernel <k> = upstream | ours | fp (ours built with frame pointers,
+# configs/fp.config; it has no source folder of its own):
 #   $BUILD/<k>/linux-source-6.12   source: upstream's is unpacked from
 #                                  Debian's tarball; ours is a hard-linked
 #                                  copy of it plus our overlay
@@ -40,9 +41,9 @@ die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 # Source tree of kernel $1.
 ksrc() {
 	case $1 in
-	ours) echo "$OURS_SRC" ;;
+	ours | fp) echo "$OURS_SRC" ;;
 	upstream) echo "$PRISTINE" ;;
-	*) die "unknown kernel '$1' (ours or upstream)" ;;
+	*) die "unknown kernel '$1' (ours, fp or upstream)" ;;
 	esac
 }
 

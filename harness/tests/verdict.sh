@@ -28,3 +28,10 @@ echo "$out" | grep -q 'FAIL b/z.tc .*new kernel report'
 # a test missing from our run counts as failed
 grep -v '^b/w.tc' "$d/run/results.txt" > "$d/r" && mv "$d/r" "$d/run/results.txt"
 [ "$("$v" "$d/base" "$d/run" | tail -n 1)" = "verdict 1 4 1" ]
+# a test of ours (not in the baseline) counts: passed if PASS, else failed
+echo 'c/ours.tc PASS' >> "$d/run/results.txt"
+[ "$("$v" "$d/base" "$d/run" | tail -n 1)" = "verdict 2 4 1" ]
+echo 'c/mine.tc FAIL' >> "$d/run/results.txt"
+out=$("$v" "$d/base" "$d/run")
+[ "$(echo "$out" | tail -n 1)" = "verdict 2 5 1" ]
+echo "$out" | grep -q 'FAIL c/mine.tc .*our own test'

@@ -175,6 +175,14 @@ static int ftrace_write_early(unsigned long ip, const u8 *old, const u8 *new)
 	return 0;
 }
 
+/*
+ * Live text, one site at a time (ftrace_make_call() and friends, e.g. when
+ * a module's records are enabled): queue it for post_process.  The bytes
+ * are checked now because the core wants this call's verdict; the engine
+ * checks them again when it opens the queue, which under text_mutex
+ * cannot disagree, and keeps the engine's own guarantee independent of
+ * its callers.
+ */
 static int ftrace_queue_site(unsigned long ip, const u8 *old, const u8 *new)
 {
 	struct ftrace_patch_site *s;
