@@ -45,44 +45,62 @@
 static int ftrace_poke_late;
 
 /*
- * Sites queued by ftrace_make_call() and friends while poking late, and
- * the record changes of ftrace_replace_code() (with ->rec[i] the record
- * of site ->s[i]): two buffers that only grow, so that a tracer switch
- * allocates (and vfree()s, which costs TLB flushes) nothing.
+ * Sites queued by ftrace_make_call() and friends while poking late
+ * (pending), and the record changes of ftrace_replace_code() (records,
+ * where ->chg[i] is the change of site ->s[i]): buffers that only grow,
+ * so that a tracer switch allocates (and vfree()s, which costs TLB
+ * flushes) nothing.
  */
+struct ftrace_rec_change {
+	struct dyn_ftrace *rec;
+	unsigned long was;	/* its flags before ftrace_update_record() */
+};
+
 struct ftrace_site_buf {
 	struct ftrace_patch_site *s;
-	struct dyn_ftrace **rec;
+	struct ftrace_rec_change *chg;	/* records only */
 	unsigned int nr, cap;
 };
 
 static struct ftrace_site_buf pending, records;
 
-static int ftrace_site_buf_grow(struct ftrace_site_buf *b)
+/*
+ * Sites ftrace_make_nop() converted at boot and module load (never
+ * decremented): at least as many as there are records, so the record
+ * buffer is sized once instead of doubling (and copying) its way up on
+ * the first tracer switch.  Boot is single-threaded; later the core's
+ * ftrace_lock serializes module loads with ftrace_replace_code().
+ */
+static unsigned int ftrace_nr_sites;
+
+/* Room in @b for @want sites (and their changes if @chg), at least. */
+static int ftrace_site_buf_grow(struct ftrace_site_buf *b, unsigned int want,
+				bool chg)
 {
-	unsigned int cap = b->cap ? 2 * b->cap : 64;
+	unsigned int cap = max3(want, 2 * b->cap, 64U);
+	struct ftrace_rec_change *c;
 	struct ftrace_patch_site *s;
-	struct dyn_ftrace **rec;
 
 	s = kvrealloc(b->s, cap * sizeof(*s), GFP_KERNEL);
 	if (!s)
 		return -ENOMEM;
 	b->s = s;
-	rec = kvrealloc(b->rec, cap * sizeof(*rec), GFP_KERNEL);
-	if (!rec)
-		return -ENOMEM;
-	b->rec = rec;
+	if (chg) {
+		c = kvrealloc(b->chg, cap * sizeof(*c), GFP_KERNEL);
+		if (!c)
+			return -ENOMEM;
+		b->chg = c;
+	}
 	b->cap = cap;
 	return 0;
 }
 
-/* A new site (of record @rec) at the end of @b, or NULL. */
+/* A new site at the end of @b (with room for its change if @chg), or NULL. */
 static __always_inline struct ftrace_patch_site *
-ftrace_site_add(struct ftrace_site_buf *b, struct dyn_ftrace *rec)
+ftrace_site_add(struct ftrace_site_buf *b, bool chg)
 {
-	if (b->nr == b->cap && ftrace_site_buf_grow(b))
+	if (b->nr == b->cap && ftrace_site_buf_grow(b, 0, chg))
 		return NULL;
-	b->rec[b->nr] = rec;
 	return &b->s[b->nr++];
 }
 
@@ -191,7 +209,7 @@ static int ftrace_queue_site(unsigned long ip, const u8 *old, const u8 *new)
 	lockdep_assert_held(&text_mutex);
 	if (ret)
 		return ret;
-	s = ftrace_site_add(&pending, NULL);
+	s = ftrace_site_add(&pending, false);
 	if (!s)
 		return -ENOMEM;
 	s->ip = ip;
@@ -225,6 +243,7 @@ int ftrace_make_nop(struct module *mod, struct dyn_ftrace *rec,
 		return -EINVAL;
 	ftrace_call_insn(old, rec->ip, addr);
 	ftrace_nop_insn(new);
+	ftrace_nr_sites++;
 	return ftrace_change_site(rec->ip, old, new);
 }
 
@@ -296,9 +315,27 @@ int ftrace_update_ftrace_func(ftrace_func_t func)
 	return n ? ftrace_patch_open(s, n) : 0;
 }
 
+/*
+ * Where @rec called before ftrace_update_record() changed its flags to
+ * @now: ftrace_get_addr_curr() reads the flags that say what the site
+ * calls (the _EN ones), so it is asked with the flags of then.  Nobody
+ * else reads or writes rec->flags meanwhile: the core holds ftrace_lock.
+ */
+static unsigned long ftrace_addr_was(struct dyn_ftrace *rec,
+				     unsigned long was)
+{
+	unsigned long now = rec->flags, addr;
+
+	rec->flags = was;
+	addr = ftrace_get_addr_curr(rec);
+	rec->flags = now;
+	return addr;
+}
+
 /* Old and new bytes of @rec for @update; false if it stays as it is. */
 static __always_inline bool ftrace_rec_insns(struct dyn_ftrace *rec,
-					     int update, u8 *old, u8 *new)
+					     unsigned long was, int update,
+					     u8 *old, u8 *new)
 {
 	switch (update) {
 	case FTRACE_UPDATE_MAKE_CALL:
@@ -306,11 +343,11 @@ static __always_inline bool ftrace_rec_insns(struct dyn_ftrace *rec,
 		ftrace_call_insn(new, rec->ip, ftrace_get_addr_new(rec));
 		return true;
 	case FTRACE_UPDATE_MODIFY_CALL:
-		ftrace_call_insn(old, rec->ip, ftrace_get_addr_curr(rec));
+		ftrace_call_insn(old, rec->ip, ftrace_addr_was(rec, was));
 		ftrace_call_insn(new, rec->ip, ftrace_get_addr_new(rec));
 		return true;
 	case FTRACE_UPDATE_MAKE_NOP:
-		ftrace_call_insn(old, rec->ip, ftrace_get_addr_curr(rec));
+		ftrace_call_insn(old, rec->ip, ftrace_addr_was(rec, was));
 		ftrace_nop_insn(new);
 		return true;
 	default:
@@ -318,28 +355,37 @@ static __always_inline bool ftrace_rec_insns(struct dyn_ftrace *rec,
 	}
 }
 
-/* Report the sites the engine refused to the core, commit the others. */
-static void ftrace_commit_records(struct ftrace_site_buf *b, int enable)
+/*
+ * The engine refused some sites: their records get back the flags they
+ * had (the change is not committed) and go to the core, which decides.
+ * ftrace_test_record() sets again what ftrace_bug() reports as the kind
+ * of change that failed.
+ */
+static void ftrace_refuse_records(struct ftrace_site_buf *b, int enable)
 {
 	unsigned int i;
 
 	for (i = 0; i < b->nr; i++) {
-		if (b->s[i].err) {
-			ftrace_expected = b->s[i].old;
-			ftrace_bug(b->s[i].err, b->rec[i]);
-			ftrace_expected = NULL;
-		} else {
-			ftrace_update_record(b->rec[i], enable);
-		}
+		struct dyn_ftrace *rec = b->chg[i].rec;
+
+		if (!b->s[i].err)
+			continue;
+		rec->flags = b->chg[i].was;
+		ftrace_test_record(rec, enable);
+		ftrace_expected = b->s[i].old;
+		ftrace_bug(b->s[i].err, rec);
+		ftrace_expected = NULL;
 	}
 }
 
 /**
  * ftrace_replace_code() - apply the core's pending record changes
- * @enable: as for ftrace_test_record()
+ * @enable: as for ftrace_update_record()
  *
- * All records that change open as one group; the run closes in
- * ftrace_arch_code_modify_post_process().
+ * One walk over the records: each record's change is committed as it is
+ * queued (as the core's generic ftrace_replace_code() does), and undone
+ * for a site the engine refuses.  All records that change open as one
+ * group; the run closes in ftrace_arch_code_modify_post_process().
  *
  * Context: text_mutex and ftrace_lock held.
  */
@@ -349,24 +395,32 @@ void ftrace_replace_code(int enable)
 
 	lockdep_assert_held(&text_mutex);
 	records.nr = 0;
+	if (records.cap < ftrace_nr_sites)
+		ftrace_site_buf_grow(&records, ftrace_nr_sites, true);
 	for_ftrace_rec_iter(iter) {
 		struct dyn_ftrace *rec = ftrace_rec_iter_record(iter);
-		int update = ftrace_test_record(rec, enable);
+		unsigned long was = rec->flags;
+		int update = ftrace_update_record(rec, enable);
 		struct ftrace_patch_site *s;
 
 		if (update == FTRACE_UPDATE_IGNORE)
 			continue;
-		s = ftrace_site_add(&records, rec);
+		s = ftrace_site_add(&records, true);
 		if (!s) {
+			rec->flags = was;
 			pr_err("no memory for %u sites\n", records.nr + 1);
-			return;
+			break;
 		}
+		records.chg[records.nr - 1].rec = rec;
+		records.chg[records.nr - 1].was = was;
 		s->ip = rec->ip;
-		if (!ftrace_rec_insns(rec, update, s->old, s->new))
+		if (!ftrace_rec_insns(rec, was, update, s->old, s->new)) {
+			rec->flags = was;
 			records.nr--;
+		}
 	}
-	ftrace_patch_open(records.s, records.nr);
-	ftrace_commit_records(&records, enable);
+	if (ftrace_patch_open(records.s, records.nr))
+		ftrace_refuse_records(&records, enable);
 }
 
 /**

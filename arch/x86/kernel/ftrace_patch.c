@@ -27,7 +27,8 @@
  * series of requests thus costs one sync per group plus two, and a
  * tracer switch (list function, records, final function) four, or five
  * when perf_event_text_poke()'s own site is among the records (see
- * fp_is_perf_site()), whatever the number of sites.
+ * fp_is_perf_site()), or six when that site goes to a NOP (see fp_perf),
+ * whatever the number of sites.
  *
  * DOC: locking
  * text_mutex serializes runs with each other and with every other text
@@ -87,6 +88,24 @@ static struct {
 
 static struct fpoke_window fp_window;
 static struct ftrace_patch_stats fp_stats;
+
+/*
+ * perf_event_text_poke() is told about every site opened, once.  Its own
+ * site gets a group of its own (fp_is_perf_site()).  Going to a call, that
+ * group opens after the others, so the reports run through a NOP.  Going
+ * to a NOP, the site still calls the tracer while the others open, and
+ * each report would be traced (~550 instructions with the function tracer
+ * on: ten times the rest of the protocol per site), or trap once its
+ * group is open.  So from then on the run tells perf at close instead:
+ * bytes 1..4 of every site are written and synced, then the first byte of
+ * perf's own site (sync), and the reports go out, with that site a plain
+ * NOP, before the other first bytes are written: the window text_poke_bp()
+ * reports in too.  One sync more.
+ */
+static struct {
+	int early;		/* group of perf's site going to a NOP, or -1 */
+	unsigned long untold;	/* groups to report at close */
+} fp_perf = { .early = -1 };
 
 /* The refused sites of the last request that refused any (tests read it). */
 #define FP_FAIL_LOG	16
@@ -176,38 +195,40 @@ static void fp_sync(void)
 	fp_stats.syncs++;
 }
 
+/* The 5 bytes of @insn in a u64, byte 0 lowest; no stack round trip. */
 static __always_inline u64 fp_pack(const u8 *insn)
 {
-	u64 v = 0;
-
-	memcpy(&v, insn, MCOUNT_INSN_SIZE);
-	return v;
+	return get_unaligned((const u32 *)insn) | (u64)insn[4] << 32;
 }
 
-static __always_inline bool fp_to_write(const struct ftrace_patch_site *s)
+static __always_inline bool fp_same(const u8 *a, const u8 *b)
 {
-	return !s->err && fp_pack(s->old) != fp_pack(s->new);
+	return get_unaligned((const u32 *)a) == get_unaligned((const u32 *)b) &&
+	       a[4] == b[4];
 }
 
 /*
  * Give one site its alias and compare its bytes; true if it is to be
  * written.  fpoke_map() found the site's page present in the kernel's
- * page tables, so a plain read of the site cannot fault.
+ * page tables, so a plain read of the site cannot fault.  ->actual is
+ * filled for a site that does not hold ->old only.
  */
 static __always_inline bool fp_check(struct ftrace_patch_site *s)
 {
+	const u8 *text = (const u8 *)s->ip;
+
 	s->err = fpoke_map(&fp_window, s->ip, MCOUNT_INSN_SIZE);
-	if (!s->err) {
-		memcpy(s->actual, (void *)s->ip, MCOUNT_INSN_SIZE);
-		if (fp_pack(s->actual) != fp_pack(s->old)) {
-			s->err = -EINVAL;
-			pr_warn("site %pS: found %5phN, expected %5phN\n",
-				(void *)s->ip, s->actual, s->old);
-		}
+	if (likely(!s->err) && unlikely(!fp_same(text, s->old))) {
+		memcpy(s->actual, text, MCOUNT_INSN_SIZE);
+		s->err = -EINVAL;
+		pr_warn("site %pS: found %5phN, expected %5phN\n",
+			(void *)s->ip, s->actual, s->old);
 	}
-	if (s->err)
+	if (unlikely(s->err)) {
 		fp_stats.failed++;
-	return fp_to_write(s);
+		return false;
+	}
+	return !fp_same(s->old, s->new);
 }
 
 static void fp_publish(struct fp_live *vec, unsigned int nr)
@@ -246,32 +267,45 @@ enum fp_step {
 	FP_HEAD,	/* its first byte */
 };
 
-static void fp_write_step(const struct fp_group *g, enum fp_step step)
+static void fp_write_range(const struct fp_live *l, const struct fp_live *end,
+			   enum fp_step step)
 {
-	unsigned int i;
-
-	for (i = 0; i < g->nr; i++) {
-		unsigned long ip = g->vec[i].ip;
-		u64 insn = g->vec[i].insn;
-
-		if (i % FP_IRQ_CHUNK == 0)
-			fpoke_begin(&fp_window);
-		if (step == FP_TAIL)
-			fpoke_put32(ip + 1, insn >> 8);
-		else
-			fpoke_put8(ip, step == FP_INT3 ? INT3_INSN_OPCODE : insn);
-		if (i % FP_IRQ_CHUNK == FP_IRQ_CHUNK - 1 || i == g->nr - 1)
-			fpoke_end(&fp_window);
+	switch (step) {
+	case FP_INT3:
+		for (; l < end; l++)
+			fpoke_put8(l->ip, INT3_INSN_OPCODE);
+		break;
+	case FP_TAIL:
+		for (; l < end; l++)
+			fpoke_put32(l->ip + 1, l->insn >> 8);
+		break;
+	case FP_HEAD:
+		for (; l < end; l++)
+			fpoke_put8(l->ip, l->insn);
+		break;
 	}
 }
 
-/* Write one step at every open site, then sync. */
+static void fp_write_step(const struct fp_group *g, enum fp_step step)
+{
+	unsigned int i, n;
+
+	for (i = 0; i < g->nr; i += n) {
+		n = min(g->nr - i, FP_IRQ_CHUNK);
+		fpoke_begin(&fp_window);
+		fp_write_range(&g->vec[i], &g->vec[i + n], step);
+		fpoke_end(&fp_window);
+	}
+}
+
+/* Write one step at every open site (but first bytes written early), sync. */
 static void fp_write_all(enum fp_step step)
 {
 	unsigned int g;
 
 	for (g = 0; g < fp_desc.ngrp; g++)
-		fp_write_step(&fp_desc.grp[g], step);
+		if (step != FP_HEAD || (int)g != fp_perf.early)
+			fp_write_step(&fp_desc.grp[g], step);
 	fp_sync();
 }
 
@@ -279,6 +313,26 @@ static void fp_text_poke_event(unsigned long ip, u64 insn)
 {
 	perf_event_text_poke((void *)ip, (void *)ip, MCOUNT_INSN_SIZE, &insn,
 			     MCOUNT_INSN_SIZE);
+}
+
+static void fp_tell_group(const struct fp_group *g)
+{
+	unsigned int i;
+
+	for (i = 0; i < g->nr; i++)
+		fp_text_poke_event(g->vec[i].ip, g->vec[i].insn);
+}
+
+/* Between the tails and the first bytes: see fp_perf. */
+static void fp_tell_late(void)
+{
+	unsigned int g;
+
+	fp_write_step(&fp_desc.grp[fp_perf.early], FP_HEAD);
+	fp_sync();
+	for (g = 0; g < fp_desc.ngrp; g++)
+		if (fp_perf.untold & BIT(g))
+			fp_tell_group(&fp_desc.grp[g]);
 }
 
 /**
@@ -292,8 +346,12 @@ void ftrace_patch_close(void)
 	lockdep_assert_held(&text_mutex);
 	if (fp_desc.ngrp) {
 		fp_write_all(FP_TAIL);
+		if (fp_perf.early >= 0)
+			fp_tell_late();
 		fp_write_all(FP_HEAD);
 		fp_unpublish();
+		fp_perf.early = -1;
+		fp_perf.untold = 0;
 		fp_stats.runs++;
 	}
 	fpoke_unmap(&fp_window);
@@ -374,20 +432,24 @@ static __always_inline bool fp_is_perf_site(unsigned long ip)
 	return ip == fn || ip == fn + ENDBR_INSN_SIZE;
 }
 
-/* Publish the @n sites of the next group, int3 them, sync, tell perf. */
-static void fp_open_group(unsigned int n)
+/*
+ * Publish the @n sites of @vec as the next group, int3 them, sync, tell
+ * perf now or at close (fp_perf).
+ */
+static void fp_open_group(struct fp_live *vec, unsigned int n)
 {
-	struct fp_live *vec = fp_buf[fp_desc.ngrp].vec;
-	unsigned int i;
+	unsigned int k = fp_desc.ngrp;
 
 	if (!n)
 		return;
 	fp_sort_live(vec, n);
 	fp_publish(vec, n);
-	fp_write_step(&fp_desc.grp[fp_desc.ngrp - 1], FP_INT3);
+	fp_write_step(&fp_desc.grp[k], FP_INT3);
 	fp_sync();
-	for (i = 0; i < n; i++)
-		fp_text_poke_event(vec[i].ip, vec[i].insn);
+	if (fp_perf.early >= 0)
+		fp_perf.untold |= BIT(k);
+	else
+		fp_tell_group(&fp_desc.grp[k]);
 	fp_stats.batches++;
 	fp_stats.sites += n;
 }
@@ -418,8 +480,8 @@ static int fp_first_error(const struct ftrace_patch_site *sites,
  */
 int ftrace_patch_open(struct ftrace_patch_site *sites, unsigned int nr)
 {
-	struct ftrace_patch_site *perf = NULL;
-	struct fp_live *vec;
+	unsigned long failed = fp_stats.failed;
+	struct fp_live *vec, *perf = NULL;
 	unsigned int i, n = 0;
 
 	lockdep_assert_held(&text_mutex);
@@ -430,22 +492,27 @@ int ftrace_patch_open(struct ftrace_patch_site *sites, unsigned int nr)
 	}
 	vec = fp_buf[fp_desc.ngrp].vec;
 	for (i = 0; i < nr; i++) {
-		if (!fp_check(&sites[i]))
+		struct ftrace_patch_site *s = &sites[i];
+
+		if (!fp_check(s))
 			continue;
-		if (fp_is_perf_site(sites[i].ip)) {
-			perf = &sites[i];
+		if (unlikely(fp_is_perf_site(s->ip))) {
+			perf = fp_buf[fp_desc.ngrp + 1].vec;
+			perf->ip = s->ip;
+			perf->insn = fp_pack(s->new);
 			continue;
 		}
-		vec[n].ip = sites[i].ip;
-		vec[n++].insn = fp_pack(sites[i].new);
+		vec[n].ip = s->ip;
+		vec[n++].insn = fp_pack(s->new);
 	}
-	fp_open_group(n);
-	if (perf) {
-		vec = fp_buf[fp_desc.ngrp].vec;
-		vec->ip = perf->ip;
-		vec->insn = fp_pack(perf->new);
-		fp_open_group(1);
-	}
+	/* the group of perf's site comes last, after that of the others */
+	if (perf && (u8)perf->insn != CALL_INSN_OPCODE)
+		fp_perf.early = fp_desc.ngrp + (n ? 1 : 0);
+	fp_open_group(vec, n);
+	if (perf)
+		fp_open_group(perf, 1);
+	if (fp_stats.failed == failed)
+		return 0;
 	fp_log_failures(sites, nr);
 	return fp_first_error(sites, nr);
 }
