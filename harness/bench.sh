@@ -12,11 +12,14 @@
 # (45 s per boot under TCG; `make check` runs them), on both kernels
 # alike; ftrace_init() itself, timed below, runs before any of that.
 # Then harness/rmbench.sh times scripts/recordmcount on the host.
+# HX_BENCH_KERNELS="ours" boots ours only (to merge its all.txt with an
+# earlier run's upstream figures: harness/benchtable.sh FILES...).
 . "$(dirname "$0")/lib.sh"
 
 REPS=${HX_BENCH_REPS:-5}
 IREPS=${HX_BENCH_ICOUNT_REPS:-$REPS}
 MODES=${HX_BENCH_MODES:-tcg icount}
+KERNELS=${HX_BENCH_KERNELS:-upstream ours}
 dir=$RUNS/bench
 rm -rf "$dir"
 mkdir -p "$dir"
@@ -38,7 +41,7 @@ for mode in $MODES; do
 	n=$REPS
 	[ "$mode" = icount ] && n=$IREPS
 	for ((rep = 1; rep <= n; rep++)); do
-		for k in upstream ours; do
+		for k in $KERNELS; do
 			log "bench: $mode, $k, run $rep/$n"
 			one_run "$k" "$mode" "$rep"
 		done

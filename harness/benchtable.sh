@@ -2,10 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # Turn benchmark samples into the table `make bench` prints.
 #
-#   benchtable.sh ALL.TXT
+#   benchtable.sh ALL.TXT...
 #
 # Input lines: "MODE KERNEL FIGURE VALUE" (MODE tcg|icount, KERNEL
-# upstream|ours), one per sample.  Output: per figure, in order of first
+# upstream|ours), one per sample; several files are merged.  Output: per figure, in order of first
 # appearance, the median of each kernel and the ratio ours/upstream, for
 # plain TCG and for -icount ("-" where a side has no sample).
 set -u
@@ -35,4 +35,4 @@ END {
 		printf "%-36s %12s %12s %6s | %12s %12s %6s\n", f, cell(u[1]), cell(o[1]), \
 			ratio(o[1], u[1]), cell(u[2]), cell(o[2]), ratio(o[2], u[2])
 	}
-}' "$1"
+}' "$@"
