@@ -14,20 +14,16 @@ deps:
 tree: deps
 	@$(H)/tree.sh pristine
 
-ours: tree
+# Ours, and ours with the frame-pointer unwinder (configs/fp.config):
+# the same source tree, two configs.
+ours fp: tree
 	@$(H)/tree.sh ours
-	@$(H)/kbuild.sh ours
-	@$(H)/initramfs.sh ours
+	@$(H)/kbuild.sh $@
+	@$(H)/initramfs.sh $@
 
 upstream: tree
 	@$(H)/kbuild.sh upstream
 	@$(H)/initramfs.sh upstream
-
-# Ours with the frame-pointer unwinder (configs/fp.config), and its tests.
-fp: tree
-	@$(H)/tree.sh ours
-	@$(H)/kbuild.sh fp
-	@$(H)/initramfs.sh fp
 
 fpcheck: deps tree
 	@$(H)/tree.sh ours

@@ -5,6 +5,8 @@
 #
 #   ksuite.sh K [FIRST [LAST]]
 #
+# HX_PICK (an extended regular expression) runs only the tests between
+# FIRST and LAST whose path (e.g. ftrace/fgraph-filter.tc) matches it.
 # A VM runs the tests from FIRST on; when it dies (oops=panic) or a test
 # runs past its timeout, the test in flight is recorded as failed with the
 # reason, and a fresh VM resumes with the next test.  Writes, in
@@ -29,6 +31,18 @@ n=${#TESTS[@]}
 first=${2:-1}
 last=${3:-$n}
 [ "$last" -le "$n" ] || last=$n
+
+# The numbers of the picked tests, comma-separated, for the guest (all:
+# every test of the range).
+pick=all
+picked() { [ "$pick" = all ] || [[ ",$pick," == *",$1,"* ]]; }
+if [ -n "${HX_PICK:-}" ]; then
+	pick=
+	for ((i = first; i <= last; i++)); do
+		[[ ${TESTS[i - 1]} =~ $HX_PICK ]] && pick=$pick${pick:+,}$i
+	done
+	[ -n "$pick" ] || die "HX_PICK '$HX_PICK' matches no test in $first..$last"
+fi
 
 mkdir -p "$dir"
 rm -f "$dir"/vm*.log* "$dir/results.txt" "$dir/reports.txt"
@@ -86,8 +100,8 @@ while [ "$start" -le "$last" ]; do
 	vm=$((vm + 1))
 	logf=$dir/vm$vm.log
 	: > "$logf"
-	log "[$k] VM $vm: tests $start..$last"
-	vm_start "$k" "hx.mode=suite hx.start=$start hx.end=$last" "$logf"
+	log "[$k] VM $vm: tests $start..$last${HX_PICK:+ matching $HX_PICK}"
+	vm_start "$k" "hx.mode=suite hx.start=$start hx.end=$last hx.pick=$pick" "$logf"
 	vt0=$(now)
 	cur=0
 	ct0=$vt0
@@ -122,7 +136,7 @@ while [ "$start" -le "$last" ]; do
 		log "[$k] VM $vm did not reach the tests: ${why:-it died during boot}"
 		tail -n 30 "$logf" | sed 's/^/    /'
 		for ((i = start; i <= last; i++)); do
-			echo "${TESTS[$((i - 1))]} FAIL(boot)" >> "$dir/results.txt"
+			picked "$i" && echo "${TESTS[$((i - 1))]} FAIL(boot)" >> "$dir/results.txt"
 		done
 		break
 	fi

@@ -1,12 +1,14 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Run kselftests number $1..$2 of /opt/ftrace/hx-tests.txt, one
-# ftracetest call each, under dash.  Reports on the console with the
+# ftracetest call each, under dash; with $3 a comma-separated list of
+# numbers, only those (default "all").  Reports on the console with the
 # @@HX protocol described in /init; the kernel log of each test follows
 # its results as "@@K " lines, so the host can attribute every WARN,
 # BUG or Oops to the test during which it appeared.
 start=$1
 end=$2
+pick=${3:-all}
 cd /opt/ftrace || exit 1
 dmesg -c > /dev/null
 i=0
@@ -14,6 +16,10 @@ while read -r t; do
 	i=$((i + 1))
 	[ "$i" -lt "$start" ] && continue
 	[ "$i" -gt "$end" ] && break
+	case "$pick" in
+	all) ;;
+	*) case ",$pick," in *",$i,"*) ;; *) continue ;; esac ;;
+	esac
 	echo "@@HX BEGIN $i $t"
 	t0=$(cut -d. -f1 /proc/uptime)
 	rm -rf /tmp/hxlogs
