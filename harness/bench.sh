@@ -14,12 +14,15 @@
 # Then harness/rmbench.sh times scripts/recordmcount on the host.
 # HX_BENCH_KERNELS="ours" boots ours only (to merge its all.txt with an
 # earlier run's upstream figures: harness/benchtable.sh FILES...).
+# HX_BENCH_PARTS=switch measures the tracer switches and the call sites
+# only (a boot in about a minute under -icount instead of seven).
 . "$(dirname "$0")/lib.sh"
 
 REPS=${HX_BENCH_REPS:-5}
 IREPS=${HX_BENCH_ICOUNT_REPS:-$REPS}
 MODES=${HX_BENCH_MODES:-tcg icount}
 KERNELS=${HX_BENCH_KERNELS:-upstream ours}
+PARTS=${HX_BENCH_PARTS:-all}
 dir=$RUNS/bench
 rm -rf "$dir"
 mkdir -p "$dir"
@@ -30,7 +33,7 @@ one_run() {
 	logf=$dir/$mode-$k-$rep.log
 	: > "$logf"
 	HX_ICOUNT=$([ "$mode" = icount ] && echo 1 || echo 0)
-	vm_start "$k" "ftrace=nop hx.mode=bench" "$logf"
+	vm_start "$k" "ftrace=nop hx.mode=bench hx.bench=$PARTS" "$logf"
 	vm_wait_done "$VM_PID" "$logf" 900 ||
 		echo "bench: $k $mode run $rep timed out" >&2
 	grep -a '^@@B ' "$logf" | tr -d '\r' | awk -v k="$k" -v m="$mode" \
