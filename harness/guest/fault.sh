@@ -5,11 +5,27 @@
 # jmp, then all the module's functions are traced: the engine must refuse
 # that one site, report the jmp it found, and patch all others.  Upstream's
 # core then calls ftrace_bug(), which turns ftrace off: so this runs in a
-# VM of its own.
+# VM of its own; the record it reports must not have been committed.
 if modprobe ftrace_patch_test fault=1; then
 	r=PASS
 else
 	r=FAIL
 fi
 dmesg | grep -E 'ftrace_patch_test|ftrace patch' | sed 's/^/@@L /'
+
+# The core's side: ftrace_bug() prints the refused record, which must
+# have its flags of before the request (FTRACE_FL_ENABLED, bit 31, clear:
+# the change the engine refused was not committed) and the kind of
+# change that failed for that very record (a call to be set).
+dmesg | grep -E 'ftrace (bug|failed)|actual:|expected:|call site|record flags' |
+	sed 's/^/@@L core: /'
+flags=$(dmesg | sed -n 's/.*ftrace record flags: \([0-9a-f]*\).*/\1/p' | head -n 1)
+if [ -z "$flags" ] || [ $((0x$flags & 0x80000000)) != 0 ]; then
+	echo "@@L core: refused record flags '$flags': change committed"
+	r=FAIL
+fi
+if ! dmesg | grep -q 'Setting ftrace call site to call ftrace function'; then
+	echo "@@L core: ftrace_bug() did not report a call being set"
+	r=FAIL
+fi
 echo "@@HX RESULT fault $r"
