@@ -5,9 +5,10 @@
 #   benchtable.sh ALL.TXT...
 #
 # Input lines: "MODE KERNEL FIGURE VALUE" (MODE tcg|icount, KERNEL
-# upstream|ours), one per sample; several files are merged.  Output: per figure, in order of first
-# appearance, the median of each kernel and the ratio ours/upstream, for
-# plain TCG and for -icount ("-" where a side has no sample).
+# upstream|ours), one per sample; several files are merged.  Output: per
+# figure, in order of first appearance, the median of each kernel and the
+# ratio ours/upstream, for plain TCG and for -icount ("-" where a side
+# has no sample).
 set -u
 awk '
 function median(s,   a, n, i, j, t) {

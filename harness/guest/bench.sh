@@ -41,12 +41,11 @@ timed_write current_tracer function enable_all
 timed_write current_tracer nop disable_all
 
 # Five more switches on and off, in the same state; the median of each.
-# Some 35 ms of a switch are RCU grace periods in trace.c (and RCU-tasks
-# ones when the ops goes), whose length depends on the tick phase the
-# write lands on: a single switch moves by +-5 ms from boot to boot,
-# these medians far less.  (After an event has been enabled and disabled,
-# as below, a switch on takes 8 to 16 ms longer in both kernels: waits
-# outside ftrace, tick-quantized, not looked into.)
+# 27 to 59 ms of a switch are trace.c's ring-buffer reset waiting for RCU
+# grace periods that end on a tick, so each switch is one draw from that
+# spread, even under -icount; these are five more per boot.  (After an
+# event has been enabled and disabled, as below, a switch on takes 8 to
+# 16 ms longer in both kernels: waits outside ftrace, not looked into.)
 on=
 off=
 for i in 1 2 3 4 5; do
