@@ -9,13 +9,13 @@
  * into the 5-byte NOP by a plain write.  Later every change goes through
  * the patch engine, and all changes between
  * ftrace_arch_code_modify_prepare() and ..._post_process() form one
- * protocol run: the ftrace_call sites open first (to the list function),
- * ftrace_replace_code() opens all records the core wants changed as one
- * group, the final callback retargets the open ftrace_call sites, calls
- * made by the core one at a time (module enable) are queued and opened
- * as one group, and post_process closes the run.  A tracer switch thus
- * costs four or five all-CPU syncs (see ftrace_patch.c), whatever the
- * number of sites.
+ * protocol run: ftrace_replace_code() opens all records the core wants
+ * changed as one group, with the ftrace_call sites (see ftrace_func_run),
+ * the final callback retargets the open ftrace_call sites, calls made by
+ * the core one at a time (module enable) are queued and opened as one
+ * group, and post_process closes the run.  A tracer switch thus costs
+ * three all-CPU syncs, or four when perf_event_text_poke()'s own site is
+ * among the records (see ftrace_patch.c), whatever the number of sites.
  *
  * What to do with a site the engine refused is the core's decision:
  * with upstream's core that is ftrace_bug(), called here for each refused
@@ -23,7 +23,7 @@
  *
  * Locking: text_mutex is held from ftrace_arch_code_modify_prepare() to
  * ftrace_arch_code_modify_post_process(); it guards ftrace_poke_late,
- * the queue of pending sites and the record buffer.  The core's
+ * the queue of pending sites, the record buffer and ftrace_func_run.  The core's
  * ftrace_lock is held around both.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -60,6 +60,7 @@ struct ftrace_site_buf {
 	struct ftrace_patch_site *s;
 	struct ftrace_rec_change *chg;	/* records only */
 	unsigned int nr, cap;
+	bool to_caller;		/* a site goes to ftrace_(regs_)caller */
 };
 
 static struct ftrace_site_buf pending, records;
@@ -72,6 +73,40 @@ static struct ftrace_site_buf pending, records;
  * ftrace_lock serializes module loads with ftrace_replace_code().
  */
 static unsigned int ftrace_nr_sites;
+
+/*
+ * The calls at ftrace_call and ftrace_regs_call during one run.  The core
+ * points them at the list function before it changes records and at the
+ * final callback after (ftrace_modify_all_code()), so that a single ops'
+ * callback, called from ftrace_caller without a hash check, never gets a
+ * site that a record newly sends to ftrace_caller and that is not its
+ * own.  So a group with such a record (->to_caller) waits for those two
+ * sites to be open, if they call a single ops' callback now.  Otherwise
+ * their change needs no sync of its own: if they call ftrace_stub or the
+ * list function (harmless: the stub calls nothing, the list function
+ * checks every ops' hashes), any mix of old and new records is safe with
+ * them; if no record goes to ftrace_caller, only old records reach them,
+ * as they do until the list function's own group is synced.  Then they
+ * are queued and join the records' group (going to the list function, or
+ * straight to the stub), and the final callback retargets them once
+ * every record is open.
+ */
+enum ftrace_func_state {
+	FUNC_IDLE,	/* not touched in this run */
+	FUNC_QUEUED,	/* ->s read, to open with the records or pending */
+	FUNC_OPEN,	/* open: retargeted from now on */
+};
+
+static struct {
+	enum ftrace_func_state state;
+	bool harmless;		/* QUEUED: they call the stub or list now */
+	ftrace_func_t target;	/* what the core asked for last */
+	struct ftrace_patch_site s[2];
+} ftrace_func_run;
+
+static const unsigned long ftrace_func_ips[] = {
+	(unsigned long)&ftrace_call, (unsigned long)&ftrace_regs_call,
+};
 
 /* Room in @b for @want sites (and their changes if @chg), at least. */
 static int ftrace_site_buf_grow(struct ftrace_site_buf *b, unsigned int want,
@@ -130,32 +165,191 @@ void ftrace_arch_code_modify_prepare(void)
 	ftrace_poke_late = 1;
 }
 
+/* What the call @insn at @ip calls, or 0 if it is not a call. */
+static unsigned long ftrace_call_target(const u8 *insn, unsigned long ip)
+{
+	if (insn[0] != CALL_INSN_OPCODE)
+		return 0;
+	/* keep "ip + 5" from being a relocation into ftrace_caller (objtool) */
+	OPTIMIZER_HIDE_VAR(ip);
+	return ip + CALL_INSN_SIZE + (s32)get_unaligned((const u32 *)&insn[1]);
+}
+
+/* True if @s goes to ftrace_caller or ftrace_regs_caller. */
+static bool ftrace_site_to_caller(const struct ftrace_patch_site *s)
+{
+	unsigned long to = ftrace_call_target(s->new, s->ip);
+
+	return to == FTRACE_ADDR || to == FTRACE_REGS_ADDR;
+}
+
+/* A callback any mix of old and new records is safe with. */
+static bool ftrace_func_harmless(unsigned long fn)
+{
+	return fn == (unsigned long)ftrace_stub ||
+	       fn == (unsigned long)arch_ftrace_ops_list_func;
+}
+
+/*
+ * Read what the ftrace_call sites hold into ftrace_func_run.s, and whether
+ * both call ftrace_stub or the list function.
+ */
+static int ftrace_func_read(void)
+{
+	struct ftrace_patch_site *s = ftrace_func_run.s;
+	unsigned int i;
+
+	ftrace_func_run.harmless = true;
+	for (i = 0; i < ARRAY_SIZE(ftrace_func_ips); i++) {
+		unsigned long ip = ftrace_func_ips[i];
+
+		memset(&s[i], 0, sizeof(s[i]));
+		s[i].ip = ip;
+		if (copy_from_kernel_nofault(s[i].old, (void *)ip,
+					     MCOUNT_INSN_SIZE))
+			return -EFAULT;
+		if (!ftrace_func_harmless(ftrace_call_target(s[i].old, ip)))
+			ftrace_func_run.harmless = false;
+	}
+	return 0;
+}
+
+/*
+ * The new instruction of sites @s as they open: ftrace_func_run.target
+ * if it is harmless, else the list function until the records are open.
+ * They open even if that is what they call now, to be retargeted.
+ */
+static void ftrace_func_aim(struct ftrace_patch_site *s)
+{
+	unsigned long fn = (unsigned long)ftrace_func_run.target;
+	unsigned int i;
+
+	if (!ftrace_func_harmless(fn))
+		fn = (unsigned long)arch_ftrace_ops_list_func;
+	for (i = 0; i < ARRAY_SIZE(ftrace_func_ips); i++) {
+		ftrace_call_insn(s[i].new, s[i].ip, fn);
+		s[i].open_same = true;
+	}
+}
+
+/* Point the open ftrace_call sites at @func. */
+static int ftrace_func_retarget(ftrace_func_t func)
+{
+	u8 insn[MCOUNT_INSN_SIZE];
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(ftrace_func_ips); i++) {
+		ftrace_call_insn(insn, ftrace_func_ips[i], (unsigned long)func);
+		ret = ftrace_patch_retarget(ftrace_func_ips[i], insn);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/*
+ * The ftrace_call sites just opened, aimed by ftrace_func_aim(): a single
+ * ops' callback they went to the list function for gets them now.
+ */
+static int ftrace_func_opened(void)
+{
+	ftrace_func_run.state = FUNC_OPEN;
+	if (ftrace_func_harmless((unsigned long)ftrace_func_run.target))
+		return 0;
+	return ftrace_func_retarget(ftrace_func_run.target);
+}
+
+/* Open the queued ftrace_call sites as a group of their own. */
+static int ftrace_func_open_alone(void)
+{
+	ftrace_func_aim(ftrace_func_run.s);
+	return ftrace_patch_open(ftrace_func_run.s,
+				 ARRAY_SIZE(ftrace_func_ips)) ?:
+	       ftrace_func_opened();
+}
+
+/*
+ * Queue the ftrace_call sites at the end of @b, which opens next (with
+ * room for their changes if @chg, with no record), or open them first if
+ * they may not join it (see ftrace_func_run).  Return: the index of the
+ * first, or -1 if they are not queued.
+ */
+static int ftrace_func_join(struct ftrace_site_buf *b, bool chg)
+{
+	unsigned int i, first = b->nr;
+	int err;
+
+	if (ftrace_func_run.state != FUNC_QUEUED)
+		return -1;
+	if (!ftrace_func_run.harmless && b->to_caller) {
+		err = ftrace_func_open_alone();
+		WARN(err, "ftrace_call sites not patched (%d)\n", err);
+		return -1;
+	}
+	ftrace_func_aim(ftrace_func_run.s);
+	for (i = 0; i < ARRAY_SIZE(ftrace_func_ips); i++) {
+		struct ftrace_patch_site *s = ftrace_site_add(b, chg);
+
+		if (!s) {
+			b->nr = first;
+			WARN(1, "ftrace_call sites not patched (%d)\n", -ENOMEM);
+			return -1;
+		}
+		*s = ftrace_func_run.s[i];
+		if (chg)
+			b->chg[b->nr - 1].rec = NULL;
+	}
+	return first;
+}
+
+/*
+ * The ftrace_call sites at @first of @b were opened (or not): point them
+ * at the final target.  A failure can only be -ENOMEM; the core would
+ * have warned (FTRACE_WARN_ON) had ftrace_update_ftrace_func() returned
+ * it, and so does this.
+ */
+static void ftrace_func_joined(struct ftrace_site_buf *b, int first)
+{
+	int err;
+
+	if (first < 0)
+		return;
+	err = b->s[first].err ?: b->s[first + 1].err ?: ftrace_func_opened();
+	WARN(err, "ftrace_call sites not patched (%d)\n", err);
+}
+
 static void ftrace_run_pending(void)
 {
 	unsigned int i;
+	int func;
 
 	lockdep_assert_held(&text_mutex);
+	func = ftrace_func_join(&pending, false);
 	if (!pending.nr)
 		return;
 	ftrace_patch_open(pending.s, pending.nr);
 	for (i = 0; i < pending.nr; i++)
-		if (pending.s[i].err)
+		if (pending.s[i].err && (func < 0 || i < func))
 			pr_err("site %pS not patched (%d)\n",
 			       (void *)pending.s[i].ip, pending.s[i].err);
+	ftrace_func_joined(&pending, func);
 	pending.nr = 0;
+	pending.to_caller = false;
 }
 
 /**
  * ftrace_arch_code_modify_post_process() - end a series of text changes
  *
- * Opens what ftrace_make_call() queued as one group, closes the run and
- * drops text_mutex.
+ * Opens what ftrace_make_call() queued (and ftrace_call sites still
+ * queued) as one group, closes the run and drops text_mutex.
  */
 void ftrace_arch_code_modify_post_process(void)
 	__releases(&text_mutex)
 {
 	ftrace_run_pending();
 	ftrace_patch_close();
+	ftrace_func_run.state = FUNC_IDLE;
 	ftrace_poke_late = 0;
 	mutex_unlock(&text_mutex);
 }
@@ -213,8 +407,10 @@ static int ftrace_queue_site(unsigned long ip, const u8 *old, const u8 *new)
 	if (!s)
 		return -ENOMEM;
 	s->ip = ip;
+	s->open_same = false;
 	memcpy(s->old, old, MCOUNT_INSN_SIZE);
 	memcpy(s->new, new, MCOUNT_INSN_SIZE);
+	pending.to_caller |= ftrace_site_to_caller(s);
 	return 0;
 }
 
@@ -285,34 +481,45 @@ int ftrace_modify_call(struct dyn_ftrace *rec, unsigned long old_addr,
  * ftrace_update_ftrace_func() - make the static trampolines call @func
  * @func: the new callback (a single ops' function or the list function)
  *
- * A call site (ftrace_call, ftrace_regs_call) that is open in this run
- * already is retargeted: the core's second call (the final callback,
- * after the records changed) costs no sync of its own.  The others open
- * as one group, going from whatever they call now to @func.
+ * The call sites (ftrace_call, ftrace_regs_call) are retargeted if they
+ * are open in this run already: the core's second call (the final
+ * callback, after the records changed) costs no sync of its own.  Else
+ * they are queued to open with the records, or before them if they must
+ * (see ftrace_func_run).
  *
  * Context: text_mutex held (between prepare and post_process).
  * Return: 0 or the engine's error.
  */
 int ftrace_update_ftrace_func(ftrace_func_t func)
 {
-	static const unsigned long ips[] = {
-		(unsigned long)&ftrace_call, (unsigned long)&ftrace_regs_call,
-	};
-	struct ftrace_patch_site s[ARRAY_SIZE(ips)];
-	unsigned int i, n = 0;
+	int ret;
 
 	lockdep_assert_held(&text_mutex);
-	for (i = 0; i < ARRAY_SIZE(ips); i++) {
-		s[n].ip = ips[i];
-		ftrace_call_insn(s[n].new, ips[i], (unsigned long)func);
-		if (!ftrace_patch_retarget(ips[i], s[n].new))
-			continue;
-		if (copy_from_kernel_nofault(s[n].old, (void *)ips[i],
-					     MCOUNT_INSN_SIZE))
-			return -EFAULT;
-		n++;
-	}
-	return n ? ftrace_patch_open(s, n) : 0;
+	ftrace_func_run.target = func;
+	if (ftrace_func_run.state == FUNC_QUEUED)
+		return 0;
+	/* -ENOENT: the engine closed the run to start another (FP_GROUPS) */
+	if (ftrace_func_run.state == FUNC_OPEN && !ftrace_func_retarget(func))
+		return 0;
+	ret = ftrace_func_read();
+	ftrace_func_run.state = ret ? FUNC_IDLE : FUNC_QUEUED;
+	return ret;
+}
+
+/*
+ * ftrace_replace_code() opens a group: take the ftrace_call sites along
+ * if they call the stub or the list function and are not touched yet in
+ * this run, so that a final callback the core may still set retargets
+ * them without a sync of their own.
+ */
+static void ftrace_func_ride_along(void)
+{
+	if (ftrace_func_run.state != FUNC_IDLE || ftrace_func_read() ||
+	    !ftrace_func_run.harmless)
+		return;
+	ftrace_func_run.target = (ftrace_func_t)
+		ftrace_call_target(ftrace_func_run.s[0].old, ftrace_func_ips[0]);
+	ftrace_func_run.state = FUNC_QUEUED;
 }
 
 /*
@@ -368,7 +575,7 @@ static void ftrace_refuse_records(struct ftrace_site_buf *b, int enable)
 	for (i = 0; i < b->nr; i++) {
 		struct dyn_ftrace *rec = b->chg[i].rec;
 
-		if (!b->s[i].err)
+		if (!b->s[i].err || !rec)
 			continue;
 		rec->flags = b->chg[i].was;
 		ftrace_test_record(rec, enable);
@@ -385,18 +592,22 @@ static void ftrace_refuse_records(struct ftrace_site_buf *b, int enable)
  * One walk over the records: each record's change is committed as it is
  * queued (as the core's generic ftrace_replace_code() does), and undone
  * for a site the engine refuses.  All records that change open as one
- * group; the run closes in ftrace_arch_code_modify_post_process().
+ * group, with the ftrace_call sites if they may (ftrace_func_run); the
+ * run closes in ftrace_arch_code_modify_post_process().
  *
  * Context: text_mutex and ftrace_lock held.
  */
 void ftrace_replace_code(int enable)
 {
 	struct ftrace_rec_iter *iter;
+	int func;
 
 	lockdep_assert_held(&text_mutex);
 	records.nr = 0;
-	if (records.cap < ftrace_nr_sites)
-		ftrace_site_buf_grow(&records, ftrace_nr_sites, true);
+	records.to_caller = false;
+	/* the records and the two ftrace_call sites */
+	if (records.cap < ftrace_nr_sites + 2)
+		ftrace_site_buf_grow(&records, ftrace_nr_sites + 2, true);
 	for_ftrace_rec_iter(iter) {
 		struct dyn_ftrace *rec = ftrace_rec_iter_record(iter);
 		unsigned long was = rec->flags;
@@ -414,13 +625,21 @@ void ftrace_replace_code(int enable)
 		records.chg[records.nr - 1].rec = rec;
 		records.chg[records.nr - 1].was = was;
 		s->ip = rec->ip;
+		s->open_same = false;
 		if (!ftrace_rec_insns(rec, was, update, s->old, s->new)) {
 			rec->flags = was;
 			records.nr--;
+		} else if (s->new[0] == CALL_INSN_OPCODE) {
+			records.to_caller |= ftrace_site_to_caller(s);
 		}
 	}
+	if (!records.nr)
+		return;
+	ftrace_func_ride_along();
+	func = ftrace_func_join(&records, true);
 	if (ftrace_patch_open(records.s, records.nr))
 		ftrace_refuse_records(&records, enable);
+	ftrace_func_joined(&records, func);
 }
 
 /**

@@ -25,10 +25,10 @@
  * or (after the first bytes) runs new: never a torn mix.  Each sync makes
  * sure that no CPU still has bytes of the step before in flight.  A
  * series of requests thus costs one sync per group plus two, and a
- * tracer switch (list function, records, final function) four, or five
- * when perf_event_text_poke()'s own site is among the records (see
- * fp_is_perf_site()), or six when that site goes to a NOP (see fp_perf),
- * whatever the number of sites.
+ * tracer switch (records and ftrace_call sites in one group, see
+ * ftrace.c) three, or four when perf_event_text_poke()'s own site is
+ * among the records (see fp_is_perf_site() and fp_perf), whatever the
+ * number of sites.
  *
  * DOC: locking
  * text_mutex serializes runs with each other and with every other text
@@ -90,22 +90,24 @@ static struct fpoke_window fp_window;
 static struct ftrace_patch_stats fp_stats;
 
 /*
- * perf_event_text_poke() is told about every site opened, once.  Its own
- * site gets a group of its own (fp_is_perf_site()).  Going to a call, that
- * group opens after the others, so the reports run through a NOP.  Going
- * to a NOP, the site still calls the tracer while the others open, and
- * each report would be traced (~550 instructions with the function tracer
- * on: ten times the rest of the protocol per site), or trap once its
- * group is open.  So from then on the run tells perf at close instead:
- * bytes 1..4 of every site are written and synced, then the first byte of
- * perf's own site (sync), and the reports go out, with that site a plain
- * NOP, before the other first bytes are written: the window text_poke_bp()
- * reports in too.  One sync more.
+ * perf_event_text_poke() is told about every site opened, once, while the
+ * site holds int3: after the open's sync, before its first byte is
+ * written (as text_poke_bp() reports).  perf's own site (fp_is_perf_site())
+ * must then be neither a call nor an int3, or every report would be
+ * traced (~550 instructions with the function tracer on: ten times the
+ * rest of the protocol per site) or trap.  Going to a call, the site gets
+ * a group of its own, opened after the others were reported: one sync
+ * more.  Going to a NOP, it opens with the others and the run tells perf
+ * at close instead: bytes 1..4 of every site are written and synced, then
+ * the first byte of perf's own site (sync), and the reports go out, with
+ * that site a plain NOP, before the other first bytes are written: one
+ * sync more too.
  */
 static struct {
-	int early;		/* group of perf's site going to a NOP, or -1 */
-	unsigned long untold;	/* groups to report at close */
-} fp_perf = { .early = -1 };
+	unsigned long ip;	/* perf's site going to a NOP in this run, or 0 */
+	u8 head;		/* its new first byte */
+	unsigned int untold;	/* groups from this one on report at close */
+} fp_perf;
 
 /* The refused sites of the last request that refused any (tests read it). */
 #define FP_FAIL_LOG	16
@@ -228,7 +230,7 @@ static __always_inline bool fp_check(struct ftrace_patch_site *s)
 		fp_stats.failed++;
 		return false;
 	}
-	return !fp_same(s->old, s->new);
+	return s->open_same || !fp_same(s->old, s->new);
 }
 
 static void fp_publish(struct fp_live *vec, unsigned int nr)
@@ -298,14 +300,13 @@ static void fp_write_step(const struct fp_group *g, enum fp_step step)
 	}
 }
 
-/* Write one step at every open site (but first bytes written early), sync. */
+/* Write one step at every open site, sync. */
 static void fp_write_all(enum fp_step step)
 {
 	unsigned int g;
 
 	for (g = 0; g < fp_desc.ngrp; g++)
-		if (step != FP_HEAD || (int)g != fp_perf.early)
-			fp_write_step(&fp_desc.grp[g], step);
+		fp_write_step(&fp_desc.grp[g], step);
 	fp_sync();
 }
 
@@ -323,16 +324,20 @@ static void fp_tell_group(const struct fp_group *g)
 		fp_text_poke_event(g->vec[i].ip, g->vec[i].insn);
 }
 
-/* Between the tails and the first bytes: see fp_perf. */
+/*
+ * Between the tails and the first bytes: see fp_perf.  fp_write_all()
+ * writes the same first byte at perf's site again, which changes nothing.
+ */
 static void fp_tell_late(void)
 {
 	unsigned int g;
 
-	fp_write_step(&fp_desc.grp[fp_perf.early], FP_HEAD);
+	fpoke_begin(&fp_window);
+	fpoke_put8(fp_perf.ip, fp_perf.head);
+	fpoke_end(&fp_window);
 	fp_sync();
-	for (g = 0; g < fp_desc.ngrp; g++)
-		if (fp_perf.untold & BIT(g))
-			fp_tell_group(&fp_desc.grp[g]);
+	for (g = fp_perf.untold; g < fp_desc.ngrp; g++)
+		fp_tell_group(&fp_desc.grp[g]);
 }
 
 /**
@@ -346,12 +351,11 @@ void ftrace_patch_close(void)
 	lockdep_assert_held(&text_mutex);
 	if (fp_desc.ngrp) {
 		fp_write_all(FP_TAIL);
-		if (fp_perf.early >= 0)
+		if (fp_perf.ip)
 			fp_tell_late();
 		fp_write_all(FP_HEAD);
 		fp_unpublish();
-		fp_perf.early = -1;
-		fp_perf.untold = 0;
+		fp_perf.ip = 0;
 		fp_stats.runs++;
 	}
 	fpoke_unmap(&fp_window);
@@ -433,6 +437,18 @@ static __always_inline bool fp_is_perf_site(unsigned long ip)
 }
 
 /*
+ * perf's site @s goes to a NOP in the group about to open: the run
+ * reports at close, from this group on (fp_perf).
+ */
+static void fp_perf_late(const struct ftrace_patch_site *s)
+{
+	if (!fp_perf.ip)
+		fp_perf.untold = fp_desc.ngrp;
+	fp_perf.ip = s->ip;
+	fp_perf.head = s->new[0];
+}
+
+/*
  * Publish the @n sites of @vec as the next group, int3 them, sync, tell
  * perf now or at close (fp_perf).
  */
@@ -446,9 +462,7 @@ static void fp_open_group(struct fp_live *vec, unsigned int n)
 	fp_publish(vec, n);
 	fp_write_step(&fp_desc.grp[k], FP_INT3);
 	fp_sync();
-	if (fp_perf.early >= 0)
-		fp_perf.untold |= BIT(k);
-	else
+	if (!fp_perf.ip)
 		fp_tell_group(&fp_desc.grp[k]);
 	fp_stats.batches++;
 	fp_stats.sites += n;
@@ -497,17 +511,19 @@ int ftrace_patch_open(struct ftrace_patch_site *sites, unsigned int nr)
 		if (!fp_check(s))
 			continue;
 		if (unlikely(fp_is_perf_site(s->ip))) {
-			perf = fp_buf[fp_desc.ngrp + 1].vec;
-			perf->ip = s->ip;
-			perf->insn = fp_pack(s->new);
-			continue;
+			if (s->new[0] != CALL_INSN_OPCODE) {
+				fp_perf_late(s);
+			} else {
+				perf = fp_buf[fp_desc.ngrp + 1].vec;
+				perf->ip = s->ip;
+				perf->insn = fp_pack(s->new);
+				continue;
+			}
 		}
 		vec[n].ip = s->ip;
 		vec[n++].insn = fp_pack(s->new);
 	}
-	/* the group of perf's site comes last, after that of the others */
-	if (perf && (u8)perf->insn != CALL_INSN_OPCODE)
-		fp_perf.early = fp_desc.ngrp + (n ? 1 : 0);
+	/* the group of perf's site going to a call opens after the others */
 	fp_open_group(vec, n);
 	if (perf)
 		fp_open_group(perf, 1);

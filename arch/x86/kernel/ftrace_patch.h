@@ -85,15 +85,18 @@ static inline void fpoke_put32(unsigned long ip, u32 v)
 
 /*
  * One site of a batch: it holds @old now and must hold @new afterwards.
- * The engine fills @err (0, -EFAULT: unreadable, -EINVAL: not @old, or
- * -ENOMEM) and, on -EINVAL, @actual with the bytes it found.  A site with
- * an error is left untouched.
+ * A site whose @new is @old is left alone, unless @open_same asks to open
+ * it anyway, so that ftrace_patch_retarget() can change it later in the
+ * run without a sync of its own.  The engine fills @err (0, -EFAULT:
+ * unreadable, -EINVAL: not @old, or -ENOMEM) and, on -EINVAL, @actual
+ * with the bytes it found.  A site with an error is left untouched.
  */
 struct ftrace_patch_site {
 	unsigned long ip;
 	u8 old[MCOUNT_INSN_SIZE];
 	u8 new[MCOUNT_INSN_SIZE];
 	u8 actual[MCOUNT_INSN_SIZE];
+	bool open_same;
 	int err;
 };
 

@@ -21,7 +21,8 @@
  * least one armed pass per cycle, and at most 3 all-CPU syncs of the
  * engine per filter change of 257 sites (open, close; batches of 256
  * sites with 3 syncs each, as upstream's text_poke_queue() makes, would
- * need 6).
+ * need 6), and as many to register or unregister the ops with nothing
+ * else tracing (the list function's own group would make that 4).
  *
  * Fault: one site is overwritten with a 5-byte jmp to the next
  * instruction, as a foreign patcher would, and the ops is registered: the
@@ -251,23 +252,40 @@ static noinline int tfp_off(int x)
 	return x;
 }
 
-/* All-CPU syncs one filter change may cost: open the records, close. */
+/*
+ * All-CPU syncs one filter change may cost: open the records, close.  And
+ * registering or unregistering the ops with nothing else tracing: the
+ * ftrace_call sites (to the list function and back to the stub) ride
+ * along with the records, so the same.
+ */
 #define TFP_SYNCS_PER_CHANGE	3
+#define TFP_SYNCS_PER_SWITCH	3
+
+/* Syncs of the engine so far. */
+static unsigned long tfp_syncs(void)
+{
+	struct ftrace_patch_stats st;
+
+	ftrace_patch_get_stats(&st);
+	return st.syncs;
+}
 
 static int tfp_stress(void)
 {
 	unsigned long off_ip = tfp_site((unsigned long)tfp_off);
 	struct ftrace_patch_stats st0, st1;
-	unsigned long syncs, changes;
+	unsigned long syncs, changes, on, off;
 	long made = 0;
 	unsigned int c, i;
 	int ret;
 
 	if (!off_ip)
 		return -EINVAL;
+	on = tfp_syncs();
 	ret = register_ftrace_function(&tfp_ops);
 	if (ret)
 		return ret;
+	on = tfp_syncs() - on;
 	ret = tfp_start_workers();
 	ftrace_patch_get_stats(&st0);
 	for (c = 0; !ret && c < cycles; c++) {
@@ -280,7 +298,9 @@ static int tfp_stress(void)
 	}
 	ftrace_patch_get_stats(&st1);
 	tfp_stop_workers();
+	off = tfp_syncs();
 	unregister_ftrace_function(&tfp_ops);
+	off = tfp_syncs() - off;
 	for (i = 0; i < ARRAY_SIZE(workers); i++)
 		made += workers[i].made;
 	syncs = st1.syncs - st0.syncs;
@@ -290,9 +310,12 @@ static int tfp_stress(void)
 	pr_info("stress: %lu filter changes of %zu sites each: %lu runs, %lu syncs (at most %u per change allowed)\n",
 		changes, TFP_NR + 1, st1.runs - st0.runs, syncs,
 		TFP_SYNCS_PER_CHANGE);
+	pr_info("stress: registering cost %lu syncs, unregistering %lu (at most %u each allowed)\n",
+		on, off, TFP_SYNCS_PER_SWITCH);
 	if (ret)
 		return ret;
-	if (syncs > TFP_SYNCS_PER_CHANGE * changes)
+	if (syncs > TFP_SYNCS_PER_CHANGE * changes ||
+	    on > TFP_SYNCS_PER_SWITCH || off > TFP_SYNCS_PER_SWITCH)
 		return -EINVAL;
 	return made == atomic_long_read(&seen) && made ? 0 : -EINVAL;
 }

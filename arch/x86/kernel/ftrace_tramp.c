@@ -137,7 +137,7 @@ fail:
 /* Retarget the call inside @ops' live trampoline to its current func. */
 static void tramp_retarget(struct ftrace_ops *ops)
 {
-	struct ftrace_patch_site s;
+	struct ftrace_patch_site s = {};
 	struct tramp_shape t;
 
 	tramp_shape(ops_wants_regs(ops), &t);
