@@ -68,7 +68,15 @@ struct fp_group {
 };
 
 /* Groups one run holds at most; one more closes the run first. */
-#define FP_GROUPS	4
+#define FP_GROUPS	8
+
+/*
+ * A request's sites come in ip order, mostly: the core's records do, and
+ * a few sites appended (ftrace.c's ftrace_call sites) go to a group of
+ * their own, up to this many, opened in the same step.  Sorting 22,000
+ * sites for two costs more than the rest of a tracer switch.
+ */
+#define FP_STRAYS	64
 
 static struct {
 	struct fp_group grp[FP_GROUPS];
@@ -409,17 +417,20 @@ static int fp_buf_grow(unsigned int k, unsigned int need)
 }
 
 /*
- * Room for a group of @need sites and one of a single site (see
- * fp_is_perf_site()): closes the run if it holds too many groups.
- * The buffers grown are not published.
+ * Room for a group of @need sites, one of FP_STRAYS and one of a single
+ * site (see fp_is_perf_site()): closes the run if it holds too many
+ * groups.  The buffers grown are not published.
  */
 static int fp_reserve(unsigned int need)
 {
-	if (fp_desc.ngrp + 2 > FP_GROUPS)
+	unsigned int k;
+
+	if (fp_desc.ngrp + 3 > FP_GROUPS)
 		ftrace_patch_close();
-	if (fp_buf_grow(fp_desc.ngrp, need))
+	k = fp_desc.ngrp;
+	if (fp_buf_grow(k, need) || fp_buf_grow(k + 1, FP_STRAYS))
 		return -ENOMEM;
-	return fp_buf_grow(fp_desc.ngrp + 1, 1);
+	return fp_buf_grow(k + 2, 1);
 }
 
 /*
@@ -449,23 +460,31 @@ static void fp_perf_late(const struct ftrace_patch_site *s)
 }
 
 /*
- * Publish the @n sites of @vec as the next group, int3 them, sync, tell
- * perf now or at close (fp_perf).
+ * Publish the @n sites of @vec and the @ns of @stray as the next groups,
+ * int3 them, sync once, tell perf now or at close (fp_perf).
  */
-static void fp_open_group(struct fp_live *vec, unsigned int n)
+static void fp_open_group(struct fp_live *vec, unsigned int n,
+			  struct fp_live *stray, unsigned int ns)
 {
-	unsigned int k = fp_desc.ngrp;
+	unsigned int k = fp_desc.ngrp, g;
 
-	if (!n)
+	if (!n && !ns)
 		return;
-	fp_sort_live(vec, n);
-	fp_publish(vec, n);
-	fp_write_step(&fp_desc.grp[k], FP_INT3);
+	if (n) {
+		fp_sort_live(vec, n);
+		fp_publish(vec, n);
+	}
+	if (ns) {
+		fp_sort_live(stray, ns);
+		fp_publish(stray, ns);
+	}
+	for (g = k; g < fp_desc.ngrp; g++)
+		fp_write_step(&fp_desc.grp[g], FP_INT3);
 	fp_sync();
-	if (!fp_perf.ip)
-		fp_tell_group(&fp_desc.grp[k]);
+	for (g = k; g < fp_desc.ngrp && !fp_perf.ip; g++)
+		fp_tell_group(&fp_desc.grp[g]);
 	fp_stats.batches++;
-	fp_stats.sites += n;
+	fp_stats.sites += n + ns;
 }
 
 static int fp_first_error(const struct ftrace_patch_site *sites,
@@ -495,8 +514,8 @@ static int fp_first_error(const struct ftrace_patch_site *sites,
 int ftrace_patch_open(struct ftrace_patch_site *sites, unsigned int nr)
 {
 	unsigned long failed = fp_stats.failed;
-	struct fp_live *vec, *perf = NULL;
-	unsigned int i, n = 0;
+	struct fp_live *vec, *stray, *perf = NULL, *l;
+	unsigned int i, n = 0, ns = 0;
 
 	lockdep_assert_held(&text_mutex);
 	if (fp_reserve(nr)) {
@@ -505,6 +524,7 @@ int ftrace_patch_open(struct ftrace_patch_site *sites, unsigned int nr)
 		return nr ? -ENOMEM : 0;
 	}
 	vec = fp_buf[fp_desc.ngrp].vec;
+	stray = fp_buf[fp_desc.ngrp + 1].vec;
 	for (i = 0; i < nr; i++) {
 		struct ftrace_patch_site *s = &sites[i];
 
@@ -514,19 +534,23 @@ int ftrace_patch_open(struct ftrace_patch_site *sites, unsigned int nr)
 			if (s->new[0] != CALL_INSN_OPCODE) {
 				fp_perf_late(s);
 			} else {
-				perf = fp_buf[fp_desc.ngrp + 1].vec;
+				perf = fp_buf[fp_desc.ngrp + 2].vec;
 				perf->ip = s->ip;
 				perf->insn = fp_pack(s->new);
 				continue;
 			}
 		}
-		vec[n].ip = s->ip;
-		vec[n++].insn = fp_pack(s->new);
+		if (n && s->ip < vec[n - 1].ip && ns < FP_STRAYS)
+			l = &stray[ns++];
+		else
+			l = &vec[n++];
+		l->ip = s->ip;
+		l->insn = fp_pack(s->new);
 	}
 	/* the group of perf's site going to a call opens after the others */
-	fp_open_group(vec, n);
+	fp_open_group(vec, n, stray, ns);
 	if (perf)
-		fp_open_group(perf, 1);
+		fp_open_group(perf, 1, NULL, 0);
 	if (fp_stats.failed == failed)
 		return 0;
 	fp_log_failures(sites, nr);
