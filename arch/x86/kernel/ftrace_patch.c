@@ -514,7 +514,7 @@ static int fp_first_error(const struct ftrace_patch_site *sites,
 int ftrace_patch_open(struct ftrace_patch_site *sites, unsigned int nr)
 {
 	unsigned long failed = fp_stats.failed;
-	struct fp_live *vec, *stray, *perf = NULL, *l;
+	struct fp_live *vec, *stray, *l, perf = { };
 	unsigned int i, n = 0, ns = 0;
 
 	lockdep_assert_held(&text_mutex);
@@ -534,9 +534,8 @@ int ftrace_patch_open(struct ftrace_patch_site *sites, unsigned int nr)
 			if (s->new[0] != CALL_INSN_OPCODE) {
 				fp_perf_late(s);
 			} else {
-				perf = fp_buf[fp_desc.ngrp + 2].vec;
-				perf->ip = s->ip;
-				perf->insn = fp_pack(s->new);
+				perf.ip = s->ip;
+				perf.insn = fp_pack(s->new);
 				continue;
 			}
 		}
@@ -547,10 +546,15 @@ int ftrace_patch_open(struct ftrace_patch_site *sites, unsigned int nr)
 		l->ip = s->ip;
 		l->insn = fp_pack(s->new);
 	}
-	/* the group of perf's site going to a call opens after the others */
 	fp_open_group(vec, n, stray, ns);
-	if (perf)
-		fp_open_group(perf, 1, NULL, 0);
+	/*
+	 * The group of perf's site going to a call opens after the others,
+	 * from the buffer of its own index (fp_reserve() made room).
+	 */
+	if (perf.ip) {
+		*fp_buf[fp_desc.ngrp].vec = perf;
+		fp_open_group(fp_buf[fp_desc.ngrp].vec, 1, NULL, 0);
+	}
 	if (fp_stats.failed == failed)
 		return 0;
 	fp_log_failures(sites, nr);
