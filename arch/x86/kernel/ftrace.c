@@ -508,17 +508,23 @@ int ftrace_update_ftrace_func(ftrace_func_t func)
 
 /*
  * ftrace_replace_code() opens a group: take the ftrace_call sites along
- * if they call the stub or the list function and are not touched yet in
- * this run, so that a final callback the core may still set retargets
- * them without a sync of their own.
+ * if they call the stub or the list function, are not touched yet in
+ * this run, and the core will point them elsewhere after the records
+ * (it set ftrace_trace_function before the run; it skipped the list
+ * function step because they call that already), so that the final
+ * callback retargets them without a sync of their own.
  */
 static void ftrace_func_ride_along(void)
 {
+	unsigned long now;
+
 	if (ftrace_func_run.state != FUNC_IDLE || ftrace_func_read() ||
 	    !ftrace_func_run.harmless)
 		return;
-	ftrace_func_run.target = (ftrace_func_t)
-		ftrace_call_target(ftrace_func_run.s[0].old, ftrace_func_ips[0]);
+	now = ftrace_call_target(ftrace_func_run.s[0].old, ftrace_func_ips[0]);
+	if (now == (unsigned long)READ_ONCE(ftrace_trace_function))
+		return;
+	ftrace_func_run.target = (ftrace_func_t)now;
 	ftrace_func_run.state = FUNC_QUEUED;
 }
 

@@ -14,10 +14,11 @@
  *     others for ftrace_patch_int3_handler(), write int3 on their first
  *     byte, sync all CPUs.  From then on every CPU that runs such a site
  *     traps and has the new instruction emulated: the group has, in
- *     effect, changed.
+ *     effect, changed.  (A request's sites out of ip order, up to
+ *     FP_STRAYS, form a second group opened in the same step.)
  *  retarget: the instruction emulated for an open site may change (one
- *     atomic store): the ftrace_call sites go to the list function first
- *     and to the final callback when the core is done, in one run.
+ *     atomic store): the ftrace_call sites open to the list function
+ *     and go to the final callback when the core is done, in one run.
  *  close: write bytes 1..4 of every open site's new instruction, sync;
  *     write every first byte, sync; unpublish and wait until no handler
  *     looks at the groups any more.
