@@ -635,8 +635,9 @@ void ftrace_replace_code(int enable)
 		if (!ftrace_rec_insns(rec, was, update, s->old, s->new)) {
 			rec->flags = was;
 			records.nr--;
-		} else if (s->new[0] == CALL_INSN_OPCODE) {
-			records.to_caller |= ftrace_site_to_caller(s);
+		} else if (!records.to_caller &&
+			   s->new[0] == CALL_INSN_OPCODE) {
+			records.to_caller = ftrace_site_to_caller(s);
 		}
 	}
 	if (!records.nr)
