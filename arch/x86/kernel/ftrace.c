@@ -165,20 +165,10 @@ void ftrace_arch_code_modify_prepare(void)
 	ftrace_poke_late = 1;
 }
 
-/* What the call @insn at @ip calls, or 0 if it is not a call. */
-static unsigned long ftrace_call_target(const u8 *insn, unsigned long ip)
-{
-	if (insn[0] != CALL_INSN_OPCODE)
-		return 0;
-	/* keep "ip + 5" from being a relocation into ftrace_caller (objtool) */
-	OPTIMIZER_HIDE_VAR(ip);
-	return ip + CALL_INSN_SIZE + (s32)get_unaligned((const u32 *)&insn[1]);
-}
-
 /* True if @s goes to ftrace_caller or ftrace_regs_caller. */
 static bool ftrace_site_to_caller(const struct ftrace_patch_site *s)
 {
-	unsigned long to = ftrace_call_target(s->new, s->ip);
+	unsigned long to = ftrace_call_dest(s->new, s->ip);
 
 	return to == FTRACE_ADDR || to == FTRACE_REGS_ADDR;
 }
@@ -208,7 +198,7 @@ static int ftrace_func_read(void)
 		if (copy_from_kernel_nofault(s[i].old, (void *)ip,
 					     MCOUNT_INSN_SIZE))
 			return -EFAULT;
-		if (!ftrace_func_harmless(ftrace_call_target(s[i].old, ip)))
+		if (!ftrace_func_harmless(ftrace_call_dest(s[i].old, ip)))
 			ftrace_func_run.harmless = false;
 	}
 	return 0;
@@ -521,7 +511,7 @@ static void ftrace_func_ride_along(void)
 	if (ftrace_func_run.state != FUNC_IDLE || ftrace_func_read() ||
 	    !ftrace_func_run.harmless)
 		return;
-	now = ftrace_call_target(ftrace_func_run.s[0].old, ftrace_func_ips[0]);
+	now = ftrace_call_dest(ftrace_func_run.s[0].old, ftrace_func_ips[0]);
 	if (now == (unsigned long)READ_ONCE(ftrace_trace_function))
 		return;
 	ftrace_func_run.target = (ftrace_func_t)now;

@@ -9,9 +9,11 @@
 
 #include <linux/types.h>
 #include <linux/unaligned.h>
+#include <linux/compiler.h>
 #include <asm/page.h>
 #include <asm/pgtable_types.h>
 #include <asm/ftrace.h>
+#include <asm/text-patching.h>
 
 /* Labels inside ftrace_64.S that per-ops trampolines are built from. */
 void ftrace_caller_end(void);
@@ -65,6 +67,16 @@ static inline int fpoke_map(struct fpoke_window *w, unsigned long ip,
 	    ((ip + len - 1) & PAGE_MASK) == w->last)
 		return 0;
 	return __fpoke_map(w, ip, len);
+}
+
+/* What the call @insn (5 bytes) at @ip calls, or 0 if it is not a call. */
+static inline unsigned long ftrace_call_dest(const u8 *insn, unsigned long ip)
+{
+	if (insn[0] != CALL_INSN_OPCODE)
+		return 0;
+	/* keep "ip + 5" from being a relocation into ftrace_caller (objtool) */
+	OPTIMIZER_HIDE_VAR(ip);
+	return ip + CALL_INSN_SIZE + (s32)get_unaligned((const u32 *)&insn[1]);
 }
 
 static inline void *fpoke_alias(unsigned long addr)

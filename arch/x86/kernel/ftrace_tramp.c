@@ -174,14 +174,14 @@ void arch_ftrace_update_trampoline(struct ftrace_ops *ops)
 /* The target of the call instruction at @ip, or NULL. */
 static void *call_target(unsigned long ip)
 {
-	union text_poke_insn insn;
+	u8 insn[CALL_INSN_SIZE];
+	unsigned long dest = 0;
 
-	if (WARN_ON_ONCE(copy_from_kernel_nofault(&insn, (void *)ip,
-						  CALL_INSN_SIZE)))
-		return NULL;
-	if (WARN_ON_ONCE(insn.opcode != CALL_INSN_OPCODE))
-		return NULL;
-	return (void *)(ip + CALL_INSN_SIZE + insn.disp);
+	if (!WARN_ON_ONCE(copy_from_kernel_nofault(insn, (void *)ip,
+						   CALL_INSN_SIZE)))
+		dest = ftrace_call_dest(insn, ip);
+	WARN_ON_ONCE(!dest);
+	return (void *)dest;
 }
 
 /**
