@@ -44,6 +44,7 @@
  */
 #define pr_fmt(fmt) "ftrace patch: " fmt
 
+#include <kunit/visibility.h>
 #include <linux/memory.h>
 #include <linux/module.h>
 #include <linux/perf_event.h>
@@ -194,6 +195,7 @@ noinstr bool ftrace_patch_int3_handler(struct pt_regs *regs)
 	raw_atomic_dec(&fp_desc.refs);
 	return l;
 }
+EXPORT_SYMBOL_IF_KUNIT(ftrace_patch_int3_handler);
 
 static void fp_sync_one(void *unused)
 {
@@ -369,6 +371,7 @@ void ftrace_patch_close(void)
 	}
 	fpoke_unmap(&fp_window);
 }
+EXPORT_SYMBOL_IF_KUNIT(ftrace_patch_close);
 
 static void fp_log_failures(const struct ftrace_patch_site *sites,
 			    unsigned int nr)
@@ -561,6 +564,7 @@ int ftrace_patch_open(struct ftrace_patch_site *sites, unsigned int nr)
 	fp_log_failures(sites, nr);
 	return fp_first_error(sites, nr);
 }
+EXPORT_SYMBOL_IF_KUNIT(ftrace_patch_open);
 
 /**
  * ftrace_patch_retarget() - change the new instruction of an open site
@@ -589,6 +593,7 @@ int ftrace_patch_retarget(unsigned long ip, const u8 *insn)
 	}
 	return -ENOENT;
 }
+EXPORT_SYMBOL_IF_KUNIT(ftrace_patch_retarget);
 
 /**
  * ftrace_patch_batch() - patch a batch of sites completely
@@ -607,6 +612,7 @@ int ftrace_patch_batch(struct ftrace_patch_site *sites, unsigned int nr)
 	ftrace_patch_close();
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(ftrace_patch_batch);
 
 /**
  * ftrace_patch_failures() - the sites the last refusing batch refused
@@ -670,4 +676,31 @@ int ftrace_patch_test_foreign_jmp(unsigned long ip)
 	return ret;
 }
 EXPORT_SYMBOL_GPL(ftrace_patch_test_foreign_jmp);
+#endif
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/**
+ * ftrace_patch_kunit_lock() - take text_mutex for the engine's KUnit
+ * tests, a module: the mutex itself is not exported
+ */
+void ftrace_patch_kunit_lock(void)
+	__acquires(&text_mutex)
+{
+	mutex_lock(&text_mutex);
+}
+EXPORT_SYMBOL_IF_KUNIT(ftrace_patch_kunit_lock);
+
+/**
+ * ftrace_patch_kunit_unlock() - drop what ftrace_patch_kunit_lock() took
+ *
+ * A run the test left open would outlive the mutex: WARN and close it.
+ */
+void ftrace_patch_kunit_unlock(void)
+	__releases(&text_mutex)
+{
+	if (WARN_ON_ONCE(fp_desc.ngrp))
+		ftrace_patch_close();
+	mutex_unlock(&text_mutex);
+}
+EXPORT_SYMBOL_IF_KUNIT(ftrace_patch_kunit_unlock);
 #endif

@@ -130,5 +130,7 @@ unsigned int ftrace_patch_failures(struct ftrace_patch_site *out,
 				   unsigned int max);
 bool ftrace_patch_int3_handler(struct pt_regs *regs);
 int ftrace_patch_test_foreign_jmp(unsigned long ip);
+void ftrace_patch_kunit_lock(void);
+void ftrace_patch_kunit_unlock(void);
 
 #endif /* _X86_KERNEL_FTRACE_PATCH_H */

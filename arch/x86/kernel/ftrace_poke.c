@@ -28,8 +28,10 @@
  *
  * Locking: every function here requires text_mutex.
  */
+#include <linux/ftrace.h>
 #include <linux/memory.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/pgtable.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
@@ -59,11 +61,16 @@ static unsigned long fpoke_region(void)
 	return base;
 }
 
+/*
+ * The page of @addr if it is text the engine may write: core kernel text,
+ * module text, or an ftrace trampoline (module space, but no module's);
+ * else NULL.  Module data lies in module space too and is refused.
+ */
 static struct page *text_page(unsigned long addr)
 {
 	if (core_kernel_text(addr))
 		return virt_to_page((void *)addr);
-	if (is_vmalloc_or_module_addr((void *)addr))
+	if (is_module_text_address(addr) || is_ftrace_trampoline(addr))
 		return vmalloc_to_page((void *)addr);
 	return NULL;
 }
