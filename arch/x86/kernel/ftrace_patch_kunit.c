@@ -69,22 +69,39 @@ static noinline void fpk_hit1(void)
 	WRITE_ONCE(fpk_hits[1], fpk_hits[1] + 1);
 }
 
-static void fpk_call_fn(int i)
+/* The site functions; bit i of a mask in fpk_call_sites() is fpk_fns[i]. */
+static void (* const fpk_fns[FPK_ONE + 1])(void) = {
+	fpk_fn0, fpk_fn1, fpk_fn2, fpk_fn3, fpk_row,
+};
+
+#define FPK_CALL_ROW	BIT(FPK_ONE)
+
+/*
+ * Run the site functions of @mask once each, from zeroed hit counters;
+ * @hits gets the counters.
+ */
+static void fpk_call_sites(unsigned int mask, int hits[2])
 {
-	switch (i) {
-	case 0:
-		fpk_fn0();
-		break;
-	case 1:
-		fpk_fn1();
-		break;
-	case 2:
-		fpk_fn2();
-		break;
-	default:
-		fpk_fn3();
-	}
+	unsigned int i;
+
+	WRITE_ONCE(fpk_hits[0], 0);
+	WRITE_ONCE(fpk_hits[1], 0);
+	for (i = 0; i <= FPK_ONE; i++)
+		if (mask & BIT(i))
+			fpk_fns[i]();
+	hits[0] = READ_ONCE(fpk_hits[0]);
+	hits[1] = READ_ONCE(fpk_hits[1]);
 }
+
+/* A macro, so that KUnit reports the test's own line. */
+#define FPK_EXPECT_HITS(t, hits, h0, h1)			\
+	do {							\
+		struct kunit *__t = (t);			\
+		const int *__h = (hits);			\
+								\
+		KUNIT_EXPECT_EQ(__t, __h[0], h0);		\
+		KUNIT_EXPECT_EQ(__t, __h[1], h1);		\
+	} while (0)
 
 /* First byte after a function's ENDBR; no "fn + 4" relocation (objtool). */
 static unsigned long fpk_body(void (*fn)(void))
@@ -98,12 +115,8 @@ static unsigned long fpk_body(void (*fn)(void))
 /* Site @i: 0..FPK_ONE-1 are the single sites, FPK_ONE + k site k of the row. */
 static unsigned long fpk_ip(unsigned int i)
 {
-	static void (* const fn[FPK_ONE])(void) = {
-		fpk_fn0, fpk_fn1, fpk_fn2, fpk_fn3,
-	};
-
 	if (i < FPK_ONE)
-		return fpk_body(fn[i]);
+		return fpk_body(fpk_fns[i]);
 	return fpk_body(fpk_row) + (i - FPK_ONE) * MCOUNT_INSN_SIZE;
 }
 
@@ -141,12 +154,6 @@ static bool fpk_holds(unsigned int i, const u8 *insn)
 	return !memcmp((const void *)fpk_ip(i), insn, MCOUNT_INSN_SIZE);
 }
 
-static void fpk_hits_reset(void)
-{
-	WRITE_ONCE(fpk_hits[0], 0);
-	WRITE_ONCE(fpk_hits[1], 0);
-}
-
 static void fpk_stats_delta(struct ftrace_patch_stats *d,
 			    const struct ftrace_patch_stats *before)
 {
@@ -158,6 +165,15 @@ static void fpk_stats_delta(struct ftrace_patch_stats *d,
 	d->syncs = now.syncs - before->syncs;
 	d->sites = now.sites - before->sites;
 	d->failed = now.failed - before->failed;
+}
+
+/* Sites 0 and 1 from the NOP to calls of hit0 and hit1: @s, the calls. */
+static void fpk_prep_two(struct ftrace_patch_site *s, u8 *call0, u8 *call1)
+{
+	fpk_call(call0, 0, fpk_hit0);
+	fpk_call(call1, 1, fpk_hit1);
+	fpk_site(&s[0], fpk_ip(0), fpk_nop(), call0);
+	fpk_site(&s[1], fpk_ip(1), fpk_nop(), call1);
 }
 
 /* The decoder ftrace.c and the trampolines share. */
@@ -184,14 +200,11 @@ static void fpk_batch(struct kunit *test)
 	struct ftrace_patch_stats before, d;
 	struct ftrace_patch_site s[2];
 	u8 call0[MCOUNT_INSN_SIZE], call1[MCOUNT_INSN_SIZE];
-	int ret;
+	int ret, hits[2];
 
-	fpk_call(call0, 0, fpk_hit0);
-	fpk_call(call1, 1, fpk_hit1);
+	fpk_prep_two(s, call0, call1);
 	ftrace_patch_get_stats(&before);
 	ftrace_patch_kunit_lock();
-	fpk_site(&s[0], fpk_ip(0), fpk_nop(), call0);
-	fpk_site(&s[1], fpk_ip(1), fpk_nop(), call1);
 	ret = ftrace_patch_batch(s, 2);
 	ftrace_patch_kunit_unlock();
 	fpk_stats_delta(&d, &before);
@@ -203,12 +216,8 @@ static void fpk_batch(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, d.batches, 1UL);
 	KUNIT_EXPECT_EQ(test, d.syncs, 3UL);
 	KUNIT_EXPECT_EQ(test, d.sites, 2UL);
-	fpk_hits_reset();
-	fpk_call_fn(0);
-	fpk_call_fn(1);
-	fpk_call_fn(1);
-	KUNIT_EXPECT_EQ(test, fpk_hits[0], 1);
-	KUNIT_EXPECT_EQ(test, fpk_hits[1], 2);
+	fpk_call_sites(BIT(0) | BIT(1), hits);
+	FPK_EXPECT_HITS(test, hits, 1, 1);
 }
 
 /*
@@ -235,12 +244,7 @@ static void fpk_open_emulates(struct kunit *test)
 	first[0] = *(u8 *)fpk_ip(0);
 	first[1] = *(u8 *)fpk_ip(1);
 	first[2] = *(u8 *)fpk_ip(2);
-	fpk_hits_reset();
-	fpk_call_fn(0);
-	fpk_call_fn(1);
-	fpk_call_fn(2);
-	hits[0] = READ_ONCE(fpk_hits[0]);
-	hits[1] = READ_ONCE(fpk_hits[1]);
+	fpk_call_sites(BIT(0) | BIT(1) | BIT(2), hits);
 	ftrace_patch_close();
 	ftrace_patch_kunit_unlock();
 
@@ -250,17 +254,12 @@ static void fpk_open_emulates(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, first[1], (u8)INT3_INSN_OPCODE);
 	KUNIT_EXPECT_EQ(test, first[2], (u8)INT3_INSN_OPCODE);
 	/* site 0 called hit0; site 1 is a NOP; site 2 jumped to hit1 */
-	KUNIT_EXPECT_EQ(test, hits[0], 1);
-	KUNIT_EXPECT_EQ(test, hits[1], 1);
+	FPK_EXPECT_HITS(test, hits, 1, 1);
 	KUNIT_EXPECT_TRUE(test, fpk_holds(0, call0));
 	KUNIT_EXPECT_TRUE(test, fpk_holds(1, fpk_nop()));
 	KUNIT_EXPECT_TRUE(test, fpk_holds(2, jmp2));
-	fpk_hits_reset();
-	fpk_call_fn(0);
-	fpk_call_fn(1);
-	fpk_call_fn(2);
-	KUNIT_EXPECT_EQ(test, fpk_hits[0], 1);
-	KUNIT_EXPECT_EQ(test, fpk_hits[1], 1);
+	fpk_call_sites(BIT(0) | BIT(1) | BIT(2), hits);
+	FPK_EXPECT_HITS(test, hits, 1, 1);
 }
 
 /* An open site can change its new instruction; one not open cannot. */
@@ -277,18 +276,14 @@ static void fpk_retarget(struct kunit *test)
 	ret = ftrace_patch_open(&s, 1);
 	moved = ftrace_patch_retarget(fpk_ip(0), call1);
 	other = ftrace_patch_retarget(fpk_ip(3), call1);
-	fpk_hits_reset();
-	fpk_call_fn(0);
-	hits[0] = READ_ONCE(fpk_hits[0]);
-	hits[1] = READ_ONCE(fpk_hits[1]);
+	fpk_call_sites(BIT(0), hits);
 	ftrace_patch_close();
 	ftrace_patch_kunit_unlock();
 
 	KUNIT_EXPECT_EQ(test, ret, 0);
 	KUNIT_EXPECT_EQ(test, moved, 0);
 	KUNIT_EXPECT_EQ(test, other, -ENOENT);
-	KUNIT_EXPECT_EQ(test, hits[0], 0);
-	KUNIT_EXPECT_EQ(test, hits[1], 1);
+	FPK_EXPECT_HITS(test, hits, 0, 1);
 	KUNIT_EXPECT_TRUE(test, fpk_holds(0, call1));
 	KUNIT_EXPECT_TRUE(test, fpk_holds(3, fpk_nop()));
 }
@@ -372,7 +367,7 @@ static void fpk_open_same(struct kunit *test)
 {
 	u8 call0[MCOUNT_INSN_SIZE], first[2];
 	struct ftrace_patch_site s[2];
-	int ret, moved, hits;
+	int ret, moved, hits[2];
 
 	fpk_call(call0, 1, fpk_hit0);
 	ftrace_patch_kunit_lock();
@@ -383,9 +378,7 @@ static void fpk_open_same(struct kunit *test)
 	first[0] = *(u8 *)fpk_ip(0);
 	first[1] = *(u8 *)fpk_ip(1);
 	moved = ftrace_patch_retarget(fpk_ip(1), call0);
-	fpk_hits_reset();
-	fpk_call_fn(1);
-	hits = READ_ONCE(fpk_hits[0]);
+	fpk_call_sites(BIT(0) | BIT(1), hits);
 	ftrace_patch_close();
 	ftrace_patch_kunit_unlock();
 
@@ -393,7 +386,7 @@ static void fpk_open_same(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, first[0], fpk_nop()[0]);
 	KUNIT_EXPECT_EQ(test, first[1], (u8)INT3_INSN_OPCODE);
 	KUNIT_EXPECT_EQ(test, moved, 0);
-	KUNIT_EXPECT_EQ(test, hits, 1);
+	FPK_EXPECT_HITS(test, hits, 1, 0);
 	KUNIT_EXPECT_TRUE(test, fpk_holds(0, fpk_nop()));
 	KUNIT_EXPECT_TRUE(test, fpk_holds(1, call0));
 }
@@ -408,7 +401,7 @@ static void fpk_row_reversed(struct kunit *test)
 	struct ftrace_patch_stats before, d;
 	struct ftrace_patch_site *s;
 	u8 call[MCOUNT_INSN_SIZE];
-	int ret, hits_open;
+	int ret, hits_open[2], hits[2];
 	unsigned int k;
 
 	s = kunit_kcalloc(test, FPK_ROW, sizeof(*s), GFP_KERNEL);
@@ -422,22 +415,19 @@ static void fpk_row_reversed(struct kunit *test)
 	ftrace_patch_get_stats(&before);
 	ftrace_patch_kunit_lock();
 	ret = ftrace_patch_open(s, FPK_ROW);
-	fpk_hits_reset();
-	fpk_row();
-	hits_open = READ_ONCE(fpk_hits[0]);
+	fpk_call_sites(FPK_CALL_ROW, hits_open);
 	ftrace_patch_close();
 	ftrace_patch_kunit_unlock();
 	fpk_stats_delta(&d, &before);
 
 	KUNIT_EXPECT_EQ(test, ret, 0);
-	KUNIT_EXPECT_EQ(test, hits_open, FPK_ROW);
+	FPK_EXPECT_HITS(test, hits_open, FPK_ROW, 0);
 	KUNIT_EXPECT_EQ(test, d.syncs, 3UL);
 	KUNIT_EXPECT_EQ(test, d.sites, (unsigned long)FPK_ROW);
 	for (k = 0; k < FPK_ROW; k++)
 		KUNIT_EXPECT_TRUE(test, fpk_holds(FPK_ONE + k, s[FPK_ROW - 1 - k].new));
-	fpk_hits_reset();
-	fpk_row();
-	KUNIT_EXPECT_EQ(test, fpk_hits[0], FPK_ROW);
+	fpk_call_sites(FPK_CALL_ROW, hits);
+	FPK_EXPECT_HITS(test, hits, FPK_ROW, 0);
 }
 
 /* One sync per group opened, two to close: a run of two groups costs 4. */
@@ -448,27 +438,19 @@ static void fpk_two_groups(struct kunit *test)
 	u8 call0[MCOUNT_INSN_SIZE], call1[MCOUNT_INSN_SIZE];
 	int ret[2], hits[2];
 
-	fpk_call(call0, 0, fpk_hit0);
-	fpk_call(call1, 1, fpk_hit1);
+	fpk_prep_two(s, call0, call1);
 	ftrace_patch_get_stats(&before);
 	ftrace_patch_kunit_lock();
-	fpk_site(&s[0], fpk_ip(0), fpk_nop(), call0);
-	fpk_site(&s[1], fpk_ip(1), fpk_nop(), call1);
 	ret[0] = ftrace_patch_open(&s[0], 1);
 	ret[1] = ftrace_patch_open(&s[1], 1);
-	fpk_hits_reset();
-	fpk_call_fn(0);
-	fpk_call_fn(1);
-	hits[0] = READ_ONCE(fpk_hits[0]);
-	hits[1] = READ_ONCE(fpk_hits[1]);
+	fpk_call_sites(BIT(0) | BIT(1), hits);
 	ftrace_patch_close();
 	ftrace_patch_kunit_unlock();
 	fpk_stats_delta(&d, &before);
 
 	KUNIT_EXPECT_EQ(test, ret[0], 0);
 	KUNIT_EXPECT_EQ(test, ret[1], 0);
-	KUNIT_EXPECT_EQ(test, hits[0], 1);
-	KUNIT_EXPECT_EQ(test, hits[1], 1);
+	FPK_EXPECT_HITS(test, hits, 1, 1);
 	KUNIT_EXPECT_EQ(test, d.batches, 2UL);
 	KUNIT_EXPECT_EQ(test, d.runs, 1UL);
 	KUNIT_EXPECT_EQ(test, d.syncs, 4UL);
