@@ -36,11 +36,11 @@
 /* Single sites; the row has more than the engine's FP_STRAYS (64). */
 #define FPK_ONE		4
 
-#define FPK_FN(name, body)					\
+#define FPK_FN(name, align, body)				\
 	"	.pushsection .text, \"ax\"\n"			\
 	"	.globl " #name "\n"				\
 	"	.type " #name ", @function\n"			\
-	"	.balign 16\n"					\
+	"	.balign " #align "\n"				\
 	#name ":\n"						\
 	"	" ASM_ENDBR "\n"				\
 	body							\
@@ -48,13 +48,24 @@
 	"	.size " #name ", . - " #name "\n"		\
 	"	.popsection\n"
 
-asm(FPK_FN(fpk_fn0, "	" ASM_NOP5 "\n")
-	FPK_FN(fpk_fn1, "	" ASM_NOP5 "\n")
-	FPK_FN(fpk_fn2, "	" ASM_NOP5 "\n")
-	FPK_FN(fpk_fn3, "	" ASM_NOP5 "\n")
-	FPK_FN(fpk_row, "	.rept 80\n	" ASM_NOP5 "\n	.endr\n"));
+/*
+ * fpk_straddle starts a page; one-byte NOPs lead to its site, which
+ * begins 2 bytes before the next page.
+ */
+asm(FPK_FN(fpk_fn0, 16, "	" ASM_NOP5 "\n")
+	FPK_FN(fpk_fn1, 16, "	" ASM_NOP5 "\n")
+	FPK_FN(fpk_fn2, 16, "	" ASM_NOP5 "\n")
+	FPK_FN(fpk_fn3, 16, "	" ASM_NOP5 "\n")
+	FPK_FN(fpk_row, 16, "	.rept 80\n	" ASM_NOP5 "\n	.endr\n")
+	FPK_FN(fpk_straddle, 4096,
+	       "	.skip 4094 - (. - fpk_straddle), 0x90\n	" ASM_NOP5 "\n"));
 
 static_assert(FPK_ROW == 80, "FPK_ROW is spelled out in fpk_row's .rept");
+static_assert(PAGE_SIZE == 4096, "fpk_straddle is laid out for 4 KiB pages");
+
+/* Index of fpk_straddle's site for fpk_ip(); all sites are below FPK_SITES. */
+#define FPK_STRADDLE	(FPK_ONE + FPK_ROW)
+#define FPK_SITES	(FPK_STRADDLE + 1)
 
 /* What the patched sites call or jump to. */
 static int fpk_hits[2];
@@ -70,11 +81,12 @@ static noinline void fpk_hit1(void)
 }
 
 /* The site functions; bit i of a mask in fpk_call_sites() is fpk_fns[i]. */
-static void (* const fpk_fns[FPK_ONE + 1])(void) = {
-	fpk_fn0, fpk_fn1, fpk_fn2, fpk_fn3, fpk_row,
+static void (* const fpk_fns[FPK_ONE + 2])(void) = {
+	fpk_fn0, fpk_fn1, fpk_fn2, fpk_fn3, fpk_row, fpk_straddle,
 };
 
-#define FPK_CALL_ROW	BIT(FPK_ONE)
+#define FPK_CALL_ROW		BIT(FPK_ONE)
+#define FPK_CALL_STRADDLE	BIT(FPK_ONE + 1)
 
 /*
  * Run the site functions of @mask once each, from zeroed hit counters;
@@ -86,7 +98,7 @@ static void fpk_call_sites(unsigned int mask, int hits[2])
 
 	WRITE_ONCE(fpk_hits[0], 0);
 	WRITE_ONCE(fpk_hits[1], 0);
-	for (i = 0; i <= FPK_ONE; i++)
+	for (i = 0; i < ARRAY_SIZE(fpk_fns); i++)
 		if (mask & BIT(i))
 			fpk_fns[i]();
 	hits[0] = READ_ONCE(fpk_hits[0]);
@@ -112,11 +124,16 @@ static unsigned long fpk_body(void (*fn)(void))
 	return ip + ENDBR_INSN_SIZE;
 }
 
-/* Site @i: 0..FPK_ONE-1 are the single sites, FPK_ONE + k site k of the row. */
+/*
+ * Site @i: 0..FPK_ONE - 1 are the single sites, FPK_ONE + k site k of the
+ * row, FPK_STRADDLE the one across a page boundary.
+ */
 static unsigned long fpk_ip(unsigned int i)
 {
 	if (i < FPK_ONE)
 		return fpk_body(fpk_fns[i]);
+	if (i == FPK_STRADDLE)
+		return (fpk_body(fpk_straddle) & PAGE_MASK) + PAGE_SIZE - 2;
 	return fpk_body(fpk_row) + (i - FPK_ONE) * MCOUNT_INSN_SIZE;
 }
 
@@ -430,6 +447,34 @@ static void fpk_row_reversed(struct kunit *test)
 	FPK_EXPECT_HITS(test, hits, FPK_ROW, 0);
 }
 
+/*
+ * A site across a page boundary: both pages get their alias, the tail
+ * write spans them, and the int3 handler finds the site meanwhile.
+ */
+static void fpk_page_straddle(struct kunit *test)
+{
+	unsigned long ip = fpk_ip(FPK_STRADDLE);
+	u8 call[MCOUNT_INSN_SIZE];
+	struct ftrace_patch_site s;
+	int ret, hits_open[2], hits[2];
+
+	KUNIT_ASSERT_EQ(test, ip & ~PAGE_MASK, PAGE_SIZE - 2);
+	KUNIT_ASSERT_TRUE(test, fpk_holds(FPK_STRADDLE, fpk_nop()));
+	fpk_call(call, FPK_STRADDLE, fpk_hit0);
+	fpk_site(&s, ip, fpk_nop(), call);
+	ftrace_patch_kunit_lock();
+	ret = ftrace_patch_open(&s, 1);
+	fpk_call_sites(FPK_CALL_STRADDLE, hits_open);
+	ftrace_patch_close();
+	ftrace_patch_kunit_unlock();
+
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	FPK_EXPECT_HITS(test, hits_open, 1, 0);
+	KUNIT_EXPECT_TRUE(test, fpk_holds(FPK_STRADDLE, call));
+	fpk_call_sites(FPK_CALL_STRADDLE, hits);
+	FPK_EXPECT_HITS(test, hits, 1, 0);
+}
+
 /* One sync per group opened, two to close: a run of two groups costs 4. */
 static void fpk_two_groups(struct kunit *test)
 {
@@ -509,11 +554,11 @@ static void fpk_exit(struct kunit *test)
 	struct ftrace_patch_site *s;
 	unsigned int i, n = 0;
 
-	s = kcalloc(FPK_ONE + FPK_ROW, sizeof(*s), GFP_KERNEL);
+	s = kcalloc(FPK_SITES, sizeof(*s), GFP_KERNEL);
 	if (!s)
 		return;
 	ftrace_patch_kunit_lock();
-	for (i = 0; i < FPK_ONE + FPK_ROW; i++)
+	for (i = 0; i < FPK_SITES; i++)
 		if (!fpk_holds(i, fpk_nop()))
 			fpk_site(&s[n++], fpk_ip(i), (const u8 *)fpk_ip(i),
 				 fpk_nop());
@@ -532,6 +577,7 @@ static struct kunit_case fpk_cases[] = {
 	KUNIT_CASE(fpk_refuse_data),
 	KUNIT_CASE(fpk_open_same),
 	KUNIT_CASE(fpk_row_reversed),
+	KUNIT_CASE(fpk_page_straddle),
 	KUNIT_CASE(fpk_two_groups),
 	KUNIT_CASE(fpk_handler),
 	{}

@@ -17,4 +17,7 @@ void fpk_fn3(void);
 #define FPK_ROW		80
 void fpk_row(void);
 
+/* One site that begins 2 bytes before a page boundary. */
+void fpk_straddle(void);
+
 #endif /* _X86_KERNEL_FTRACE_PATCH_KUNIT_H */
