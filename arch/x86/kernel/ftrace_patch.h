@@ -99,9 +99,10 @@ static inline void fpoke_put32(unsigned long ip, u32 v)
  * One site of a batch: it holds @old now and must hold @new afterwards.
  * A site whose @new is @old is left alone, unless @open_same asks to open
  * it anyway, so that ftrace_patch_retarget() can change it later in the
- * run without a sync of its own.  The engine fills @err (0, -EFAULT:
- * unreadable, -EINVAL: not @old, or -ENOMEM) and, on -EINVAL, @actual
- * with the bytes it found.  A site with an error is left untouched.
+ * run without a sync of its own.  The engine fills @err (0, -EFAULT: not
+ * text or unmapped, -EINVAL: not @old, or -ENOMEM) and, on -EINVAL,
+ * @actual with the bytes it found.  A site with an error is left
+ * untouched.
  */
 struct ftrace_patch_site {
 	unsigned long ip;

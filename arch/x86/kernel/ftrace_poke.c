@@ -151,8 +151,9 @@ static int fpoke_map_page(struct fpoke_window *w, unsigned long page)
  *
  * May sleep (page tables of poking_mm are allocated on first use).
  *
- * Return: 0; -EFAULT if the text is not kernel or module text or not
- * mapped; -ENOMEM.  What was mapped stays mapped until fpoke_unmap().
+ * Return: 0; -EFAULT if @ip is not core kernel text, module text or an
+ * ftrace trampoline, or not mapped; -ENOMEM.  What was mapped stays
+ * mapped until fpoke_unmap().
  */
 int __fpoke_map(struct fpoke_window *w, unsigned long ip, size_t len)
 {
