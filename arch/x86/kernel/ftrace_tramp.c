@@ -175,11 +175,12 @@ void arch_ftrace_update_trampoline(struct ftrace_ops *ops)
 static void *call_target(unsigned long ip)
 {
 	u8 insn[CALL_INSN_SIZE];
-	unsigned long dest = 0;
+	unsigned long dest;
 
-	if (!WARN_ON_ONCE(copy_from_kernel_nofault(insn, (void *)ip,
-						   CALL_INSN_SIZE)))
-		dest = ftrace_call_dest(insn, ip);
+	if (WARN_ON_ONCE(copy_from_kernel_nofault(insn, (void *)ip,
+						  CALL_INSN_SIZE)))
+		return NULL;
+	dest = ftrace_call_dest(insn, ip);
 	WARN_ON_ONCE(!dest);
 	return (void *)dest;
 }
