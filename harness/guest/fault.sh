@@ -3,9 +3,12 @@
 # Guest side of harness/faulttest.sh (hx.mode=fault): the patch engine's
 # fault test.  A site of ftrace_patch_test.ko is overwritten with a foreign
 # jmp, then all the module's functions are traced: the engine must refuse
-# that one site, report the jmp it found, and patch all others.  Upstream's
-# core then calls ftrace_bug(), which turns ftrace off: so this runs in a
-# VM of its own; the record it reports must not have been committed.
+# that one site and report the jmp it found.  Upstream's core then calls
+# ftrace_bug(), which turns ftrace off for good, so none of the change may
+# be written: the module checks that every other site still holds the NOP
+# after the refusal and after the ops is unregistered.  Ftrace stays off:
+# this runs in a VM of its own, or last; the record ftrace_bug() reports
+# must not have been committed.
 if modprobe ftrace_patch_test fault=1; then
 	r=PASS
 else

@@ -17,9 +17,14 @@
  * three all-CPU syncs, or four when perf_event_text_poke()'s own site is
  * among the records (see ftrace_patch.c), whatever the number of sites.
  *
- * What to do with a site the engine refused is the core's decision:
- * with upstream's core that is ftrace_bug(), called here for each refused
- * site after the rest of the group was opened.
+ * What to do with a site the engine refused is the core's decision.
+ * Upstream's core gives up on ftrace at the first refusal (ftrace_bug()),
+ * and would then never turn the other sites of the change off again: so
+ * its changes are opened all or none (FTRACE_PATCH_ALL), and a refusal
+ * leaves every site and every record of the change as it was, as
+ * upstream's own x86 code does.  Memory is reserved before any record's
+ * change is committed; a failure that is no site's own is reported once,
+ * and the change is undone whole.
  *
  * Locking: text_mutex is held from ftrace_arch_code_modify_prepare() to
  * ftrace_arch_code_modify_post_process(); it guards ftrace_poke_late,
@@ -66,13 +71,10 @@ struct ftrace_site_buf {
 static struct ftrace_site_buf pending, records;
 
 /*
- * Sites ftrace_make_nop() converted at boot and module load (never
- * decremented): at least as many as there are records, so the record
- * buffer is sized once instead of doubling (and copying) its way up on
- * the first tracer switch.  Boot is single-threaded; later the core's
- * ftrace_lock serializes module loads with ftrace_replace_code().
+ * What ftrace_bug() prints as expected: the core reads ftrace_expected
+ * after the function that set it returned, so it points here.
  */
-static unsigned int ftrace_nr_sites;
+static u8 ftrace_expected_insn[MCOUNT_INSN_SIZE];
 
 /*
  * The calls at ftrace_call and ftrace_regs_call during one run.  The core
@@ -255,7 +257,7 @@ static int ftrace_func_open_alone(void)
 {
 	ftrace_func_aim(ftrace_func_run.s);
 	return ftrace_patch_open(ftrace_func_run.s,
-				 ARRAY_SIZE(ftrace_func_ips)) ?:
+				 ARRAY_SIZE(ftrace_func_ips), 0) ?:
 	       ftrace_func_opened();
 }
 
@@ -312,17 +314,23 @@ static void ftrace_func_joined(struct ftrace_site_buf *b, int first)
 static void ftrace_run_pending(void)
 {
 	unsigned int i;
-	int func;
+	int func, ret;
 
 	lockdep_assert_held(&text_mutex);
 	func = ftrace_func_join(&pending, false);
 	if (!pending.nr)
 		return;
-	ftrace_patch_open(pending.s, pending.nr);
+	ret = ftrace_patch_open(pending.s, pending.nr, 0);
+	if (ret == -ENOMEM || ret == -EEXIST) {
+		/* reserved at queueing: only the window's tables can fail */
+		pr_err("%u queued sites not patched (%d)\n", pending.nr, ret);
+		func = -1;
+	}
 	for (i = 0; i < pending.nr; i++)
 		if (pending.s[i].err && (func < 0 || i < func))
-			pr_err("site %pS not patched (%d)\n",
-			       (void *)pending.s[i].ip, pending.s[i].err);
+			pr_err_ratelimited("site %pS not patched (%d)\n",
+					   (void *)pending.s[i].ip,
+					   pending.s[i].err);
 	ftrace_func_joined(&pending, func);
 	pending.nr = 0;
 	pending.to_caller = false;
@@ -351,7 +359,8 @@ static int ftrace_check_site(unsigned long ip, const u8 *old)
 	if (copy_from_kernel_nofault(cur, (void *)ip, MCOUNT_INSN_SIZE))
 		return -EFAULT;
 	if (memcmp(cur, old, MCOUNT_INSN_SIZE)) {
-		ftrace_expected = old;
+		memcpy(ftrace_expected_insn, old, MCOUNT_INSN_SIZE);
+		ftrace_expected = ftrace_expected_insn;
 		return -EINVAL;
 	}
 	return 0;
@@ -394,8 +403,11 @@ static int ftrace_queue_site(unsigned long ip, const u8 *old, const u8 *new)
 	if (ret)
 		return ret;
 	s = ftrace_site_add(&pending, false);
-	if (!s)
+	if (!s || ftrace_patch_reserve(pending.nr)) {
+		if (s)
+			pending.nr--;
 		return -ENOMEM;
+	}
 	s->ip = ip;
 	s->open_same = false;
 	memcpy(s->old, old, MCOUNT_INSN_SIZE);
@@ -429,7 +441,6 @@ int ftrace_make_nop(struct module *mod, struct dyn_ftrace *rec,
 		return -EINVAL;
 	ftrace_call_insn(old, rec->ip, addr);
 	ftrace_nop_insn(new);
-	ftrace_nr_sites++;
 	return ftrace_change_site(rec->ip, old, new);
 }
 
@@ -558,9 +569,20 @@ static __always_inline bool ftrace_rec_insns(struct dyn_ftrace *rec,
 	}
 }
 
+/* Undo the changes of every record of @b: none is committed. */
+static void ftrace_undo_records(struct ftrace_site_buf *b)
+{
+	unsigned int i;
+
+	for (i = 0; i < b->nr; i++)
+		if (b->chg[i].rec)
+			b->chg[i].rec->flags = b->chg[i].was;
+}
+
 /*
- * The engine refused some sites: their records get back the flags they
- * had (the change is not committed) and go to the core, which decides.
+ * The engine refused a site, so it opened none (FTRACE_PATCH_ALL): no
+ * record's change is committed, and the first refused record goes to the
+ * core, which decides (upstream's ftrace_bug(): ftrace off for good).
  * ftrace_test_record() sets again what ftrace_bug() reports as the kind
  * of change that failed.
  */
@@ -568,17 +590,40 @@ static void ftrace_refuse_records(struct ftrace_site_buf *b, int enable)
 {
 	unsigned int i;
 
+	ftrace_undo_records(b);
 	for (i = 0; i < b->nr; i++) {
 		struct dyn_ftrace *rec = b->chg[i].rec;
 
 		if (!b->s[i].err || !rec)
 			continue;
-		rec->flags = b->chg[i].was;
 		ftrace_test_record(rec, enable);
-		ftrace_expected = b->s[i].old;
+		memcpy(ftrace_expected_insn, b->s[i].old, MCOUNT_INSN_SIZE);
+		ftrace_expected = ftrace_expected_insn;
 		ftrace_bug(b->s[i].err, rec);
 		ftrace_expected = NULL;
+		return;
 	}
+}
+
+/* No memory for the change: nothing committed, said once. */
+static void ftrace_records_nomem(struct ftrace_site_buf *b, int err)
+{
+	ftrace_undo_records(b);
+	pr_err("no memory to change %u sites (%d): none changed\n", b->nr,
+	       err);
+}
+
+/*
+ * Room for every live record and the two ftrace_call sites, in the record
+ * buffer and in the engine, before any record's change is committed.
+ */
+static int ftrace_records_reserve(void)
+{
+	unsigned int want = ftrace_update_tot_cnt + ARRAY_SIZE(ftrace_func_ips);
+
+	if (records.cap < want && ftrace_site_buf_grow(&records, want, true))
+		return -ENOMEM;
+	return ftrace_patch_reserve(want);
 }
 
 /**
@@ -586,24 +631,27 @@ static void ftrace_refuse_records(struct ftrace_site_buf *b, int enable)
  * @enable: as for ftrace_update_record()
  *
  * One walk over the records: each record's change is committed as it is
- * queued (as the core's generic ftrace_replace_code() does), and undone
- * for a site the engine refuses.  All records that change open as one
- * group, with the ftrace_call sites if they may (ftrace_func_run); the
- * run closes in ftrace_arch_code_modify_post_process().
+ * queued (as the core's generic ftrace_replace_code() does), and undone,
+ * with every other of the change, if the engine refuses a site or memory
+ * runs out.  All records that change open as one group, with the
+ * ftrace_call sites if they may (ftrace_func_run); the run closes in
+ * ftrace_arch_code_modify_post_process().
  *
  * Context: text_mutex and ftrace_lock held.
  */
 void ftrace_replace_code(int enable)
 {
 	struct ftrace_rec_iter *iter;
-	int func;
+	int func, ret;
 
 	lockdep_assert_held(&text_mutex);
 	records.nr = 0;
 	records.to_caller = false;
-	/* the records and the two ftrace_call sites */
-	if (records.cap < ftrace_nr_sites + 2)
-		ftrace_site_buf_grow(&records, ftrace_nr_sites + 2, true);
+	ret = ftrace_records_reserve();
+	if (ret) {
+		ftrace_records_nomem(&records, ret);
+		return;
+	}
 	for_ftrace_rec_iter(iter) {
 		struct dyn_ftrace *rec = ftrace_rec_iter_record(iter);
 		unsigned long was = rec->flags;
@@ -615,8 +663,8 @@ void ftrace_replace_code(int enable)
 		s = ftrace_site_add(&records, true);
 		if (!s) {
 			rec->flags = was;
-			pr_err("no memory for %u sites\n", records.nr + 1);
-			break;
+			ftrace_records_nomem(&records, -ENOMEM);
+			return;
 		}
 		records.chg[records.nr - 1].rec = rec;
 		records.chg[records.nr - 1].was = was;
@@ -634,8 +682,15 @@ void ftrace_replace_code(int enable)
 		return;
 	ftrace_func_ride_along();
 	func = ftrace_func_join(&records, true);
-	if (ftrace_patch_open(records.s, records.nr))
+	ret = ftrace_patch_open(records.s, records.nr, FTRACE_PATCH_ALL);
+	if (ret == -ENOMEM || ret == -EEXIST) {
+		ftrace_records_nomem(&records, ret);
+		return;	/* the ftrace_call sites stay queued */
+	}
+	if (ret) {
 		ftrace_refuse_records(&records, enable);
+		return;
+	}
 	ftrace_func_joined(&records, func);
 }
 
@@ -649,6 +704,37 @@ void arch_ftrace_update_code(int command)
 {
 	ftrace_modify_all_code(command);
 }
+
+#if IS_ENABLED(CONFIG_FTRACE_PATCH_KUNIT_TEST)
+/**
+ * ftrace_arch_kunit_make_nop() - ftrace_make_nop() on a made-up record,
+ * for the engine's KUnit tests
+ * @ip: the record's site, which must not hold a call to __fentry__ (so
+ *      the check refuses it and nothing is written)
+ * @expected: receives ftrace_expected as ftrace_make_nop() left it
+ *
+ * Context: text_mutex held (ftrace_patch_kunit_lock()), so no run is open
+ * and the site would be written early: hence the check of @ip first.
+ * Return: -EPERM if @ip holds that call, else ftrace_make_nop()'s return.
+ */
+int ftrace_arch_kunit_make_nop(unsigned long ip, const void **expected)
+{
+	struct dyn_ftrace rec = { .ip = ip };
+	u8 call[MCOUNT_INSN_SIZE];
+	int ret;
+
+	lockdep_assert_held(&text_mutex);
+	ftrace_call_insn(call, ip, MCOUNT_ADDR);
+	if (ftrace_poke_late || !ftrace_check_site(ip, call))
+		return -EPERM;
+	ftrace_expected = NULL;
+	ret = ftrace_make_nop(NULL, &rec, MCOUNT_ADDR);
+	*expected = ftrace_expected;
+	ftrace_expected = NULL;
+	return ret;
+}
+FP_EXPORT_KUNIT(ftrace_arch_kunit_make_nop);
+#endif
 
 #endif /* CONFIG_DYNAMIC_FTRACE */
 

@@ -17,8 +17,11 @@
  * (KUNIT_ASSERT_*) runs while the mutex is held: what a test sees inside
  * is kept and checked after the unlock.
  */
+#include <kunit/static_stub.h>
 #include <kunit/test.h>
+#include <linux/ftrace.h>
 #include <linux/module.h>
+#include <linux/sched/task_stack.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
@@ -257,7 +260,7 @@ static void fpk_open_emulates(struct kunit *test)
 	fpk_site(&s[0], fpk_ip(0), fpk_nop(), call0);
 	fpk_site(&s[1], fpk_ip(1), call1, fpk_nop());
 	fpk_site(&s[2], fpk_ip(2), fpk_nop(), jmp2);
-	ret = ftrace_patch_open(s, 3);
+	ret = ftrace_patch_open(s, 3, 0);
 	first[0] = *(u8 *)fpk_ip(0);
 	first[1] = *(u8 *)fpk_ip(1);
 	first[2] = *(u8 *)fpk_ip(2);
@@ -290,7 +293,7 @@ static void fpk_retarget(struct kunit *test)
 	fpk_call(call1, 0, fpk_hit1);
 	ftrace_patch_kunit_lock();
 	fpk_site(&s, fpk_ip(0), fpk_nop(), call0);
-	ret = ftrace_patch_open(&s, 1);
+	ret = ftrace_patch_open(&s, 1, 0);
 	moved = ftrace_patch_retarget(fpk_ip(0), call1);
 	other = ftrace_patch_retarget(fpk_ip(3), call1);
 	fpk_call_sites(BIT(0), hits);
@@ -391,7 +394,7 @@ static void fpk_open_same(struct kunit *test)
 	fpk_site(&s[0], fpk_ip(0), fpk_nop(), fpk_nop());
 	fpk_site(&s[1], fpk_ip(1), fpk_nop(), fpk_nop());
 	s[1].open_same = true;
-	ret = ftrace_patch_open(s, 2);
+	ret = ftrace_patch_open(s, 2, 0);
 	first[0] = *(u8 *)fpk_ip(0);
 	first[1] = *(u8 *)fpk_ip(1);
 	moved = ftrace_patch_retarget(fpk_ip(1), call0);
@@ -431,7 +434,7 @@ static void fpk_row_reversed(struct kunit *test)
 	}
 	ftrace_patch_get_stats(&before);
 	ftrace_patch_kunit_lock();
-	ret = ftrace_patch_open(s, FPK_ROW);
+	ret = ftrace_patch_open(s, FPK_ROW, 0);
 	fpk_call_sites(FPK_CALL_ROW, hits_open);
 	ftrace_patch_close();
 	ftrace_patch_kunit_unlock();
@@ -463,7 +466,7 @@ static void fpk_page_straddle(struct kunit *test)
 	fpk_call(call, FPK_STRADDLE, fpk_hit0);
 	fpk_site(&s, ip, fpk_nop(), call);
 	ftrace_patch_kunit_lock();
-	ret = ftrace_patch_open(&s, 1);
+	ret = ftrace_patch_open(&s, 1, 0);
 	fpk_call_sites(FPK_CALL_STRADDLE, hits_open);
 	ftrace_patch_close();
 	ftrace_patch_kunit_unlock();
@@ -486,8 +489,8 @@ static void fpk_two_groups(struct kunit *test)
 	fpk_prep_two(s, call0, call1);
 	ftrace_patch_get_stats(&before);
 	ftrace_patch_kunit_lock();
-	ret[0] = ftrace_patch_open(&s[0], 1);
-	ret[1] = ftrace_patch_open(&s[1], 1);
+	ret[0] = ftrace_patch_open(&s[0], 1, 0);
+	ret[1] = ftrace_patch_open(&s[1], 1, 0);
 	fpk_call_sites(BIT(0) | BIT(1), hits);
 	ftrace_patch_close();
 	ftrace_patch_kunit_unlock();
@@ -527,7 +530,7 @@ static void fpk_handler(struct kunit *test)
 	fpk_call(call0, 0, fpk_hit0);
 	ftrace_patch_kunit_lock();
 	fpk_site(&s, fpk_ip(0), fpk_nop(), call0);
-	ret = ftrace_patch_open(&s, 1);
+	ret = ftrace_patch_open(&s, 1, 0);
 	claimed[0] = ftrace_patch_int3_handler(&at_open);
 	claimed[1] = ftrace_patch_int3_handler(&at_user);
 	claimed[2] = ftrace_patch_int3_handler(&at_other);
@@ -546,6 +549,231 @@ static void fpk_handler(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, at_other.sp, top);
 	KUNIT_EXPECT_FALSE(test, claimed[3]);
 	KUNIT_EXPECT_EQ(test, at_closed.ip, fpk_ip(0) + INT3_INSN_SIZE);
+}
+
+/* What the engine told perf, as fpk_perf_stub() saw it. */
+#define FPK_PERF_MAX	8
+struct fpk_perf_log {
+	unsigned int nr;
+	struct {
+		unsigned long ip;
+		u8 old[MCOUNT_INSN_SIZE], new[MCOUNT_INSN_SIZE];
+	} ev[FPK_PERF_MAX];
+};
+
+static struct fpk_perf_log *fpk_perf;
+
+static void fpk_perf_stub(unsigned long ip, const void *old, const void *new)
+{
+	unsigned int n = fpk_perf->nr++;
+
+	if (n >= FPK_PERF_MAX)
+		return;
+	fpk_perf->ev[n].ip = ip;
+	memcpy(fpk_perf->ev[n].old, old, MCOUNT_INSN_SIZE);
+	memcpy(fpk_perf->ev[n].new, new, MCOUNT_INSN_SIZE);
+}
+
+static void fpk_expect_event(struct kunit *test, const struct fpk_perf_log *log,
+			     unsigned int i, unsigned int site, const u8 *old,
+			     const u8 *new)
+{
+	KUNIT_EXPECT_EQ_MSG(test, log->ev[i].ip, fpk_ip(site), "event %u", i);
+	KUNIT_EXPECT_MEMEQ_MSG(test, log->ev[i].old, old, MCOUNT_INSN_SIZE,
+			       "event %u", i);
+	KUNIT_EXPECT_MEMEQ_MSG(test, log->ev[i].new, new, MCOUNT_INSN_SIZE,
+			       "event %u", i);
+}
+
+/*
+ * perf hears of every site once as it opens, and again when it is
+ * retargeted, with the bytes of before the run (never the int3) and the
+ * instruction it runs from then on, as text_poke_bp() reports.
+ */
+static void fpk_perf_old_bytes(struct kunit *test)
+{
+	u8 call0[MCOUNT_INSN_SIZE], call1[MCOUNT_INSN_SIZE], back[MCOUNT_INSN_SIZE];
+	struct ftrace_patch_site s[2];
+	struct fpk_perf_log *log;
+	int ret[3];
+
+	log = kunit_kzalloc(test, sizeof(*log), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, log);
+	fpk_perf = log;
+	kunit_activate_static_stub(test, ftrace_patch_perf_event, fpk_perf_stub);
+	fpk_prep_two(s, call0, call1);
+	fpk_call(back, 0, fpk_hit1);
+	ftrace_patch_kunit_lock();
+	ret[0] = ftrace_patch_open(s, 2, 0);
+	ret[1] = ftrace_patch_retarget(fpk_ip(0), back);
+	ftrace_patch_close();
+	/* and back: what they held before this run is the calls */
+	fpk_site(&s[0], fpk_ip(0), back, fpk_nop());
+	fpk_site(&s[1], fpk_ip(1), call1, fpk_nop());
+	ret[2] = ftrace_patch_batch(s, 2);
+	ftrace_patch_kunit_unlock();
+	kunit_deactivate_static_stub(test, ftrace_patch_perf_event);
+
+	KUNIT_EXPECT_EQ(test, ret[0], 0);
+	KUNIT_EXPECT_EQ(test, ret[1], 0);
+	KUNIT_EXPECT_EQ(test, ret[2], 0);
+	KUNIT_ASSERT_EQ(test, log->nr, 5U);
+	fpk_expect_event(test, log, 0, 0, fpk_nop(), call0);
+	fpk_expect_event(test, log, 1, 1, fpk_nop(), call1);
+	fpk_expect_event(test, log, 2, 0, fpk_nop(), back);
+	fpk_expect_event(test, log, 3, 0, back, fpk_nop());
+	fpk_expect_event(test, log, 4, 1, call1, fpk_nop());
+}
+
+/*
+ * FTRACE_PATCH_ALL (upstream's core): one site refused, none of the
+ * request is opened or written, and no sync is spent.
+ */
+static void fpk_refuse_all(struct kunit *test)
+{
+	u8 call0[MCOUNT_INSN_SIZE], call1[MCOUNT_INSN_SIZE];
+	struct ftrace_patch_stats before, d;
+	struct ftrace_patch_site s[3];
+	int ret;
+
+	fpk_prep_two(s, call0, call1);
+	/* site 2 holds the NOP, not the call this says */
+	fpk_site(&s[2], fpk_ip(2), call1, fpk_nop());
+	ftrace_patch_get_stats(&before);
+	ftrace_patch_kunit_lock();
+	ret = ftrace_patch_open(s, 3, FTRACE_PATCH_ALL);
+	ftrace_patch_close();
+	ftrace_patch_kunit_unlock();
+	fpk_stats_delta(&d, &before);
+
+	KUNIT_EXPECT_EQ(test, ret, -EINVAL);
+	KUNIT_EXPECT_EQ(test, s[0].err, 0);
+	KUNIT_EXPECT_EQ(test, s[1].err, 0);
+	KUNIT_EXPECT_EQ(test, s[2].err, -EINVAL);
+	KUNIT_EXPECT_TRUE(test, fpk_holds(0, fpk_nop()));
+	KUNIT_EXPECT_TRUE(test, fpk_holds(1, fpk_nop()));
+	KUNIT_EXPECT_TRUE(test, fpk_holds(2, fpk_nop()));
+	KUNIT_EXPECT_EQ(test, d.syncs, 0UL);
+	KUNIT_EXPECT_EQ(test, d.sites, 0UL);
+	KUNIT_EXPECT_EQ(test, d.failed, 1UL);
+}
+
+/*
+ * The engine writes a call to kernel text, a jmp or the NOP: a call to
+ * data or other bytes are refused, and the site left alone.
+ */
+static void fpk_refuse_insn(struct kunit *test)
+{
+	static const u8 ud2[MCOUNT_INSN_SIZE] = { 0x0f, 0x0b, 0x90, 0x90, 0x90 };
+	static int not_text;
+	u8 call0[MCOUNT_INSN_SIZE], to_data[MCOUNT_INSN_SIZE];
+	struct ftrace_patch_site s[3];
+	int ret;
+
+	fpk_call(call0, 0, fpk_hit0);
+	__text_gen_insn(to_data, CALL_INSN_OPCODE, (void *)fpk_ip(1),
+			&not_text, CALL_INSN_SIZE);
+	fpk_site(&s[0], fpk_ip(0), fpk_nop(), call0);
+	fpk_site(&s[1], fpk_ip(1), fpk_nop(), to_data);
+	fpk_site(&s[2], fpk_ip(2), fpk_nop(), ud2);
+	ftrace_patch_kunit_lock();
+	ret = ftrace_patch_batch(s, 3);
+	ftrace_patch_kunit_unlock();
+
+	KUNIT_EXPECT_EQ(test, ret, -EINVAL);
+	KUNIT_EXPECT_EQ(test, s[0].err, 0);
+	KUNIT_EXPECT_EQ(test, s[1].err, -EINVAL);
+	KUNIT_EXPECT_EQ(test, s[2].err, -EINVAL);
+	KUNIT_EXPECT_TRUE(test, fpk_holds(0, call0));
+	KUNIT_EXPECT_TRUE(test, fpk_holds(1, fpk_nop()));
+	KUNIT_EXPECT_TRUE(test, fpk_holds(2, fpk_nop()));
+}
+
+/* A request that names a site twice fails whole: nothing opened, no blame. */
+static void fpk_duplicate(struct kunit *test)
+{
+	u8 call0[MCOUNT_INSN_SIZE], call1[MCOUNT_INSN_SIZE];
+	struct ftrace_patch_stats before, d;
+	struct ftrace_patch_site s[3];
+	int ret;
+
+	fpk_prep_two(s, call0, call1);
+	fpk_site(&s[2], fpk_ip(0), fpk_nop(), call0);
+	ftrace_patch_get_stats(&before);
+	ftrace_patch_kunit_lock();
+	ret = ftrace_patch_batch(s, 3);
+	ftrace_patch_kunit_unlock();
+	fpk_stats_delta(&d, &before);
+
+	KUNIT_EXPECT_EQ(test, ret, -EEXIST);
+	KUNIT_EXPECT_EQ(test, s[0].err, 0);
+	KUNIT_EXPECT_EQ(test, s[1].err, 0);
+	KUNIT_EXPECT_EQ(test, s[2].err, 0);
+	KUNIT_EXPECT_TRUE(test, fpk_holds(0, fpk_nop()));
+	KUNIT_EXPECT_TRUE(test, fpk_holds(1, fpk_nop()));
+	KUNIT_EXPECT_EQ(test, d.syncs, 0UL);
+}
+
+static int fpk_reserve_fails(unsigned int nr)
+{
+	return -ENOMEM;
+}
+
+/*
+ * No memory for a request is no site's fault: it fails whole, with no
+ * site's ->err set and nothing written.
+ */
+static void fpk_nomem(struct kunit *test)
+{
+	u8 call0[MCOUNT_INSN_SIZE], call1[MCOUNT_INSN_SIZE];
+	struct ftrace_patch_site s[2];
+	int ret;
+
+	fpk_prep_two(s, call0, call1);
+	kunit_activate_static_stub(test, ftrace_patch_reserve, fpk_reserve_fails);
+	ftrace_patch_kunit_lock();
+	ret = ftrace_patch_batch(s, 2);
+	ftrace_patch_kunit_unlock();
+	kunit_deactivate_static_stub(test, ftrace_patch_reserve);
+
+	KUNIT_EXPECT_EQ(test, ret, -ENOMEM);
+	KUNIT_EXPECT_EQ(test, s[0].err, 0);
+	KUNIT_EXPECT_EQ(test, s[1].err, 0);
+	KUNIT_EXPECT_TRUE(test, fpk_holds(0, fpk_nop()));
+	KUNIT_EXPECT_TRUE(test, fpk_holds(1, fpk_nop()));
+}
+
+/* Overwrite the stack below this frame, where a callee's locals were. */
+static noinline void fpk_clobber_stack(void)
+{
+	u8 junk[256];
+
+	memset(junk, 0xa5, sizeof(junk));
+	OPTIMIZER_HIDE_VAR(junk[0]);
+}
+
+/*
+ * ftrace_bug() prints ftrace_expected after ftrace_make_nop() returned:
+ * it must point at the call that was expected, not at a dead frame.
+ */
+static void fpk_expected_outlives(struct kunit *test)
+{
+	const void *expected = NULL;
+	u8 call[MCOUNT_INSN_SIZE];
+	int ret;
+
+	ftrace_patch_kunit_lock();
+	ret = ftrace_arch_kunit_make_nop(fpk_ip(0), &expected);
+	ftrace_patch_kunit_unlock();
+	fpk_clobber_stack();
+
+	KUNIT_EXPECT_EQ(test, ret, -EINVAL);
+	KUNIT_ASSERT_NOT_NULL(test, expected);
+	KUNIT_EXPECT_FALSE(test, object_is_on_stack(expected));
+	__text_gen_insn(call, CALL_INSN_OPCODE, (void *)fpk_ip(0),
+			(void *)MCOUNT_ADDR, CALL_INSN_SIZE);
+	KUNIT_EXPECT_MEMEQ(test, expected, call, MCOUNT_INSN_SIZE);
+	KUNIT_EXPECT_TRUE(test, fpk_holds(0, fpk_nop()));
 }
 
 /* Every site back to the NOP, whatever the test left there. */
@@ -580,6 +808,12 @@ static struct kunit_case fpk_cases[] = {
 	KUNIT_CASE(fpk_page_straddle),
 	KUNIT_CASE(fpk_two_groups),
 	KUNIT_CASE(fpk_handler),
+	KUNIT_CASE(fpk_perf_old_bytes),
+	KUNIT_CASE(fpk_refuse_all),
+	KUNIT_CASE(fpk_refuse_insn),
+	KUNIT_CASE(fpk_duplicate),
+	KUNIT_CASE(fpk_nomem),
+	KUNIT_CASE(fpk_expected_outlives),
 	{}
 };
 
@@ -592,5 +826,6 @@ static struct kunit_suite fpk_suite = {
 kunit_test_suite(fpk_suite);
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+MODULE_IMPORT_NS(FTRACE_PATCH_TEST);
 MODULE_DESCRIPTION("KUnit tests of the x86 ftrace patch engine");
 MODULE_LICENSE("GPL");

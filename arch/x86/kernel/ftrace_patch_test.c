@@ -26,8 +26,11 @@
  *
  * Fault: one site is overwritten with a 5-byte jmp to the next
  * instruction, as a foreign patcher would, and the ops is registered: the
- * engine must refuse exactly that site, reporting the jmp as found, and
- * patch every other site into a call.
+ * engine must refuse exactly that site, reporting the jmp as found.  With
+ * upstream's core, which gives up on ftrace at the first refusal, none of
+ * the change may be written (FTRACE_PATCH_ALL): every other site still
+ * holds the NOP, after the refusal and after the ops is unregistered, and
+ * the refused one still holds the jmp.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -320,29 +323,43 @@ static int tfp_stress(void)
 	return made == atomic_long_read(&seen) && made ? 0 : -EINVAL;
 }
 
+/* Sites of the module that hold the NOP, and whether @victim holds @jmp. */
+static unsigned int tfp_nops(unsigned long victim, const u8 *jmp, bool *kept)
+{
+	static const u8 nop5[] = { BYTES_NOP5 };
+	unsigned int i, n = 0;
+
+	for (i = 0; i < TFP_NR; i++)
+		n += !memcmp((void *)ips[i], nop5, MCOUNT_INSN_SIZE);
+	*kept = !memcmp((void *)victim, jmp, MCOUNT_INSN_SIZE);
+	return n;
+}
+
 static int tfp_fault(void)
 {
 	static const u8 jmp_next[MCOUNT_INSN_SIZE] = { JMP32_INSN_OPCODE };
 	struct ftrace_patch_site bad[4];
-	unsigned int i, n, calls = 0;
+	unsigned int n, nops_on, nops_off;
 	unsigned long victim = ips[7];
+	bool kept_on, kept_off;
 
 	if (ftrace_patch_test_foreign_jmp(victim))
 		return -EINVAL;
-
 	register_ftrace_function(&tfp_ops);
 	n = ftrace_patch_failures(bad, ARRAY_SIZE(bad));
-	for (i = 0; i < TFP_NR; i++)
-		calls += ips[i] != victim &&
-			 *(u8 *)ips[i] == CALL_INSN_OPCODE;
+	nops_on = tfp_nops(victim, jmp_next, &kept_on);
 	unregister_ftrace_function(&tfp_ops);
-	pr_info("fault: %u site(s) refused; first at %pS: found %5phN, expected %5phN, error %d; %u of %zu other sites now calls\n",
+	nops_off = tfp_nops(victim, jmp_next, &kept_off);
+	pr_info("fault: %u site(s) refused; first at %pS: found %5phN, expected %5phN, error %d\n",
 		n, n ? (void *)bad[0].ip : NULL, n ? bad[0].actual : jmp_next,
-		n ? bad[0].old : jmp_next, n ? bad[0].err : 0, calls,
-		TFP_NR - 1);
+		n ? bad[0].old : jmp_next, n ? bad[0].err : 0);
+	pr_info("fault: %u of %zu other sites still NOPs after the refusal, %u after unregistering; the jmp %s, %s\n",
+		nops_on, TFP_NR - 1, nops_off, kept_on ? "kept" : "lost",
+		kept_off ? "kept" : "lost");
 	if (n != 1 || bad[0].ip != victim || bad[0].err != -EINVAL ||
 	    memcmp(bad[0].actual, jmp_next, MCOUNT_INSN_SIZE) ||
-	    calls != TFP_NR - 1)
+	    nops_on != TFP_NR - 1 || nops_off != TFP_NR - 1 ||
+	    !kept_on || !kept_off)
 		return -EINVAL;
 	return 0;
 }
@@ -376,4 +393,5 @@ static void __exit tfp_exit(void)
 module_init(tfp_init);
 module_exit(tfp_exit);
 MODULE_DESCRIPTION("Stress and fault test of the x86 ftrace patch engine");
+MODULE_IMPORT_NS(FTRACE_PATCH_TEST);
 MODULE_LICENSE("GPL");

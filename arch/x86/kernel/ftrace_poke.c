@@ -41,7 +41,7 @@
 #include <asm/text-patching.h>
 #include <asm/tlbflush.h>
 
-#include "ftrace_patch.h"
+#include "ftrace_poke.h"
 
 #define FPOKE_SPAN	SZ_2G
 
