@@ -18,19 +18,9 @@ if ! "$TOP/harness/kbuild.sh" fp || ! "$TOP/harness/initramfs.sh" fp; then
 	echo "fp check: FAIL (build)"
 	exit 1
 fi
-
-dir=$RUNS/fp
-rm -rf "$dir"
-HX_PICK=$PICK HX_RUNDIR=$dir "$TOP/harness/ksuite.sh" fp > "$dir.log" 2>&1
-
-sed 's/^/    /' "$dir/results.txt"
-sed 's/^/    report: /' "$dir/reports.txt"
-want=$(list_tests "$(ksrc fp)" | grep -cE "$PICK")
-got=$(awk '!/:instance /' "$dir/results.txt" | wc -l)
-if [ "$want" -gt 0 ] && [ "$got" = "$want" ] &&
-	! grep -qv ' PASS$' "$dir/results.txt" && [ ! -s "$dir/reports.txt" ]; then
-	echo "fp check: PASS ($got tests)"
+if picked_suite fp "$PICK" "$RUNS/fp"; then
+	echo "fp check: PASS ($PICKED_SUMMARY)"
 	exit 0
 fi
-echo "fp check: FAIL ($got of $want tests ran; see $dir and $dir.log)"
+echo "fp check: FAIL ($PICKED_SUMMARY; see $RUNS/fp and $RUNS/fp.log)"
 exit 1

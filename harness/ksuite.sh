@@ -15,7 +15,8 @@
 #                (key = test path, with ":instance" for the instance re-run)
 #   reports.txt  "key<TAB>signature" per kernel WARN/BUG/Oops/... report
 #   boot1.log    the serial log of the first VM (boot selftests)
-# (HX_RUNDIR names another folder.)
+# (HX_RUNDIR names another folder; HX_MODE another guest mode than
+# "suite", one that runs suite.sh first.)
 . "$(dirname "$0")/lib.sh"
 
 k=${1:-}
@@ -23,8 +24,6 @@ src=$(ksrc "$k")
 dir=${HX_RUNDIR:-$RUNS/$k}
 TEST_TIMEOUT=${HX_TEST_TIMEOUT:-600}
 BOOT_TIMEOUT=${HX_BOOT_TIMEOUT:-300}
-# The kernel-report patterns we attribute to tests.
-KREPORT='WARNING:|BUG:|Oops|kernel BUG|general protection|INFO: possible|INFO: task|lockdep|KASAN|UBSAN|soft lockup|self-detected stall|Kernel panic'
 
 mapfile -t TESTS < <(list_tests "$src")
 n=${#TESTS[@]}
@@ -101,7 +100,7 @@ while [ "$start" -le "$last" ]; do
 	logf=$dir/vm$vm.log
 	: > "$logf"
 	log "[$k] VM $vm: tests $start..$last${HX_PICK:+ matching $HX_PICK}"
-	vm_start "$k" "hx.mode=suite hx.start=$start hx.end=$last hx.pick=$pick" "$logf"
+	vm_start "$k" "hx.mode=${HX_MODE:-suite} hx.start=$start hx.end=$last hx.pick=$pick" "$logf"
 	vt0=$(now)
 	cur=0
 	ct0=$vt0

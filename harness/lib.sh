@@ -3,7 +3,8 @@
 #
 # Layout (everything generated lives under $BUILD, which git ignores),
 # for kernel <k> = upstream | ours | fp (ours built with frame pointers,
-# configs/fp.config; it has no source folder of its own):
+# configs/fp.config) | debug (ours with lockdep and KASAN,
+# configs/debug.config); fp and debug have no source folder of their own:
 #   $BUILD/<k>/linux-source-6.12   source: upstream's is unpacked from
 #                                  Debian's tarball; ours is a hard-linked
 #                                  copy of it plus our overlay
@@ -41,9 +42,9 @@ die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 # Source tree of kernel $1.
 ksrc() {
 	case $1 in
-	ours | fp) echo "$OURS_SRC" ;;
+	ours | fp | debug) echo "$OURS_SRC" ;;
 	upstream) echo "$PRISTINE" ;;
-	*) die "unknown kernel '$1' (ours, fp or upstream)" ;;
+	*) die "unknown kernel '$1' (ours, fp, debug or upstream)" ;;
 	esac
 }
 
@@ -52,6 +53,28 @@ ksrc() {
 list_tests() {
 	(cd "$1/tools/testing/selftests/ftrace/test.d" &&
 		find . -name '*.tc' | sed 's|^\./||' | LC_ALL=C sort)
+}
+
+# Kernel reports that fail a test: WARN, BUG (KASAN's and the
+# sleep-in-atomic check's among them), Oops, lockdep and RCU splats, hung
+# tasks, stalls, panics.
+KREPORT='WARNING:|BUG:|Oops|kernel BUG|general protection|INFO: possible|INFO: task|lockdep|KASAN|UBSAN|soft lockup|self-detected stall|Kernel panic'
+
+# Run the kselftests of kernel $1 whose path matches the extended regular
+# expression $2, as few VMs as ksuite.sh needs, into folder $3 (log in
+# $3.log).  Prints the results and the kernel reports; returns 0 if all
+# the picked tests ran and passed with no kernel report.
+picked_suite() {
+	local k=$1 pick=$2 dir=$3 want got
+	rm -rf "$dir"
+	HX_PICK=$pick HX_RUNDIR=$dir "$TOP/harness/ksuite.sh" "$k" > "$dir.log" 2>&1
+	sed 's/^/    /' "$dir/results.txt"
+	sed 's/^/    report: /' "$dir/reports.txt"
+	want=$(list_tests "$(ksrc "$k")" | grep -cE "$pick")
+	got=$(awk '!/:instance /' "$dir/results.txt" | wc -l)
+	PICKED_SUMMARY="$got of $want tests ran"
+	[ "$want" -gt 0 ] && [ "$got" = "$want" ] &&
+		! grep -qv ' PASS$' "$dir/results.txt" && [ ! -s "$dir/reports.txt" ]
 }
 
 # Seconds since the epoch, for timing steps.
@@ -74,12 +97,49 @@ qemu_cmd() {
 	fi
 }
 
+# The script at the top of this run (make check, make bench, ...): a VM
+# that outlives it is ended by its guard (vm_start).
+export HX_RUNNER_PID=${HX_RUNNER_PID:-$$}
+VM_PIDS=
+
+# End every VM this script started (EXIT, or a signal: then exit too).
+vm_end_all() {
+	local p
+	for p in $VM_PIDS; do
+		kill -9 "$p" 2>/dev/null
+	done
+	VM_PIDS=
+}
+
 # Boot kernel $1 with extra arguments $2, serial console to file $3, in the
-# background; the pid of QEMU is left in $VM_PID.
+# background; the pid of QEMU is left in $VM_PID.  A QEMU never outlives
+# the script that started it nor the run's top script: a trap ends it on
+# this script's exit or signal, and a guard process ends it within a
+# second of either script's death, even by SIGKILL (which no trap sees).
+# HX_FAKE_VM=1 runs "sleep" instead of QEMU (harness/tests/vmguard.sh).
 vm_start() {
+	local me=$$ top=$HX_RUNNER_PID
 	qemu_cmd "$1" "$2"
-	"${QEMU[@]}" -serial "file:$3" -monitor none < /dev/null > "$3.qemu" 2>&1 &
+	if [ "${HX_FAKE_VM:-0}" = 1 ]; then
+		sleep 600 &
+	else
+		"${QEMU[@]}" -serial "file:$3" -monitor none < /dev/null \
+			> "$3.qemu" 2>&1 &
+	fi
 	VM_PID=$!
+	VM_PIDS="$VM_PIDS $VM_PID"
+	trap vm_end_all EXIT
+	trap 'vm_end_all; exit 143' TERM
+	trap 'vm_end_all; exit 130' INT
+	trap 'vm_end_all; exit 129' HUP
+	(
+		trap - EXIT TERM INT HUP
+		exec > /dev/null 2>&1 < /dev/null
+		while kill -0 "$VM_PID" && kill -0 "$me" && kill -0 "$top"; do
+			sleep 1
+		done
+		kill -9 "$VM_PID"
+	) &
 }
 
 vm_kill() {
