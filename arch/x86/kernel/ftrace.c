@@ -705,6 +705,47 @@ void arch_ftrace_update_code(int command)
 	ftrace_modify_all_code(command);
 }
 
+#if defined(CONFIG_FUNCTION_GRAPH_TRACER) && \
+	!defined(CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS)
+/* The 5-byte jmp in ftrace_32.S's ftrace_caller: to the graph caller or not. */
+void ftrace_graph_call(void);
+
+/* Point that jmp at @to, in the core's run (text_mutex held). */
+static int ftrace_graph_jmp(void *to)
+{
+	unsigned long ip = (unsigned long)&ftrace_graph_call;
+	struct ftrace_patch_site s = { .ip = ip };
+
+	lockdep_assert_held(&text_mutex);
+	if (copy_from_kernel_nofault(s.old, (void *)ip, MCOUNT_INSN_SIZE))
+		return -EFAULT;
+	__text_gen_insn(s.new, JMP32_INSN_OPCODE, (void *)ip, to,
+			JMP32_INSN_SIZE);
+	return ftrace_patch_open(&s, 1, 0);
+}
+
+/**
+ * ftrace_enable_ftrace_graph_caller() - send ftrace_caller on to the
+ * function graph caller (kernels without DYNAMIC_FTRACE_WITH_ARGS)
+ *
+ * Return: 0 or the engine's error.
+ */
+int ftrace_enable_ftrace_graph_caller(void)
+{
+	return ftrace_graph_jmp(ftrace_graph_caller);
+}
+
+/**
+ * ftrace_disable_ftrace_graph_caller() - let ftrace_caller return again
+ *
+ * Return: 0 or the engine's error.
+ */
+int ftrace_disable_ftrace_graph_caller(void)
+{
+	return ftrace_graph_jmp(ftrace_stub);
+}
+#endif
+
 #if IS_ENABLED(CONFIG_FTRACE_PATCH_KUNIT_TEST)
 /**
  * ftrace_arch_kunit_make_nop() - ftrace_make_nop() on a made-up record,
@@ -733,12 +774,26 @@ int ftrace_arch_kunit_make_nop(unsigned long ip, const void **expected)
 	ftrace_expected = NULL;
 	return ret;
 }
-FP_EXPORT_KUNIT(ftrace_arch_kunit_make_nop);
+EXPORT_SYMBOL_IF_FP_KUNIT(ftrace_arch_kunit_make_nop);
 #endif
 
 #endif /* CONFIG_DYNAMIC_FTRACE */
 
 #ifdef CONFIG_FUNCTION_GRAPH_TRACER
+
+/*
+ * Whether the graph tracer may hook this return at all: not from code
+ * that runs before paging (resume from suspend-to-RAM enters traced
+ * functions in real mode, where the stack address is below the kernel
+ * half), not once the graph tracer died, not while the task paused it.
+ */
+static __always_inline bool ftrace_graph_may_hook(void)
+{
+	if ((long)__builtin_frame_address(0) >= 0)
+		return false;
+	return !ftrace_graph_is_dead() &&
+	       !atomic_read(&current->tracing_graph_pause);
+}
 
 /**
  * prepare_ftrace_return() - divert a traced function's return into
@@ -750,21 +805,16 @@ FP_EXPORT_KUNIT(ftrace_arch_kunit_make_nop);
 void prepare_ftrace_return(unsigned long ip, unsigned long *parent,
 			   unsigned long frame_pointer)
 {
-	unsigned long hook = (unsigned long)&return_to_handler;
 	int bit;
 
-	/* early CPU bring-up code may run this in real mode: bail out */
-	if (unlikely((long)__builtin_frame_address(0) >= 0))
-		return;
-	if (unlikely(ftrace_graph_is_dead()) ||
-	    unlikely(atomic_read(&current->tracing_graph_pause)))
+	if (unlikely(!ftrace_graph_may_hook()))
 		return;
 	bit = ftrace_test_recursion_trylock(ip, *parent);
-	if (bit < 0)
-		return;
-	if (!function_graph_enter(*parent, ip, frame_pointer, parent))
-		*parent = hook;
-	ftrace_test_recursion_unlock(bit);
+	if (bit >= 0) {
+		if (!function_graph_enter(*parent, ip, frame_pointer, parent))
+			*parent = (unsigned long)&return_to_handler;
+		ftrace_test_recursion_unlock(bit);
+	}
 }
 
 #ifdef CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS
@@ -773,16 +823,15 @@ void prepare_ftrace_return(unsigned long ip, unsigned long *parent,
  * @ip: the traced function's site
  * @parent_ip: its caller
  * @op: the graph ops
- * @fregs: registers at the site; the stack pointer points at the
+ * @fregs: registers at the site; their stack pointer points at the
  *         return address slot
  */
 void ftrace_graph_func(unsigned long ip, unsigned long parent_ip,
 		       struct ftrace_ops *op, struct ftrace_regs *fregs)
 {
-	struct pt_regs *regs = &arch_ftrace_regs(fregs)->regs;
-	unsigned long *slot = (unsigned long *)kernel_stack_pointer(regs);
+	unsigned long sp = kernel_stack_pointer(&arch_ftrace_regs(fregs)->regs);
 
-	prepare_ftrace_return(ip, slot, 0);
+	prepare_ftrace_return(ip, (unsigned long *)sp, 0);
 }
 #endif
 #endif /* CONFIG_FUNCTION_GRAPH_TRACER */

@@ -220,7 +220,7 @@ noinstr bool ftrace_patch_int3_handler(struct pt_regs *regs)
 	raw_atomic_dec(&d->refs);
 	return l;
 }
-FP_EXPORT_KUNIT(ftrace_patch_int3_handler);
+EXPORT_SYMBOL_IF_FP_KUNIT(ftrace_patch_int3_handler);
 
 static void fp_sync_one(void *unused)
 {
@@ -410,7 +410,7 @@ void ftrace_patch_perf_event(unsigned long ip, const void *old,
 	perf_event_text_poke((void *)ip, old, MCOUNT_INSN_SIZE, new,
 			     MCOUNT_INSN_SIZE);
 }
-FP_EXPORT_KUNIT(ftrace_patch_perf_event);
+EXPORT_SYMBOL_IF_FP_KUNIT(ftrace_patch_perf_event);
 
 /* Tell perf that the site of @l, which held @l->old, now runs @insn. */
 static void fp_text_poke_event(const struct fp_live *l, u64 insn)
@@ -468,7 +468,7 @@ void ftrace_patch_close(void)
 	fpe.call_ok = 0;
 	fpoke_unmap(&fpe.window);
 }
-FP_EXPORT_KUNIT(ftrace_patch_close);
+EXPORT_SYMBOL_IF_FP_KUNIT(ftrace_patch_close);
 
 static void fp_log_failures(const struct ftrace_patch_site *sites,
 			    unsigned int nr)
@@ -552,7 +552,7 @@ int ftrace_patch_reserve(unsigned int nr)
 		return -ENOMEM;
 	return fp_buf_grow(k + 2, 1);
 }
-FP_EXPORT_KUNIT(ftrace_patch_reserve);
+EXPORT_SYMBOL_IF_FP_KUNIT(ftrace_patch_reserve);
 
 /*
  * perf_event_text_poke()'s own ftrace site, at its entry or after its
@@ -755,7 +755,7 @@ int ftrace_patch_open(struct ftrace_patch_site *sites, unsigned int nr,
 	fp_open_request(&r);
 	return r.err;
 }
-FP_EXPORT_KUNIT(ftrace_patch_open);
+EXPORT_SYMBOL_IF_FP_KUNIT(ftrace_patch_open);
 /**
  * ftrace_patch_retarget() - change the new instruction of an open site
  * @ip: the site
@@ -783,7 +783,7 @@ int ftrace_patch_retarget(unsigned long ip, const u8 *insn)
 	}
 	return -ENOENT;
 }
-FP_EXPORT_KUNIT(ftrace_patch_retarget);
+EXPORT_SYMBOL_IF_FP_KUNIT(ftrace_patch_retarget);
 
 /**
  * ftrace_patch_batch() - patch a batch of sites completely
@@ -802,7 +802,7 @@ int ftrace_patch_batch(struct ftrace_patch_site *sites, unsigned int nr)
 	ftrace_patch_close();
 	return ret;
 }
-FP_EXPORT_KUNIT(ftrace_patch_batch);
+EXPORT_SYMBOL_IF_FP_KUNIT(ftrace_patch_batch);
 
 /*
  * What only the engine's test modules need: its counters, its failure
@@ -884,7 +884,7 @@ void ftrace_patch_kunit_lock(void)
 {
 	mutex_lock(&text_mutex);
 }
-FP_EXPORT_KUNIT(ftrace_patch_kunit_lock);
+EXPORT_SYMBOL_IF_FP_KUNIT(ftrace_patch_kunit_lock);
 
 /**
  * ftrace_patch_kunit_unlock() - drop what ftrace_patch_kunit_lock() took
@@ -898,5 +898,5 @@ void ftrace_patch_kunit_unlock(void)
 		ftrace_patch_close();
 	mutex_unlock(&text_mutex);
 }
-FP_EXPORT_KUNIT(ftrace_patch_kunit_unlock);
+EXPORT_SYMBOL_IF_FP_KUNIT(ftrace_patch_kunit_unlock);
 #endif

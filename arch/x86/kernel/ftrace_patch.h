@@ -21,9 +21,9 @@
  */
 #if IS_ENABLED(CONFIG_FTRACE_PATCH_KUNIT_TEST)
 #include <kunit/visibility.h>
-#define FP_EXPORT_KUNIT(sym)	EXPORT_SYMBOL_IF_KUNIT(sym)
+#define EXPORT_SYMBOL_IF_FP_KUNIT(sym)	EXPORT_SYMBOL_IF_KUNIT(sym)
 #else
-#define FP_EXPORT_KUNIT(sym)
+#define EXPORT_SYMBOL_IF_FP_KUNIT(sym)	static_assert(__same_type(sym, sym))
 #endif
 
 /* Labels inside ftrace_64.S that per-ops trampolines are built from. */

@@ -514,41 +514,52 @@ static void fpk_two_groups(struct kunit *test)
 static void fpk_handler(struct kunit *test)
 {
 	unsigned long stack[4] = { }, top = (unsigned long)&stack[4];
-	struct pt_regs at_open = { .cs = __KERNEL_CS, .sp = top };
-	struct pt_regs at_user = { .cs = __USER_CS, .sp = top };
-	struct pt_regs at_other = { .cs = __KERNEL_CS, .sp = top };
-	struct pt_regs at_closed = { .cs = __KERNEL_CS, .sp = top };
+	struct pt_regs *at_open, *at_user, *at_other, *at_closed;
 	u8 call0[MCOUNT_INSN_SIZE];
 	struct ftrace_patch_site s;
 	bool claimed[4];
 	int ret;
 
-	at_open.ip = fpk_ip(0) + INT3_INSN_SIZE;
-	at_user.ip = at_open.ip;
-	at_closed.ip = at_open.ip;
-	at_other.ip = fpk_ip(3) + INT3_INSN_SIZE;
+	/* four frames on the stack are too much for KASAN's redzones */
+	at_open = kunit_kcalloc(test, 4, sizeof(*at_open), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, at_open);
+	at_user = &at_open[1];
+	at_other = &at_open[2];
+	at_closed = &at_open[3];
+	at_open->cs = __KERNEL_CS;
+	at_user->cs = __USER_CS;
+	at_other->cs = __KERNEL_CS;
+	at_closed->cs = __KERNEL_CS;
+	at_open->sp = top;
+	at_user->sp = top;
+	at_other->sp = top;
+	at_closed->sp = top;
+	at_open->ip = fpk_ip(0) + INT3_INSN_SIZE;
+	at_user->ip = at_open->ip;
+	at_closed->ip = at_open->ip;
+	at_other->ip = fpk_ip(3) + INT3_INSN_SIZE;
 	fpk_call(call0, 0, fpk_hit0);
 	ftrace_patch_kunit_lock();
 	fpk_site(&s, fpk_ip(0), fpk_nop(), call0);
 	ret = ftrace_patch_open(&s, 1, 0);
-	claimed[0] = ftrace_patch_int3_handler(&at_open);
-	claimed[1] = ftrace_patch_int3_handler(&at_user);
-	claimed[2] = ftrace_patch_int3_handler(&at_other);
+	claimed[0] = ftrace_patch_int3_handler(at_open);
+	claimed[1] = ftrace_patch_int3_handler(at_user);
+	claimed[2] = ftrace_patch_int3_handler(at_other);
 	ftrace_patch_close();
-	claimed[3] = ftrace_patch_int3_handler(&at_closed);
+	claimed[3] = ftrace_patch_int3_handler(at_closed);
 	ftrace_patch_kunit_unlock();
 
 	KUNIT_EXPECT_EQ(test, ret, 0);
 	KUNIT_EXPECT_TRUE(test, claimed[0]);
-	KUNIT_EXPECT_EQ(test, at_open.ip, (unsigned long)fpk_hit0);
-	KUNIT_EXPECT_EQ(test, at_open.sp, top - sizeof(long));
+	KUNIT_EXPECT_EQ(test, at_open->ip, (unsigned long)fpk_hit0);
+	KUNIT_EXPECT_EQ(test, at_open->sp, top - sizeof(long));
 	KUNIT_EXPECT_EQ(test, stack[3], fpk_ip(0) + MCOUNT_INSN_SIZE);
 	KUNIT_EXPECT_FALSE(test, claimed[1]);
-	KUNIT_EXPECT_EQ(test, at_user.ip, fpk_ip(0) + INT3_INSN_SIZE);
+	KUNIT_EXPECT_EQ(test, at_user->ip, fpk_ip(0) + INT3_INSN_SIZE);
 	KUNIT_EXPECT_FALSE(test, claimed[2]);
-	KUNIT_EXPECT_EQ(test, at_other.sp, top);
+	KUNIT_EXPECT_EQ(test, at_other->sp, top);
 	KUNIT_EXPECT_FALSE(test, claimed[3]);
-	KUNIT_EXPECT_EQ(test, at_closed.ip, fpk_ip(0) + INT3_INSN_SIZE);
+	KUNIT_EXPECT_EQ(test, at_closed->ip, fpk_ip(0) + INT3_INSN_SIZE);
 }
 
 /* What the engine told perf, as fpk_perf_stub() saw it. */

@@ -29,6 +29,7 @@
  * Locking: every function here requires text_mutex.
  */
 #include <linux/ftrace.h>
+#include <linux/kasan.h>
 #include <linux/memory.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -204,7 +205,9 @@ void fpoke_unmap(struct fpoke_window *w)
  * @w: the window of the run
  *
  * Breakpoints are disabled meanwhile: a user watchpoint on an alias
- * address must not fire in here.
+ * address must not fire in here.  So are KASAN's reports, as around
+ * text_poke()'s own write: the aliases lie in poking_mm's user half, and
+ * KASAN takes every write there for a user-memory access.
  */
 void fpoke_begin(struct fpoke_window *w)
 {
@@ -216,6 +219,7 @@ void fpoke_begin(struct fpoke_window *w)
 	switch_mm_irqs_off(NULL, poking_mm, current);
 	if (hw_breakpoint_active())
 		hw_breakpoint_disable();
+	kasan_disable_current();
 }
 
 /**
@@ -227,6 +231,7 @@ void fpoke_begin(struct fpoke_window *w)
 void fpoke_end(struct fpoke_window *w)
 {
 	lockdep_assert_irqs_disabled();
+	kasan_enable_current();
 	switch_mm_irqs_off(NULL, w->prev_mm, current);
 	if (hw_breakpoint_active())
 		hw_breakpoint_restore();
