@@ -4,7 +4,7 @@
 
 H := harness
 
-.PHONY: all run check baseline bench fuzz ipis deps tree ours upstream fp fpcheck clean
+.PHONY: all run check baseline bench fuzz ipis deps tree ours upstream fp fpcheck debug debugcheck i386 clean
 
 all: ours
 
@@ -14,9 +14,10 @@ deps:
 tree: deps
 	@$(H)/tree.sh pristine
 
-# Ours, and ours with the frame-pointer unwinder (configs/fp.config):
-# the same source tree, two configs.
-ours fp: tree
+# Ours, ours with the frame-pointer unwinder (configs/fp.config) and ours
+# with lockdep and KASAN (configs/debug.config): one source tree, three
+# configs.
+ours fp debug: tree
 	@$(H)/tree.sh ours
 	@$(H)/kbuild.sh $@
 	@$(H)/initramfs.sh $@
@@ -28,6 +29,15 @@ upstream: tree
 fpcheck: deps tree
 	@$(H)/tree.sh ours
 	@$(H)/fpcheck.sh
+
+# Ours for 32-bit x86 (configs/i386.config), compiled and linked only.
+i386: tree
+	@$(H)/tree.sh ours
+	@$(H)/kbuild.sh i386
+
+debugcheck: deps tree
+	@$(H)/tree.sh ours
+	@$(H)/debugcheck.sh
 
 run: ours
 	@$(H)/run.sh

@@ -3,21 +3,28 @@
 # `make check`: the test gate.
 #   1. host tests (harness/hosttests.sh)
 #   2. build our kernel and its initramfs
-#   3. recordmcount oracle: build upstream too (gcc -mrecord-mcount makes
+#   3. our overlay for 32-bit x86 (configs/i386.config): compiled and
+#      linked, not booted
+#   4. recordmcount oracle: build upstream too (gcc -mrecord-mcount makes
 #      its tables); every compiled object of ours must record the same
 #      call sites as the same object of upstream
-#   4. every kselftest of the ftrace folder on our kernel (ksuite.sh); a
-#      few failures of tests upstream passes get one retry (retry.sh)
-#   5. boot: every CONFIG_FTRACE_STARTUP_TEST "Testing ..." line PASSED,
+#   5. every kselftest of the ftrace folder on our kernel (ksuite.sh); an
+#      upstream test that harness/retryable.txt names as timing dependent
+#      under TCG gets one retry (retry.sh); nothing else is retried
+#   6. boot: every CONFIG_FTRACE_STARTUP_TEST "Testing ..." line PASSED,
 #      at least 2 CPUs online
-#   6. the x86 patch engine's fault test, in a VM of its own
+#   7. the x86 patch engine's fault test, in a VM of its own
 #      (harness/faulttest.sh): a foreign jmp on one site is refused and
 #      reported with its bytes, every other site is patched
-#   7. our kernel with frame pointers (harness/fpcheck.sh): the stack
+#   8. our kernel with frame pointers (harness/fpcheck.sh): the stack
 #      trace, function graph and direct-call kselftests
-#   8. verdict against tools/testing/selftests/ftrace/upstream-results.txt
+#   9. our kernel with lockdep and KASAN (harness/debugcheck.sh): boot
+#      selftests, chosen kselftests, our own tests and the fault test in
+#      one VM, no kernel report
+#  10. verdict against tools/testing/selftests/ftrace/upstream-results.txt
 # Ends with "N passed, N failed, N skipped" (skipped: tests that do not
-# pass on upstream either, reported but not counted).
+# pass on upstream either, reported but not counted); before it, one line
+# per test that passed only on its retry.
 . "$(dirname "$0")/lib.sh"
 
 BASELINE=$TOP/tools/testing/selftests/ftrace/upstream-results.txt
@@ -28,7 +35,7 @@ t_start=$(now)
 step() { log "== $*"; }
 count() { if [ "$1" = 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi; }
 
-step "1/8 host tests"
+step "1/10 host tests"
 t0=$(now)
 out=$("$TOP/harness/hosttests.sh" 2>&1)
 printf '%s\n' "$out" | sed 's/^/    /'
@@ -37,7 +44,7 @@ passed=$((passed + ${hp:-0}))
 failed=$((failed + ${hf:-1}))
 t_host=$(($(now) - t0))
 
-step "2/8 build our kernel"
+step "2/10 build our kernel"
 t0=$(now)
 "$TOP/harness/tree.sh" pristine && "$TOP/harness/tree.sh" ours &&
 	"$TOP/harness/kbuild.sh" ours && "$TOP/harness/initramfs.sh" ours
@@ -49,7 +56,13 @@ if [ $rc != 0 ]; then
 	exit 1
 fi
 
-step "3/8 recordmcount oracle: our tables against gcc's (builds upstream)"
+step "3/10 build our overlay for 32-bit x86 (compile only)"
+t0=$(now)
+"$TOP/harness/kbuild.sh" i386
+count $?
+t_i386=$(($(now) - t0))
+
+step "4/10 recordmcount oracle: our tables against gcc's (builds upstream)"
 t0=$(now)
 # Objects built from C sources our overlay replaces are not comparable.
 skip=$(sed -n 's/\.c$/.o/p' "$BUILD/ours/overlay.manifest" | grep -v '^scripts/')
@@ -59,27 +72,33 @@ skip=$(sed -n 's/\.c$/.o/p' "$BUILD/ours/overlay.manifest" | grep -v '^scripts/'
 count $?
 t_oracle=$(($(now) - t0))
 
-step "4/8 kselftest ftrace on our kernel (one test at a time)"
+step "5/10 kselftest ftrace on our kernel (one test at a time)"
 t0=$(now)
 "$TOP/harness/ksuite.sh" ours
 "$TOP/harness/retry.sh" ours "$RUNS/ours" "$BASELINE"
 t_suite=$(($(now) - t0))
 
-step "5/8 boot: CPUs and ftrace startup selftests"
+step "6/10 boot: CPUs and ftrace startup selftests"
 "$TOP/harness/bootcheck.sh" "$RUNS/ours/boot1.log"
 count $?
 
-step "6/8 patch engine fault test"
+step "7/10 patch engine fault test"
 "$TOP/harness/faulttest.sh"
 count $?
 
-step "7/8 frame-pointer build: stack traces through the trampolines"
+step "8/10 frame-pointer build: stack traces through the trampolines"
 t0=$(now)
 "$TOP/harness/fpcheck.sh"
 count $?
 t_fp=$(($(now) - t0))
 
-step "8/8 verdict against upstream's results"
+step "9/10 debug build: lockdep, KASAN, list and sleep checks"
+t0=$(now)
+"$TOP/harness/debugcheck.sh"
+count $?
+t_debug=$(($(now) - t0))
+
+step "10/10 verdict against upstream's results"
 v=$("$TOP/harness/verdict.sh" "$BASELINE" "$RUNS/ours")
 printf '%s\n' "$v" | grep -v '^verdict '
 read -r _ vp vf vu < <(printf '%s\n' "$v" | grep '^verdict ')
@@ -87,6 +106,12 @@ passed=$((passed + ${vp:-0}))
 failed=$((failed + ${vf:-1}))
 
 echo
-echo "times: host tests ${t_host}s, build ${t_build}s, mcount oracle ${t_oracle}s, kselftest ${t_suite}s, fp ${t_fp}s, total $(($(now) - t_start))s"
+echo "times: host tests ${t_host}s, build ${t_build}s, i386 ${t_i386}s, mcount oracle ${t_oracle}s, kselftest ${t_suite}s, fp ${t_fp}s, debug ${t_debug}s, total $(($(now) - t_start))s"
+flaky=$RUNS/ours/flaky.txt
+if [ -s "$flaky" ]; then
+	while read -r key first _ _; do
+		echo "passed on retry (1 retry, first $first): $key"
+	done < "$flaky"
+fi
 echo "$passed passed, $failed failed, ${vu:-0} skipped"
 [ "$failed" = 0 ]

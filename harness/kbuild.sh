@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Configure and build kernel $1 (ours | upstream | fp) out of tree.
+# Configure and build kernel $1 (ours | upstream | fp | debug | i386) out
+# of tree.
 #
 # Both kernels get the same config recipe: tinyconfig plus
 # configs/ftrace.config, then olddefconfig; ours also gets
@@ -17,6 +18,14 @@ out=$BUILD/$k/obj
 frags=$TOP/configs/ftrace.config
 [ "$k" != upstream ] && frags="$frags $TOP/configs/ours.config"
 [ "$k" = fp ] && frags="$frags $TOP/configs/fp.config"
+[ "$k" = debug ] && frags="$frags $TOP/configs/debug.config"
+# i386: 32-bit, compiled and linked only (bzImage, no modules)
+targets="bzImage modules"
+if [ "$k" = i386 ]; then
+	frags=$TOP/configs/i386.config
+	export ARCH=i386
+	targets=bzImage
+fi
 
 make_config() {
 	local cfg=$BUILD/$k/cfg line sym bad=0
@@ -52,12 +61,16 @@ t0=$(now)
 make_config
 log "[$k] building bzImage and modules (-j$NCPU, ccache)"
 make -C "$src" O="$out" CC="$KCC" -j"$NCPU" olddefconfig >/dev/null 2>&1
-if ! make -C "$src" O="$out" CC="$KCC" -j"$NCPU" bzImage modules \
+if ! make -C "$src" O="$out" CC="$KCC" -j"$NCPU" $targets \
 	> "$out/build.log" 2>&1; then
 	grep -E 'error|Error' "$out/build.log" | head -30 >&2
 	die "[$k] kernel build failed, see $out/build.log"
 fi
 rel=$(cat "$out/include/config/kernel.release")
+if [ "$k" = i386 ]; then
+	log "[$k] built Linux $rel (i386) in $(( $(now) - t0 ))s ($(grep -c warning: "$out/build.log") compiler warnings)"
+	exit 0
+fi
 rm -rf "$BUILD/$k/mods"
 make -C "$src" O="$out" INSTALL_MOD_PATH="$BUILD/$k/mods" INSTALL_MOD_STRIP=1 \
 	modules_install > "$out/modules_install.log" 2>&1 ||

@@ -16,7 +16,7 @@
 #   reports.txt  "key<TAB>signature" per kernel WARN/BUG/Oops/... report
 #   boot1.log    the serial log of the first VM (boot selftests)
 # (HX_RUNDIR names another folder; HX_MODE another guest mode than
-# "suite", one that runs suite.sh first.)
+# "suite", one that runs suite.sh first; HX_KARGS adds kernel arguments.)
 . "$(dirname "$0")/lib.sh"
 
 k=${1:-}
@@ -100,7 +100,7 @@ while [ "$start" -le "$last" ]; do
 	logf=$dir/vm$vm.log
 	: > "$logf"
 	log "[$k] VM $vm: tests $start..$last${HX_PICK:+ matching $HX_PICK}"
-	vm_start "$k" "hx.mode=${HX_MODE:-suite} hx.start=$start hx.end=$last hx.pick=$pick" "$logf"
+	vm_start "$k" "hx.mode=${HX_MODE:-suite} ${HX_KARGS:-} hx.start=$start hx.end=$last hx.pick=$pick" "$logf"
 	vt0=$(now)
 	cur=0
 	ct0=$vt0

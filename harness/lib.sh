@@ -4,7 +4,8 @@
 # Layout (everything generated lives under $BUILD, which git ignores),
 # for kernel <k> = upstream | ours | fp (ours built with frame pointers,
 # configs/fp.config) | debug (ours with lockdep and KASAN,
-# configs/debug.config); fp and debug have no source folder of their own:
+# configs/debug.config) | i386 (ours for 32-bit x86, configs/i386.config,
+# compiled only); fp, debug and i386 have no source folder of their own:
 #   $BUILD/<k>/linux-source-6.12   source: upstream's is unpacked from
 #                                  Debian's tarball; ours is a hard-linked
 #                                  copy of it plus our overlay
@@ -42,9 +43,9 @@ die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 # Source tree of kernel $1.
 ksrc() {
 	case $1 in
-	ours | fp | debug) echo "$OURS_SRC" ;;
+	ours | fp | debug | i386) echo "$OURS_SRC" ;;
 	upstream) echo "$PRISTINE" ;;
-	*) die "unknown kernel '$1' (ours, fp, debug or upstream)" ;;
+	*) die "unknown kernel '$1' (ours, fp, debug, i386 or upstream)" ;;
 	esac
 }
 
@@ -56,9 +57,10 @@ list_tests() {
 }
 
 # Kernel reports that fail a test: WARN, BUG (KASAN's and the
-# sleep-in-atomic check's among them), Oops, lockdep and RCU splats, hung
-# tasks, stalls, panics.
-KREPORT='WARNING:|BUG:|Oops|kernel BUG|general protection|INFO: possible|INFO: task|lockdep|KASAN|UBSAN|soft lockup|self-detected stall|Kernel panic'
+# sleep-in-atomic check's among them), Oops, lockdep and RCU splats
+# (lockdep's "INFO: trying to register non-static key" too), ODEBUG,
+# hung tasks, stalls, panics.
+KREPORT='WARNING:|BUG:|Oops|kernel BUG|general protection|INFO: possible|INFO: task|INFO: trying|ODEBUG:|lockdep|KASAN|UBSAN|soft lockup|self-detected stall|Kernel panic'
 
 # Run the kselftests of kernel $1 whose path matches the extended regular
 # expression $2, as few VMs as ksuite.sh needs, into folder $3 (log in

@@ -1,0 +1,66 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Our kernel with lockdep, the sleep-in-atomic, list and RCU-head object
+# checks and KASAN (configs/debug.config; kernel "debug", same source as
+# ours), in one VM:
+#   - the boot, with every CONFIG_FTRACE_STARTUP_TEST line PASSED;
+#   - the kselftests that run what our code does: tracer switches and
+#     filters, instances, modules, kprobes, fprobes, function_graph,
+#     direct calls, and our own (the engine's KUnit suite, its stress
+#     test with 200 cycles instead of 1000, the stack-frames test).
+#     Under KASAN and lockdep a traced call costs some ten times as much:
+#     direct/ftrace-direct.tc (~350 s) and ftrace/fgraph-multi.tc (over
+#     600 s: the graph tracer on every function) run in steps 5 and 8;
+#     direct/kprobe-direct.tc and ftrace/fgraph-filter.tc stand for them;
+#   - last, the engine's fault test (harness/guest/fault.sh), whose
+#     refusal turns upstream's core off.
+# Any kernel report fails it (lockdep, KASAN, DEBUG_LIST, ODEBUG,
+# sleep-in-atomic, WARN, BUG, ...), in the boot, in a test or in the fault
+# test; the only one allowed is the WARN of ftrace_bug() in the fault
+# test, the core's expected reaction there.  Nothing is retried.  Prints
+# what it found and "debug check: PASS|FAIL"; exits 0 on PASS.
+. "$(dirname "$0")/lib.sh"
+
+PICK='^(direct/kprobe-direct|ftrace/(fgraph-filter|func_set_ftrace_file|func-filter-glob|func-filter-pid|func_mod_trace|func_traceonoff_triggers|patch-engine-kunit|patch-engine-stress|func-stack-frames)|kprobe/(kprobe_ftrace|kprobe_module)|dynevent/add_remove_fprobe|instances/instance)\.tc$'
+
+if ! "$TOP/harness/kbuild.sh" debug || ! "$TOP/harness/initramfs.sh" debug; then
+	echo "debug check: FAIL (build)"
+	exit 1
+fi
+dir=$RUNS/debug
+ok=1
+HX_MODE=debug HX_KARGS=ftrace_patch_test.cycles=200 HX_BOOT_TIMEOUT=900 \
+	picked_suite debug "$PICK" "$dir" || ok=0
+echo "    kselftests: $PICKED_SUMMARY"
+
+echo "    boot:"
+"$TOP/harness/bootcheck.sh" "$dir/boot1.log" || ok=0
+# (lockdep's banner, "RCU lockdep checking is enabled.", is no report)
+boot=$(sed -n '1,/^@@HX BOOTED/p' "$dir/boot1.log" | tr -d '\r' | grep -aE "$KREPORT" |
+	grep -av 'RCU lockdep checking is enabled')
+if [ -n "$boot" ]; then
+	printf '%s\n' "$boot" | sed 's/^/    boot report: /'
+	ok=0
+fi
+
+# The fault test ran in the last VM, after the tests.
+last=$(ls "$dir"/vm*.log | sort -V | tail -n 1)
+fault=$(sed -n '/^@@HX FAULT BEGIN/,/^@@HX FAULT END/p' "$last" | tr -d '\r')
+printf '%s\n' "$fault" | sed -n 's/^@@L /    fault: /p'
+if ! printf '%s\n' "$fault" | grep -q '^@@HX FAULT RESULT PASS'; then
+	echo "    fault test: FAIL or did not run"
+	ok=0
+fi
+bad=$(printf '%s\n' "$fault" | grep '^@@K ' | grep -E "$KREPORT" |
+	grep -vE 'WARNING: .* ftrace_bug\+')
+if [ -n "$bad" ]; then
+	printf '%s\n' "$bad" | sed 's/^@@K /    fault report: /'
+	ok=0
+fi
+
+if [ $ok = 1 ]; then
+	echo "debug check: PASS"
+	exit 0
+fi
+echo "debug check: FAIL (see $dir and $dir.log)"
+exit 1
