@@ -23,7 +23,7 @@
 #include <kunit/visibility.h>
 #define EXPORT_SYMBOL_IF_FP_KUNIT(sym)	EXPORT_SYMBOL_IF_KUNIT(sym)
 #else
-#define EXPORT_SYMBOL_IF_FP_KUNIT(sym)	static_assert(__same_type(sym, sym))
+#define EXPORT_SYMBOL_IF_FP_KUNIT(sym)	__ADDRESSABLE(sym)
 #endif
 
 /* Labels inside ftrace_64.S that per-ops trampolines are built from. */
