@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Configure and build kernel $1 (ours | upstream | fp | debug | i386) out
+# Configure and build kernel $1 (ours | upstream | fp | debug | core | i386) out
 # of tree.
 #
 # Both kernels get the same config recipe: tinyconfig plus
@@ -19,6 +19,7 @@ frags=$TOP/configs/ftrace.config
 [ "$k" != upstream ] && frags="$frags $TOP/configs/ours.config"
 [ "$k" = fp ] && frags="$frags $TOP/configs/fp.config"
 [ "$k" = debug ] && frags="$frags $TOP/configs/debug.config"
+[ "$k" = core ] && frags="$frags $TOP/configs/core.config"
 # i386: 32-bit, compiled and linked only (bzImage, no modules)
 targets="bzImage modules"
 if [ "$k" = i386 ]; then
@@ -35,6 +36,8 @@ make_config() {
 	cat $frags >> "$cfg/.config"
 	make -s -C "$src" O="$cfg" CC="$KCC" olddefconfig >/dev/null 2>&1 ||
 		die "olddefconfig failed"
+	# Later fragments override earlier ones: check the last request of
+	# every symbol.
 	while read -r line; do
 		case $line in
 		CONFIG_*=*)
@@ -48,7 +51,9 @@ make_config() {
 			echo "config: requested $sym off, but it is on" >&2
 			bad=1 ;;
 		esac
-	done < <(cat $frags)
+	done < <(cat $frags | sed -n 's/^\(CONFIG_[A-Za-z0-9_]*\)=.*/\1 &/p; s/^# \(CONFIG_[A-Za-z0-9_]*\) is not set$/\1 &/p' |
+		awk '{ k = $1; sub(/^[^ ]* /, ""); last[k] = $0; if (!(k in seen)) { seen[k] = 1; order[n++] = k } }
+		     END { for (i = 0; i < n; i++) print last[order[i]] }')
 	[ $bad = 0 ] || die "config fragment did not stick (see above)"
 	if ! cmp -s "$cfg/.config" "$out/.config"; then
 		cp "$cfg/.config" "$out/.config"

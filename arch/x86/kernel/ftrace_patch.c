@@ -725,6 +725,7 @@ int ftrace_patch_open(struct ftrace_patch_site *sites, unsigned int nr,
 	struct fp_request r = { };
 	int ret;
 
+	KUNIT_STATIC_STUB_REDIRECT(ftrace_patch_open, sites, nr, flags);
 	might_sleep();
 	lockdep_assert_held(&text_mutex);
 	ret = ftrace_patch_reserve(nr);

@@ -15,13 +15,14 @@
 #include <asm/text-patching.h>
 
 /*
- * The engine's API is exported to its KUnit tests only, and only in a
- * kernel that builds them (EXPORT_SYMBOL_IF_KUNIT alone would export it
- * whenever KUnit is configured).
+ * The engine's API is exported to its KUnit tests only, GPL-only, and only
+ * in a kernel that builds them (EXPORT_SYMBOL_IF_KUNIT alone would export
+ * it whenever KUnit is configured, and to any module).  harness/
+ * exportcheck.sh checks both kinds of kernel.
  */
 #if IS_ENABLED(CONFIG_FTRACE_PATCH_KUNIT_TEST)
-#include <kunit/visibility.h>
-#define EXPORT_SYMBOL_IF_FP_KUNIT(sym)	EXPORT_SYMBOL_IF_KUNIT(sym)
+#define EXPORT_SYMBOL_IF_FP_KUNIT(sym)	\
+	EXPORT_SYMBOL_NS_GPL(sym, EXPORTED_FOR_KUNIT_TESTING)
 #else
 #define EXPORT_SYMBOL_IF_FP_KUNIT(sym)	__ADDRESSABLE(sym)
 #endif
