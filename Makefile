@@ -4,7 +4,7 @@
 
 H := harness
 
-.PHONY: all run check baseline bench fuzz ipis deps tree ours upstream fp fpcheck debug debugcheck i386 clean
+.PHONY: all run check baseline bench fuzz ipis deps tree ours upstream fp fpcheck debug debugcheck core corecheck i386 clean
 
 all: ours
 
@@ -14,10 +14,10 @@ deps:
 tree: deps
 	@$(H)/tree.sh pristine
 
-# Ours, ours with the frame-pointer unwinder (configs/fp.config) and ours
-# with lockdep and KASAN (configs/debug.config): one source tree, three
-# configs.
-ours fp debug: tree
+# Ours, ours with the frame-pointer unwinder (configs/fp.config), ours
+# with lockdep and KASAN (configs/debug.config) and ours with the pieces of
+# our own ftrace core (configs/core.config): one source tree, four configs.
+ours fp debug core: tree
 	@$(H)/tree.sh ours
 	@$(H)/kbuild.sh $@
 	@$(H)/initramfs.sh $@
@@ -39,8 +39,15 @@ debugcheck: deps tree
 	@$(H)/tree.sh ours
 	@$(H)/debugcheck.sh
 
-run: ours
-	@$(H)/run.sh
+# The core kernel: boot selftests, our core's KUnit suites, core-pass.txt.
+corecheck: deps tree
+	@$(H)/tree.sh ours
+	@$(H)/corecheck.sh
+
+# make run K=core boots the core kernel instead of ours.
+RUNK := $(if $(K),$(K),ours)
+run: $(RUNK)
+	@HX_KERNEL=$(RUNK) $(H)/run.sh
 
 check: deps
 	@$(H)/check.sh

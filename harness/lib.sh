@@ -4,8 +4,10 @@
 # Layout (everything generated lives under $BUILD, which git ignores),
 # for kernel <k> = upstream | ours | fp (ours built with frame pointers,
 # configs/fp.config) | debug (ours with lockdep and KASAN,
-# configs/debug.config) | i386 (ours for 32-bit x86, configs/i386.config,
-# compiled only); fp, debug and i386 have no source folder of their own:
+# configs/debug.config) | core (ours with the pieces of our own ftrace
+# core, configs/core.config) | i386 (ours for 32-bit x86,
+# configs/i386.config, compiled only); fp, debug, core and i386 have no
+# source folder of their own:
 #   $BUILD/<k>/linux-source-6.12   source: upstream's is unpacked from
 #                                  Debian's tarball; ours is a hard-linked
 #                                  copy of it plus our overlay
@@ -43,9 +45,9 @@ die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 # Source tree of kernel $1.
 ksrc() {
 	case $1 in
-	ours | fp | debug | i386) echo "$OURS_SRC" ;;
+	ours | fp | debug | core | i386) echo "$OURS_SRC" ;;
 	upstream) echo "$PRISTINE" ;;
-	*) die "unknown kernel '$1' (ours, fp, debug, i386 or upstream)" ;;
+	*) die "unknown kernel '$1' (ours, fp, debug, core, i386 or upstream)" ;;
 	esac
 }
 

@@ -1,0 +1,68 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The "core" kernel (configs/core.config): ours plus the pieces of our own
+# ftrace core (kernel/trace/ftrace_core/) and their KUnit suites, built in
+# and run at boot.  Builds it and boots it once:
+#   - every CONFIG_FTRACE_STARTUP_TEST line PASSED (bootcheck.sh);
+#   - every KUnit suite of the core (CORE_SUITES) ran, with every case
+#     passed; their figures (kunit_info lines) are printed;
+#   - no kernel report in the boot;
+#   - every kselftest in tools/testing/selftests/ftrace/core-pass.txt
+#     passes, with no kernel report (none yet: see that file).
+# Nothing is retried.  Prints what it found and "core check: PASS|FAIL";
+# exits 0 on PASS.
+. "$(dirname "$0")/lib.sh"
+
+CORE_SUITES="ftrace_sites ftrace_names ftrace_acct"
+LIST=$TOP/tools/testing/selftests/ftrace/core-pass.txt
+
+if ! "$TOP/harness/kbuild.sh" core || ! "$TOP/harness/initramfs.sh" core; then
+	echo "core check: FAIL (build)"
+	exit 1
+fi
+dir=$RUNS/core
+ok=1
+tests=$(grep -v '^#' "$LIST" | sed 's/[[:space:]]*$//' | grep .)
+if [ -n "$tests" ]; then
+	pick="^($(printf '%s\n' "$tests" | sed 's/[.]/\\./g' | paste -sd '|'))\$"
+	picked_suite core "$pick" "$dir" || ok=0
+	echo "    kselftests: $PICKED_SUMMARY"
+else
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	vm_start core "hx.mode=suite hx.pick=none" "$dir/boot1.log"
+	vm_wait_done "$VM_PID" "$dir/boot1.log" 600 || ok=0
+	echo "    kselftests: none listed"
+fi
+
+echo "    boot:"
+"$TOP/harness/bootcheck.sh" "$dir/boot1.log" || ok=0
+bootlog=$(sed -n '1,/^@@HX BOOTED/p' "$dir/boot1.log" | tr -d '\r')
+# the suites' figures (kunit_info lines: "    # case: ...")
+printf '%s\n' "$bootlog" | grep -aE '^(\[ *[0-9.]+\] )?    # [a-z_]+: ' | grep -av 'should be marked slow' |
+	sed 's/^\[ *[0-9.]*\] *//; s/^/    kunit: /'
+for s in $CORE_SUITES; do
+	# "# ftrace_sites: pass:6 fail:0 skip:0 total:6", then "ok N ftrace_sites"
+	line=$(printf '%s\n' "$bootlog" | grep -a "# $s: pass:" | tail -n 1)
+	if printf '%s\n' "$line" | grep -qE "pass:([1-9][0-9]*) fail:0 skip:0 total:\\1\$" &&
+	   printf '%s\n' "$bootlog" | grep -aqE "(^|\] )ok [0-9]+ $s\$"; then
+		echo "    kunit $s: ${line#*# $s: }"
+	else
+		echo "    kunit $s: FAIL (${line:-did not run})"
+		printf '%s\n' "$bootlog" | grep -aE "not ok|Expected|# .*: (EXPECTATION|ASSERTION)" |
+			head -n 20 | sed 's/^/        /'
+		ok=0
+	fi
+done
+boot=$(printf '%s\n' "$bootlog" | grep -aE "$KREPORT")
+if [ -n "$boot" ]; then
+	printf '%s\n' "$boot" | sed 's/^/    boot report: /'
+	ok=0
+fi
+
+if [ $ok = 1 ]; then
+	echo "core check: PASS"
+	exit 0
+fi
+echo "core check: FAIL (see $dir)"
+exit 1

@@ -1,0 +1,392 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Accounting: each ftrace site's state, derived from the registered ops.
+ *
+ * A site's state (a u32, FTRACE_ACCT_* in internal.h) says how many ops
+ * cover the site and what they need of it:
+ *
+ *   COUNT     how many registered ops cover it
+ *   REGS      one of them has FTRACE_OPS_FL_SAVE_REGS
+ *   IPMODIFY  one of them has FTRACE_OPS_FL_IPMODIFY
+ *   DIRECT    one of them has FTRACE_OPS_FL_DIRECT
+ *   TRAMP     exactly one ops covers it, and that ops has a trampoline
+ *
+ * An ops covers a site when its filter holds the site and its notrace set
+ * does not; a NONE filter covers nothing (never "empty means all").
+ *
+ * The state is a pure function of the registered ops (their sets, flags
+ * and trampolines): ftrace_acct_compute() computes it from scratch.  The
+ * per-site array of a chunk is only a cache of that function, so that the
+ * patching code need not look at every ops for every site.
+ *
+ * Keeping the cache: when one ops changes (registered, unregistered, or
+ * given another filter, notrace set, flags or trampoline),
+ * ftrace_acct_update() visits only the sites whose state can change: those
+ * the ops covers before and not after or the reverse, and when what it
+ * asks of a site changes (flags, trampoline), the sites it covers before
+ * or after.  Those sites lie in the union of the old and new filters (or,
+ * when only the notrace set changed, of the old and new notrace sets): the
+ * candidates are found by merging two sorted address arrays and looking
+ * each address up in the chunk, unless a set is ALL, in which case every
+ * site of the chunk is a candidate.
+ *
+ * Checking the cache: ftrace_acct_check() recomputes every site from
+ * scratch, reports each difference and may repair it.  A wrong state is
+ * a bug to report and repair, never a reason to stop ftrace: nothing here
+ * BUG()s or WARN()s, and an update that finds a count about to go below
+ * zero or past FTRACE_ACCT_COUNT stores the recomputed state instead of a
+ * wrapped one and tells its caller (-ERANGE), which may then check.
+ *
+ * Invariants (between updates, if every change was passed to an update):
+ * for every site i of a chunk, state[i] == ftrace_acct_compute(ip[i],
+ * registered ops); a site no ops covers has state 0; TRAMP implies a
+ * count of 1; the count saturates at FTRACE_ACCT_COUNT and never wraps.
+ *
+ * Locking: none here.  The caller serializes every update and check of a
+ * chunk (under ftrace_lock) and keeps the ops' sets alive while it runs;
+ * sets are immutable and read lock-free (see sites.c).  States are stored
+ * with WRITE_ONCE(), so that a lockless reader sees a whole state, old or
+ * new.  Nothing here sleeps or allocates.
+ *
+ * Cost (n sites in the chunk, m registered ops, k addresses in the sets
+ * that bound the candidates, s the size of the largest set):
+ *   ftrace_acct_covers()   O(log s)
+ *   ftrace_acct_compute()  O(m log s)
+ *   ftrace_acct_update()   O(k log n) to find the candidates when no set
+ *                          bounding them is ALL, O(n) otherwise; plus
+ *                          O(m log s) per candidate
+ *   ftrace_acct_check()    O(n m log s)
+ *
+ * The core never traces itself: every function here is notrace.
+ */
+#include <linux/bits.h>
+#include <linux/compiler.h>
+#include <linux/errno.h>
+#include <linux/ftrace.h>
+#include <linux/limits.h>
+#include <linux/minmax.h>
+#include <linux/types.h>
+
+#include "internal.h"
+
+/* One update: what changed, where the states are, whom to tell. */
+struct acct_walk {
+	struct ftrace_acct_chunk *c;
+	const struct ftrace_acct_ops *before;
+	const struct ftrace_acct_ops *after;
+	const struct ftrace_acct_ops *const *ops;
+	unsigned int nops;
+	bool asks;		/* flags or trampoline differ */
+	void (*changed)(void *data, unsigned int site, u32 was);
+	void *data;
+	unsigned int nr_changed;
+	bool range;		/* a count would have wrapped */
+};
+
+/* A missing set is the NONE set. */
+static notrace bool acct_has(const struct ftrace_sites *s, unsigned long ip)
+{
+	return s && ftrace_sites_has(s, ip);
+}
+
+static notrace const struct ftrace_sites *
+acct_set(const struct ftrace_sites *s)
+{
+	return s ? s : FTRACE_SITES_NONE_SET;
+}
+
+/* Addresses a set contributes to a merge: none unless it is SOME. */
+static notrace unsigned int acct_nr(const struct ftrace_sites *s)
+{
+	return s->kind == FTRACE_SITES_SOME ? s->nr : 0;
+}
+
+/* What an ops's flags and trampoline give a site, TRAMP aside. */
+static notrace u32 acct_flag_bits(unsigned long flags)
+{
+	u32 bits = 0;
+
+	if (flags & FTRACE_OPS_FL_SAVE_REGS)
+		bits |= FTRACE_ACCT_REGS;
+	if (flags & FTRACE_OPS_FL_IPMODIFY)
+		bits |= FTRACE_ACCT_IPMODIFY;
+	if (flags & FTRACE_OPS_FL_DIRECT)
+		bits |= FTRACE_ACCT_DIRECT;
+	return bits;
+}
+
+/**
+ * ftrace_acct_covers() - does an ops cover a site?
+ * @o: the ops, or NULL (covers nothing)
+ * @ip: the site's address
+ *
+ * An ops covers a site when its filter holds it and its notrace set does
+ * not; a NONE filter covers nothing, an ALL filter every site its notrace
+ * set does not refuse.  A missing (NULL) set counts as NONE.  O(log s).
+ *
+ * Context: any context; lock-free, the sets read as sites.c allows.
+ * Return: true if @o covers @ip.
+ */
+notrace bool ftrace_acct_covers(const struct ftrace_acct_ops *o,
+				unsigned long ip)
+{
+	return o && acct_has(o->filter, ip) && !acct_has(o->notrace_sites, ip);
+}
+
+/**
+ * ftrace_acct_compute() - a site's state, from scratch
+ * @ip: the site's address
+ * @ops: the registered ops; NULL entries are skipped
+ * @nops: how many entries @ops has
+ *
+ * The count of the ops covering @ip (saturating at FTRACE_ACCT_COUNT),
+ * REGS, IPMODIFY and DIRECT if one of them asks for it, TRAMP if exactly
+ * one covers @ip and it has a trampoline.  O(nops log s).
+ *
+ * Context: any context; lock-free.
+ * Return: the state; 0 if no ops covers @ip.
+ */
+notrace u32 ftrace_acct_compute(unsigned long ip,
+				const struct ftrace_acct_ops *const *ops,
+				unsigned int nops)
+{
+	const struct ftrace_acct_ops *o, *last = NULL;
+	u32 count = 0, bits = 0;
+	unsigned int i;
+
+	for (i = 0; i < nops; i++) {
+		o = ops[i];
+		if (!ftrace_acct_covers(o, ip))
+			continue;
+		if (count < FTRACE_ACCT_COUNT)
+			count++;
+		bits |= acct_flag_bits(o->flags);
+		last = o;
+	}
+	if (count == 1 && last->tramp)
+		bits |= FTRACE_ACCT_TRAMP;
+	return bits | count;
+}
+
+/*
+ * One candidate site: recompute it if the change can touch it, store and
+ * report the new state if it differs.  The count the cache would reach by
+ * one step is only checked for wrapping: what is stored is recomputed.
+ */
+static notrace void acct_visit(struct acct_walk *w, unsigned int site)
+{
+	unsigned long ip = w->c->ip[site];
+	bool was_in = ftrace_acct_covers(w->before, ip);
+	bool is_in = ftrace_acct_covers(w->after, ip);
+	u32 was, want, count;
+
+	if (was_in == is_in && !(was_in && w->asks))
+		return;
+
+	was = w->c->state[site];
+	count = was & FTRACE_ACCT_COUNT;
+	if ((is_in && !was_in && count == FTRACE_ACCT_COUNT) ||
+	    (was_in && !is_in && !count))
+		w->range = true;
+
+	want = ftrace_acct_compute(ip, w->ops, w->nops);
+	if (want == was)
+		return;
+	WRITE_ONCE(w->c->state[site], want);
+	w->nr_changed++;
+	if (w->changed)
+		w->changed(w->data, site, was);
+}
+
+/* Every site of the chunk is a candidate.  O(n). */
+static notrace void acct_walk_all(struct acct_walk *w)
+{
+	unsigned int i;
+
+	for (i = 0; i < w->c->nr; i++)
+		acct_visit(w, i);
+}
+
+/* The first site at or after @lo whose address is not below @ip. */
+static notrace unsigned int acct_lower(const struct ftrace_acct_chunk *c,
+				       unsigned int lo, unsigned long ip)
+{
+	unsigned int hi = c->nr, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (c->ip[mid] < ip)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * The candidates are the sites of the chunk among the addresses of @a and
+ * @b (NONE or SOME sets): merge them in ascending order, each address
+ * once, and look each up in the chunk, from where the last one was found.
+ * Addresses outside the chunk are skipped.  O(k log n).
+ */
+static notrace void acct_walk_merge(struct acct_walk *w,
+				    const struct ftrace_sites *a,
+				    const struct ftrace_sites *b)
+{
+	unsigned int i = 0, j = 0, na = acct_nr(a), nb = acct_nr(b);
+	unsigned int site = 0;
+	unsigned long ip;
+
+	while (i < na || j < nb) {
+		if (j == nb || (i < na && a->ip[i] < b->ip[j])) {
+			ip = a->ip[i++];
+		} else if (i == na || b->ip[j] < a->ip[i]) {
+			ip = b->ip[j++];
+		} else {
+			ip = a->ip[i++];
+			j++;
+		}
+		site = acct_lower(w->c, site, ip);
+		if (site == w->c->nr)
+			break;	/* every address left is past the chunk */
+		if (w->c->ip[site] == ip)
+			acct_visit(w, site);
+	}
+}
+
+/* What a walk over the addresses of @a and @b costs, in sites. */
+static notrace unsigned long acct_cost(const struct ftrace_acct_chunk *c,
+				       const struct ftrace_sites *a,
+				       const struct ftrace_sites *b)
+{
+	if (ftrace_sites_is_all(a) || ftrace_sites_is_all(b))
+		return c->nr;
+	return (unsigned long)acct_nr(a) + acct_nr(b);
+}
+
+/**
+ * ftrace_acct_update() - update a chunk's states after one ops changed
+ * @c: the chunk
+ * @before: the ops as it was (a copy, holding its old sets), or NULL if it
+ *          is being registered
+ * @after: the ops as it is now, or NULL if it is being unregistered
+ * @ops: every registered ops after the change (with @after, without an
+ *       unregistered one); NULL entries are skipped
+ * @nops: how many entries @ops has
+ * @changed: called for each site whose state changed, with its index in
+ *           @c and its state before; may be NULL
+ * @data: passed to @changed
+ *
+ * Only the sites whose state can change are visited: those one of @before
+ * and @after covers and the other does not, and, when their SAVE_REGS,
+ * IPMODIFY or DIRECT flags or their trampolines differ, those either
+ * covers.  Each is recomputed from @ops, so that its state equals
+ * ftrace_acct_compute()'s.  The candidates come from the union of the two
+ * filters (of the two notrace sets, if only those changed and that is
+ * cheaper): O(k log n) for k addresses, or O(n) if a set is ALL, plus
+ * O(nops log s) per candidate.  Addresses outside @c are ignored.
+ *
+ * A state the cache had wrong is not wrapped: if a candidate's count would
+ * have gone below zero or past FTRACE_ACCT_COUNT, the site gets its
+ * recomputed state all the same, and the update goes on with the other
+ * sites before returning -ERANGE.
+ *
+ * Context: any context; does not sleep.  The caller serializes the
+ * updates and checks of @c (ftrace_lock) and keeps the sets alive.
+ * Return: the number of sites whose state changed, or -ERANGE if a count
+ * would have wrapped (@c is then up to date all the same).
+ */
+notrace int ftrace_acct_update(struct ftrace_acct_chunk *c,
+			       const struct ftrace_acct_ops *before,
+			       const struct ftrace_acct_ops *after,
+			       const struct ftrace_acct_ops *const *ops,
+			       unsigned int nops,
+			       void (*changed)(void *data, unsigned int site,
+					       u32 was),
+			       void *data)
+{
+	struct acct_walk w = {
+		.c = c, .before = before, .after = after,
+		.ops = ops, .nops = nops,
+		.changed = changed, .data = data,
+	};
+	const struct ftrace_sites *fa, *fb, *na, *nb;
+
+	if (!c->nr || (!before && !after))
+		return 0;
+
+	fb = acct_set(before ? before->filter : NULL);
+	fa = acct_set(after ? after->filter : NULL);
+	if (before && after) {
+		nb = acct_set(before->notrace_sites);
+		na = acct_set(after->notrace_sites);
+		w.asks = before->tramp != after->tramp ||
+			 acct_flag_bits(before->flags) !=
+			 acct_flag_bits(after->flags);
+		/*
+		 * Same filter, same needs: a site can only change where the
+		 * notrace sets disagree, so those bound the candidates as
+		 * well: walk whichever pair of sets is cheaper.
+		 */
+		if (!w.asks && ftrace_sites_equal(fb, fa)) {
+			if (ftrace_sites_equal(nb, na))
+				return 0;
+			if (acct_cost(c, nb, na) < acct_cost(c, fb, fa)) {
+				fb = nb;
+				fa = na;
+			}
+		}
+	}
+
+	if (ftrace_sites_is_all(fb) || ftrace_sites_is_all(fa))
+		acct_walk_all(&w);
+	else
+		acct_walk_merge(&w, fb, fa);
+
+	if (w.range)
+		return -ERANGE;
+	return min_t(unsigned int, w.nr_changed, INT_MAX);
+}
+
+/**
+ * ftrace_acct_check() - recompute every state of a chunk and compare
+ * @c: the chunk
+ * @ops: every registered ops; NULL entries are skipped
+ * @nops: how many entries @ops has
+ * @repair: store the recomputed state of each site found wrong
+ * @report: called for each site found wrong, with its index in @c, the
+ *          state it has and the state it should have; may be NULL
+ * @data: passed to @report
+ *
+ * Each site is recomputed with ftrace_acct_compute().  A wrong state is
+ * reported (and repaired if asked), never fatal.  O(n nops log s).
+ *
+ * Context: any context; does not sleep.  The caller serializes the
+ * updates and checks of @c (ftrace_lock) and keeps the sets alive.
+ * Return: the number of sites whose state was wrong (0 if the cache is
+ * exact).
+ */
+notrace unsigned int ftrace_acct_check(struct ftrace_acct_chunk *c,
+				       const struct ftrace_acct_ops *const *ops,
+				       unsigned int nops, bool repair,
+				       void (*report)(void *data,
+						      unsigned int site,
+						      u32 have, u32 want),
+				       void *data)
+{
+	unsigned int i, bad = 0;
+	u32 have, want;
+
+	for (i = 0; i < c->nr; i++) {
+		have = c->state[i];
+		want = ftrace_acct_compute(c->ip[i], ops, nops);
+		if (have == want)
+			continue;
+		bad++;
+		if (report)
+			report(data, i, have, want);
+		if (repair)
+			WRITE_ONCE(c->state[i], want);
+	}
+	return bad;
+}

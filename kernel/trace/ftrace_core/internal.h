@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * internal.h - the contract between the files of
+ * our ftrace core.
+ *
+ * The core grows here, piece by piece, in the "core" kernel
+ * (CONFIG_FTRACE_OWN_CORE); until it replaces upstream's
+ * kernel/trace/ftrace.c, its pieces are built beside it and proven by
+ * their KUnit tests.  Each file opens with its job, its locks and its
+ * invariants; the lock order of the whole core is written once, here:
+ *
+ *   ftrace_lock  >  text_mutex
+ *
+ * Pieces so far:
+ *   sites.c   site sets: "no site", "all sites" and "these sites" as
+ *             three distinct states (never "empty means all")
+ *   names.c   each site's function name and module, and a name index
+ *   accounting.c  each site's state (count, REGS, IPMODIFY, DIRECT,
+ *             TRAMP) as a pure function of the ops' sets: incremental
+ *             updates from set differences, and the checker that
+ *             recomputes every site from scratch
+ */
+#ifndef _KERNEL_TRACE_FTRACE_CORE_INTERNAL_H
+#define _KERNEL_TRACE_FTRACE_CORE_INTERNAL_H
+
+#include <linux/bits.h>
+#include <linux/compiler.h>
+#include <linux/elf.h>
+#include <linux/ftrace.h>
+#include <linux/refcount.h>
+#include <linux/rcupdate.h>
+#include <linux/types.h>
+
+/* ---- sites.c: site sets ------------------------------------------------ */
+
+/**
+ * enum ftrace_sites_kind - what a site set holds
+ * @FTRACE_SITES_NONE: no site
+ * @FTRACE_SITES_ALL: every site, present and future (modules loaded later)
+ * @FTRACE_SITES_SOME: the sites in ->ip[], at least one
+ */
+enum ftrace_sites_kind {
+	FTRACE_SITES_NONE,
+	FTRACE_SITES_ALL,
+	FTRACE_SITES_SOME,
+};
+
+/**
+ * struct ftrace_sites - an immutable set of ftrace site addresses
+ * @kind: NONE, ALL or SOME; a SOME set is never empty
+ * @nr: number of addresses in @ip (SOME), 0 otherwise
+ * @ref: references; the NONE and ALL sets are static and never freed
+ * @rcu: frees the set after a grace period, so that lockless readers
+ *       (ftrace_sites_has() with preemption disabled) may still look
+ * @ip: strictly ascending addresses (SOME)
+ *
+ * A set never changes once built: a writer builds a new one and publishes
+ * it (rcu_assign_pointer()), readers keep a reference or read under RCU.
+ */
+struct ftrace_sites {
+	enum ftrace_sites_kind kind;
+	unsigned int nr;
+	refcount_t ref;
+	struct rcu_head rcu;
+	unsigned long ip[];
+};
+
+extern struct ftrace_sites ftrace_sites_none_set;
+extern struct ftrace_sites ftrace_sites_all_set;
+
+#define FTRACE_SITES_NONE_SET	(&ftrace_sites_none_set)
+#define FTRACE_SITES_ALL_SET	(&ftrace_sites_all_set)
+
+struct ftrace_sites *ftrace_sites_from(const unsigned long *ip,
+				       unsigned int nr, gfp_t gfp);
+bool ftrace_sites_has(const struct ftrace_sites *s, unsigned long ip);
+struct ftrace_sites *ftrace_sites_union(struct ftrace_sites *a,
+					struct ftrace_sites *b, gfp_t gfp);
+struct ftrace_sites *ftrace_sites_inter(struct ftrace_sites *a,
+					struct ftrace_sites *b, gfp_t gfp);
+struct ftrace_sites *ftrace_sites_minus(struct ftrace_sites *a,
+					struct ftrace_sites *b, gfp_t gfp);
+bool ftrace_sites_equal(const struct ftrace_sites *a,
+			const struct ftrace_sites *b);
+struct ftrace_sites *ftrace_sites_get(struct ftrace_sites *s);
+void ftrace_sites_put(struct ftrace_sites *s);
+
+/**
+ * struct ftrace_ipvec - a growable array of addresses, in any order,
+ * duplicates allowed: what a parser collects before ftrace_sites_from()
+ * @ip: the addresses
+ * @nr: how many
+ * @cap: room in @ip
+ */
+struct ftrace_ipvec {
+	unsigned long *ip;
+	unsigned int nr;
+	unsigned int cap;
+};
+
+int ftrace_ipvec_push(struct ftrace_ipvec *v, unsigned long ip, gfp_t gfp);
+void ftrace_ipvec_free(struct ftrace_ipvec *v);
+
+static inline bool ftrace_sites_is_all(const struct ftrace_sites *s)
+{
+	return s->kind == FTRACE_SITES_ALL;
+}
+
+static inline bool ftrace_sites_is_none(const struct ftrace_sites *s)
+{
+	return s->kind == FTRACE_SITES_NONE;
+}
+
+/* ---- names.c: each site's function name, an index by name -------------- */
+
+struct module;
+
+/* In ftrace_names->name[]: no valid name; the low bits hold the offset. */
+#define FTRACE_NAME_BAD		BIT(31)
+#define FTRACE_NAME_OFF_MAX	(FTRACE_NAME_BAD - 1)
+
+/*
+ * A site further than this from its symbol is the leftover of a dropped
+ * weak function: it has no name (upstream's FTRACE_MCOUNT_MAX_OFFSET).
+ */
+#ifdef FTRACE_MCOUNT_MAX_OFFSET
+#define FTRACE_NAME_MAX_OFFSET	FTRACE_MCOUNT_MAX_OFFSET
+#else
+#define FTRACE_NAME_MAX_OFFSET	ULONG_MAX
+#endif
+
+/**
+ * struct ftrace_names - the names of one chunk of sites (see names.c)
+ * @nr: sites, in address order
+ * @nr_named: sites with a valid name, the entries of @by_name
+ * @name: per site, the offset of its name in @pool, or FTRACE_NAME_BAD |
+ *        its offset from the nearest symbol
+ * @by_name: the named sites sorted by (name, site)
+ * @pool: every distinct name once, in strcmp() order, NUL-terminated
+ * @pool_len: bytes used in @pool
+ */
+struct ftrace_names {
+	unsigned int nr;
+	unsigned int nr_named;
+	u32 *name;
+	u32 *by_name;
+	char *pool;
+	size_t pool_len;
+};
+
+/**
+ * enum ftrace_name_match - how a pattern matches a name, as upstream's
+ * filter tokens do (see filter_parse_regex())
+ * @FTRACE_NAME_FULL: the whole name
+ * @FTRACE_NAME_FRONT: a prefix ("foo*")
+ * @FTRACE_NAME_MIDDLE: anywhere ("*foo*")
+ * @FTRACE_NAME_END: a suffix ("*foo")
+ * @FTRACE_NAME_GLOB: glob_match()
+ */
+enum ftrace_name_match {
+	FTRACE_NAME_FULL,
+	FTRACE_NAME_FRONT,
+	FTRACE_NAME_MIDDLE,
+	FTRACE_NAME_END,
+	FTRACE_NAME_GLOB,
+};
+
+/**
+ * struct ftrace_name_pattern - what ftrace_names_match() looks for
+ * @type: how @str matches
+ * @str: the text, NUL-terminated, without the '*' that gave @type
+ * @len: strlen(@str)
+ */
+struct ftrace_name_pattern {
+	enum ftrace_name_match type;
+	const char *str;
+	unsigned int len;
+};
+
+struct ftrace_names *ftrace_names_build_kernel(const unsigned long *ip,
+					       unsigned int nr);
+struct ftrace_names *ftrace_names_build_syms(const unsigned long *ip,
+					     unsigned int nr,
+					     const Elf_Sym *sym,
+					     unsigned int nsym,
+					     const char *strtab);
+struct ftrace_names *ftrace_names_build_module(struct module *mod,
+					       const unsigned long *ip,
+					       unsigned int nr);
+void ftrace_names_free(struct ftrace_names *n);
+size_t ftrace_names_bytes(const struct ftrace_names *n);
+int ftrace_names_match(const struct ftrace_names *n,
+		       const struct ftrace_name_pattern *p,
+		       int (*fn)(void *data, unsigned int site), void *data);
+
+/**
+ * ftrace_names_name() - a site's name
+ * @n: the table
+ * @site: the site's index in its chunk
+ * @bad_off: set to the site's offset from its nearest symbol when it has
+ *           no valid name
+ *
+ * Return: the name, or NULL if the site has none.
+ */
+static inline const char *ftrace_names_name(const struct ftrace_names *n,
+					    unsigned int site,
+					    unsigned long *bad_off)
+{
+	u32 v = n->name[site];
+
+	if (v & FTRACE_NAME_BAD) {
+		*bad_off = v & FTRACE_NAME_OFF_MAX;
+		return NULL;
+	}
+	return n->pool + v;
+}
+
+/* ---- accounting.c: each site's state, derived from the ops' sets -------- */
+
+/*
+ * A site's state (u32): how many ops cover it and what they need of it.
+ * A pure function of the registered ops' sets and flags: an update
+ * changes it incrementally from the difference of the sets, and the
+ * checker recomputes it from scratch and compares.
+ */
+#define FTRACE_ACCT_REGS	BIT(31)	/* an ops on it wants full pt_regs */
+#define FTRACE_ACCT_IPMODIFY	BIT(30)	/* an ops on it may change the ip */
+#define FTRACE_ACCT_DIRECT	BIT(29)	/* an ops on it is a direct call */
+#define FTRACE_ACCT_TRAMP	BIT(28)	/* one ops on it, with a trampoline */
+#define FTRACE_ACCT_COUNT	GENMASK(27, 0)	/* how many ops cover it */
+
+/**
+ * struct ftrace_acct_ops - what the accounting needs to know of an ops
+ * @filter: the sites it asks for (ALL, SOME or NONE: NONE covers none)
+ * @notrace_sites: the sites it refuses (NONE or SOME; ALL refuses every
+ *                 site)
+ * @flags: its FTRACE_OPS_FL_* flags (SAVE_REGS, IPMODIFY, DIRECT count)
+ * @tramp: it has a trampoline of its own
+ *
+ * An ops covers a site if @filter has it and @notrace_sites does not.
+ */
+struct ftrace_acct_ops {
+	struct ftrace_sites *filter;
+	struct ftrace_sites *notrace_sites;
+	unsigned long flags;
+	bool tramp;
+};
+
+/**
+ * struct ftrace_acct_chunk - the sites of one chunk and their states
+ * @ip: the sites, strictly ascending
+ * @state: per site, its state (FTRACE_ACCT_*)
+ * @nr: how many
+ */
+struct ftrace_acct_chunk {
+	const unsigned long *ip;
+	u32 *state;
+	unsigned int nr;
+};
+
+bool ftrace_acct_covers(const struct ftrace_acct_ops *o, unsigned long ip);
+u32 ftrace_acct_compute(unsigned long ip,
+			const struct ftrace_acct_ops *const *ops,
+			unsigned int nops);
+int ftrace_acct_update(struct ftrace_acct_chunk *c,
+		       const struct ftrace_acct_ops *before,
+		       const struct ftrace_acct_ops *after,
+		       const struct ftrace_acct_ops *const *ops,
+		       unsigned int nops,
+		       void (*changed)(void *data, unsigned int site, u32 was),
+		       void *data);
+unsigned int ftrace_acct_check(struct ftrace_acct_chunk *c,
+			       const struct ftrace_acct_ops *const *ops,
+			       unsigned int nops, bool repair,
+			       void (*report)(void *data, unsigned int site,
+					      u32 have, u32 want),
+			       void *data);
+
+#endif /* _KERNEL_TRACE_FTRACE_CORE_INTERNAL_H */

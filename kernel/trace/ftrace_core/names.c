@@ -1,0 +1,471 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Names of ftrace sites: for one chunk of sites (the kernel's, or one
+ * module's), each site's function name exactly as kallsyms_lookup() gives
+ * it, and an index by name.
+ *
+ * A chunk's names are built once, in one pass over the symbols merged
+ * with the sites (both in address order): never a kallsyms lookup per
+ * site.  Afterwards a site's name is one array access, an exact name or a
+ * prefix is found by binary search in O(log n + k), and other patterns
+ * scan the distinct names once, without kallsyms.
+ *
+ * Layout (struct ftrace_names): @pool holds every distinct name once, in
+ * strcmp() order, NUL-terminated; @name[i] is the offset in @pool of site
+ * i's name, or FTRACE_NAME_BAD | offset for a site whose nearest symbol is
+ * more than FTRACE_MCOUNT_MAX_OFFSET bytes before it (the leftover site of
+ * a weak function the linker dropped; upstream lists it as
+ * "__ftrace_invalid_address___<offset>" and never matches it); @by_name
+ * lists the named sites sorted by (name, site), so the sites of one name
+ * are adjacent, and since @pool is sorted as well, comparing two offsets
+ * in @pool compares the names.
+ *
+ * Which symbol names a site, as kallsyms_lookup() decides: the symbol
+ * with the highest address at or below the site; of several at that
+ * address, the first in the symbol table (kernel: kallsyms' table order;
+ * module: its ELF symbol table, without undefined, unnamed and mapping
+ * symbols).
+ *
+ * Invariants: a built table never changes; it belongs to its chunk and is
+ * freed with it.  Locking: none of its own (readers need no lock since
+ * nothing changes); building needs the symbols to stay put: the kernel's
+ * never change, a module's are read while it is being loaded.
+ */
+#include <linux/elf.h>
+#include <linux/err.h>
+#include <linux/ftrace.h>
+#include <linux/glob.h>
+#include <linux/kallsyms.h>
+#include <linux/module.h>
+#include <linux/module_symbol.h>
+#include <linux/overflow.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/string.h>
+
+#include "internal.h"
+
+/* Names being collected, in any order, each once per symbol used. */
+struct names_buf {
+	char *s;
+	size_t len;
+	size_t cap;
+};
+
+/* A merge of symbols (ascending addresses) with a chunk's sites. */
+struct names_merge {
+	const unsigned long *ip;
+	unsigned int nr;
+	unsigned int next;		/* first site not named yet */
+	u32 *name;			/* per site: offset in @buf, or BAD */
+	struct names_buf buf;
+	bool have_sym;
+	unsigned long sym_addr;		/* the first symbol at this address */
+	u32 sym_off;			/* its name in @buf, U32_MAX: not yet */
+	char sym_name[KSYM_NAME_LEN];
+	int err;
+};
+
+static notrace int names_buf_add(struct names_buf *b, const char *s, u32 *off)
+{
+	size_t len = strlen(s) + 1;
+
+	if (b->len + len > b->cap) {
+		size_t cap = max3(b->cap * 2, b->len + len, (size_t)4096);
+		char *p;
+
+		if (cap > FTRACE_NAME_OFF_MAX)
+			return -E2BIG;
+		p = kvrealloc(b->s, cap, GFP_KERNEL);
+		if (!p)
+			return -ENOMEM;
+		b->s = p;
+		b->cap = cap;
+	}
+	memcpy(b->s + b->len, s, len);
+	*off = b->len;
+	b->len += len;
+	return 0;
+}
+
+/* Name every site below @limit after the current symbol. */
+static notrace int names_merge_upto(struct names_merge *m, unsigned long limit)
+{
+	while (m->next < m->nr && m->ip[m->next] < limit) {
+		unsigned long ip = m->ip[m->next];
+		unsigned long off = m->have_sym ? ip - m->sym_addr : 0;
+
+		if (!m->have_sym || off > FTRACE_NAME_MAX_OFFSET) {
+			m->name[m->next++] = FTRACE_NAME_BAD |
+					     min_t(unsigned long, off,
+						   FTRACE_NAME_OFF_MAX);
+			continue;
+		}
+		if (m->sym_off == U32_MAX) {
+			int err = names_buf_add(&m->buf, m->sym_name,
+						&m->sym_off);
+
+			if (err)
+				return err;
+		}
+		m->name[m->next++] = m->sym_off;
+	}
+	return 0;
+}
+
+/* The next symbol in address order. */
+static notrace int names_merge_sym(struct names_merge *m, const char *name,
+				   unsigned long addr)
+{
+	int err;
+
+	/* an alias (the first at an address names it), or out of order */
+	if (m->have_sym && addr <= m->sym_addr)
+		return 0;
+	err = names_merge_upto(m, addr);
+	if (err)
+		return err;
+	m->have_sym = true;
+	m->sym_addr = addr;
+	m->sym_off = U32_MAX;
+	strscpy(m->sym_name, name, sizeof(m->sym_name));
+	return 0;
+}
+
+static notrace int names_kallsyms_cb(void *data, const char *name,
+				     unsigned long addr)
+{
+	struct names_merge *m = data;
+
+	m->err = names_merge_sym(m, name, addr);
+	if (m->err)
+		return m->err;
+	return m->next == m->nr;	/* every site named: stop */
+}
+
+/* Sorting sites by name while their names are still in the merge's buffer. */
+struct names_sort {
+	const char *buf;
+	const u32 *name;
+};
+
+static notrace int names_cmp_site(const void *a, const void *b,
+				  const void *priv)
+{
+	const struct names_sort *ns = priv;
+	u32 x = *(const u32 *)a, y = *(const u32 *)b;
+	int c = strcmp(ns->buf + ns->name[x], ns->buf + ns->name[y]);
+
+	if (c)
+		return c;
+	return (x > y) - (x < y);
+}
+
+/*
+ * The table from a finished merge: sort the named sites by name, write
+ * each distinct name once, in that order, into the final pool.
+ */
+static notrace struct ftrace_names *names_finish(struct names_merge *m)
+{
+	struct names_sort ns = { .buf = m->buf.s };
+	struct ftrace_names *n;
+	unsigned int i, k;
+	u32 prev = U32_MAX;
+	size_t len = 0;
+
+	n = kzalloc(sizeof(*n), GFP_KERNEL);
+	if (!n)
+		return ERR_PTR(-ENOMEM);
+	n->nr = m->nr;
+	n->name = m->name;
+	m->name = NULL;
+	for (i = 0; i < n->nr; i++)
+		n->nr_named += !(n->name[i] & FTRACE_NAME_BAD);
+	n->by_name = kvmalloc_array(max(n->nr_named, 1U), sizeof(u32),
+				    GFP_KERNEL);
+	n->pool = kvmalloc(max_t(size_t, m->buf.len, 1), GFP_KERNEL);
+	if (!n->by_name || !n->pool) {
+		ftrace_names_free(n);
+		return ERR_PTR(-ENOMEM);
+	}
+	for (i = 0, k = 0; i < n->nr; i++)
+		if (!(n->name[i] & FTRACE_NAME_BAD))
+			n->by_name[k++] = i;
+	ns.name = n->name;
+	sort_r(n->by_name, n->nr_named, sizeof(u32), names_cmp_site, NULL, &ns);
+	/* the pool gets no more than the buffer held: one copy per name */
+	for (k = 0; k < n->nr_named; k++) {
+		u32 *np = &n->name[n->by_name[k]];
+		const char *s = m->buf.s + *np;
+
+		if (prev == U32_MAX || strcmp(n->pool + prev, s)) {
+			size_t l = strlen(s) + 1;
+
+			memcpy(n->pool + len, s, l);
+			prev = len;
+			len += l;
+		}
+		*np = prev;
+	}
+	n->pool_len = len;
+	return n;
+}
+
+static notrace struct ftrace_names *names_merge_init(struct names_merge *m,
+						     const unsigned long *ip,
+						     unsigned int nr)
+{
+	memset(m, 0, sizeof(*m));
+	m->ip = ip;
+	m->nr = nr;
+	m->name = kvmalloc_array(max(nr, 1U), sizeof(u32), GFP_KERNEL);
+	return m->name ? NULL : ERR_PTR(-ENOMEM);
+}
+
+static notrace struct ftrace_names *names_merge_end(struct names_merge *m,
+						    int err)
+{
+	struct ftrace_names *n;
+
+	if (!err)
+		err = names_merge_upto(m, ULONG_MAX);
+	n = err ? ERR_PTR(err) : names_finish(m);
+	kvfree(m->name);
+	kvfree(m->buf.s);
+	return n;
+}
+
+/**
+ * ftrace_names_build_kernel() - the names of the kernel's sites
+ * @ip: the sites, strictly ascending, all in the kernel image
+ * @nr: how many
+ *
+ * One walk over kallsyms in address order, merged with @ip.
+ *
+ * Context: process context; may sleep.
+ * Return: the table, or an ERR_PTR().
+ */
+struct ftrace_names *ftrace_names_build_kernel(const unsigned long *ip,
+					       unsigned int nr)
+{
+	struct names_merge *m;
+	struct ftrace_names *n;
+	int ret;
+
+	m = kmalloc(sizeof(*m), GFP_KERNEL);
+	if (!m)
+		return ERR_PTR(-ENOMEM);
+	n = names_merge_init(m, ip, nr);
+	if (!n) {
+		ret = kallsyms_on_each_symbol(names_kallsyms_cb, m);
+		n = names_merge_end(m, ret < 0 ? ret : m->err);
+	}
+	kfree(m);
+	return n;
+}
+
+/* A module symbol that may name a site, as find_kallsyms_symbol() allows. */
+struct names_msym {
+	unsigned long addr;
+	unsigned int idx;
+};
+
+static notrace int names_cmp_msym(const void *a, const void *b)
+{
+	const struct names_msym *x = a, *y = b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+/**
+ * ftrace_names_build_syms() - the names of a module's sites from its
+ * ELF symbol table
+ * @ip: the sites, strictly ascending
+ * @nr: how many
+ * @sym: the symbol table (entry 0 is ELF's null symbol)
+ * @nsym: its entries
+ * @strtab: the string table its st_name offsets point into
+ *
+ * Undefined, unnamed and mapping symbols name nothing; of the others, in
+ * address order, the first in @sym at an address names the sites after it.
+ *
+ * Context: process context; may sleep.  @sym and @strtab must not change.
+ * Return: the table, or an ERR_PTR().
+ */
+struct ftrace_names *ftrace_names_build_syms(const unsigned long *ip,
+					     unsigned int nr,
+					     const Elf_Sym *sym,
+					     unsigned int nsym,
+					     const char *strtab)
+{
+	struct names_msym *ms;
+	struct names_merge *m;
+	struct ftrace_names *n;
+	unsigned int i, k = 0;
+	int err = 0;
+
+	ms = kvmalloc_array(max(nsym, 1U), sizeof(*ms), GFP_KERNEL);
+	m = kmalloc(sizeof(*m), GFP_KERNEL);
+	if (!ms || !m) {
+		n = ERR_PTR(-ENOMEM);
+		goto out;
+	}
+	for (i = 1; i < nsym; i++) {
+		const char *s = strtab + sym[i].st_name;
+
+		if (sym[i].st_shndx == SHN_UNDEF || !*s || is_mapping_symbol(s))
+			continue;
+		ms[k].addr = sym[i].st_value;
+		ms[k++].idx = i;
+	}
+	sort(ms, k, sizeof(*ms), names_cmp_msym, NULL);
+	n = names_merge_init(m, ip, nr);
+	if (n)
+		goto out;
+	for (i = 0; i < k && !err && m->next < nr; i++)
+		err = names_merge_sym(m, strtab + sym[ms[i].idx].st_name,
+				      ms[i].addr);
+	n = names_merge_end(m, err);
+out:
+	kfree(m);
+	kvfree(ms);
+	return n;
+}
+
+/**
+ * ftrace_names_build_module() - the names of a module's sites
+ * @mod: the module, being loaded (its symbols do not change meanwhile)
+ * @ip: its sites, strictly ascending
+ * @nr: how many
+ *
+ * Context: process context, from the module loader; may sleep.
+ * Return: the table, or an ERR_PTR().
+ */
+struct ftrace_names *ftrace_names_build_module(struct module *mod,
+					       const unsigned long *ip,
+					       unsigned int nr)
+{
+	struct mod_kallsyms *ks;
+
+	ks = rcu_dereference_check(mod->kallsyms,
+				   mod->state == MODULE_STATE_UNFORMED ||
+				   mod->state == MODULE_STATE_COMING);
+	return ftrace_names_build_syms(ip, nr, ks->symtab, ks->num_symtab,
+				       ks->strtab);
+}
+
+/**
+ * ftrace_names_free() - free a table
+ * @n: the table; NULL and ERR_PTR() values are ignored
+ */
+void ftrace_names_free(struct ftrace_names *n)
+{
+	if (IS_ERR_OR_NULL(n))
+		return;
+	kvfree(n->name);
+	kvfree(n->by_name);
+	kvfree(n->pool);
+	kfree(n);
+}
+
+/**
+ * ftrace_names_bytes() - memory a table holds
+ * @n: the table
+ *
+ * Return: bytes of its arrays and pool (what it costs per site, times
+ * the sites).
+ */
+size_t ftrace_names_bytes(const struct ftrace_names *n)
+{
+	return sizeof(*n) + n->nr * sizeof(u32) + n->nr_named * sizeof(u32) +
+	       n->pool_len;
+}
+
+/* Does @s match @p (as upstream matches a name against a filter token)? */
+static notrace bool names_match_one(const struct ftrace_name_pattern *p,
+				    const char *s)
+{
+	size_t len;
+
+	switch (p->type) {
+	case FTRACE_NAME_FULL:
+		return !strcmp(s, p->str);
+	case FTRACE_NAME_FRONT:
+		return !strncmp(s, p->str, p->len);
+	case FTRACE_NAME_MIDDLE:
+		return strstr(s, p->str);
+	case FTRACE_NAME_END:
+		len = strlen(s);
+		return len >= p->len && !memcmp(s + len - p->len, p->str,
+						p->len);
+	case FTRACE_NAME_GLOB:
+		return glob_match(p->str, s);
+	}
+	return false;
+}
+
+/* The first entry of @by_name whose name is not below @p (FULL/FRONT). */
+static notrace unsigned int names_lower(const struct ftrace_names *n,
+					const struct ftrace_name_pattern *p)
+{
+	unsigned int lo = 0, hi = n->nr_named;
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+		const char *s = n->pool + n->name[n->by_name[mid]];
+
+		if (strncmp(s, p->str, p->len) < 0 ||
+		    (p->type == FTRACE_NAME_FULL && strcmp(s, p->str) < 0))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/**
+ * ftrace_names_match() - call @fn for every site whose name matches @p
+ * @n: the table
+ * @p: the pattern; FULL and FRONT use the index, the others scan the
+ *     distinct names once
+ * @fn: called with @data and the site's index; a negative return stops
+ *      the walk and is returned
+ * @data: for @fn
+ *
+ * Sites without a valid name never match.  Sites of one name come in
+ * ascending order; names in strcmp() order.
+ *
+ * Return: the number of sites matched, or @fn's error.
+ */
+int ftrace_names_match(const struct ftrace_names *n,
+		       const struct ftrace_name_pattern *p,
+		       int (*fn)(void *data, unsigned int site), void *data)
+{
+	bool indexed = p->type == FTRACE_NAME_FULL ||
+		       p->type == FTRACE_NAME_FRONT;
+	unsigned int k = indexed ? names_lower(n, p) : 0;
+	u32 last = U32_MAX;
+	bool hit = false;
+	int found = 0, ret;
+
+	for (; k < n->nr_named; k++) {
+		unsigned int site = n->by_name[k];
+		u32 off = n->name[site];
+
+		if (off != last) {	/* a new name */
+			last = off;
+			hit = names_match_one(p, n->pool + off);
+			if (!hit && indexed)
+				break;
+		}
+		if (!hit)
+			continue;
+		ret = fn(data, site);
+		if (ret < 0)
+			return ret;
+		found++;
+	}
+	return found;
+}
