@@ -13,7 +13,7 @@
 # exits 0 on PASS.
 . "$(dirname "$0")/lib.sh"
 
-CORE_SUITES="ftrace_sites ftrace_names ftrace_acct"
+CORE_SUITES="ftrace_sites ftrace_names ftrace_records ftrace_acct"
 LIST=$TOP/tools/testing/selftests/ftrace/core-pass.txt
 
 if ! "$TOP/harness/kbuild.sh" core || ! "$TOP/harness/initramfs.sh" core; then
@@ -39,7 +39,7 @@ echo "    boot:"
 "$TOP/harness/bootcheck.sh" "$dir/boot1.log" || ok=0
 bootlog=$(sed -n '1,/^@@HX BOOTED/p' "$dir/boot1.log" | tr -d '\r')
 # the suites' figures (kunit_info lines: "    # case: ...")
-printf '%s\n' "$bootlog" | grep -aE '^(\[ *[0-9.]+\] )?    # [a-z_]+: ' | grep -av 'should be marked slow' |
+printf '%s\n' "$bootlog" | grep -aE '^(\[ *[0-9.]+\] )?    # [a-z_]+: ' | grep -av 'should be marked slow\|# module:' |
 	sed 's/^\[ *[0-9.]*\] *//; s/^/    kunit: /'
 for s in $CORE_SUITES; do
 	# "# ftrace_sites: pass:6 fail:0 skip:0 total:6", then "ok N ftrace_sites"

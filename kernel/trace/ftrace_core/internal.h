@@ -9,12 +9,15 @@
  * their KUnit tests.  Each file opens with its job, its locks and its
  * invariants; the lock order of the whole core is written once, here:
  *
+ *   ftrace_lock  >  ftrace_core_chunks_lock
  *   ftrace_lock  >  text_mutex
  *
  * Pieces so far:
  *   sites.c   site sets: "no site", "all sites" and "these sites" as
  *             three distinct states (never "empty means all")
  *   names.c   each site's function name and module, and a name index
+ *   records.c the sites, in chunks (the kernel's, one per module), and
+ *             the lookups made on them in any context
  *   accounting.c  each site's state (count, REGS, IPMODIFY, DIRECT,
  *             TRAMP) as a pure function of the ops' sets: incremental
  *             updates from set differences, and the checker that
@@ -26,6 +29,7 @@
 #include <linux/bits.h>
 #include <linux/compiler.h>
 #include <linux/elf.h>
+#include <linux/list.h>
 #include <linux/ftrace.h>
 #include <linux/refcount.h>
 #include <linux/rcupdate.h>
@@ -275,5 +279,44 @@ unsigned int ftrace_acct_check(struct ftrace_acct_chunk *c,
 			       void (*report)(void *data, unsigned int site,
 					      u32 have, u32 want),
 			       void *data);
+
+/* ---- records.c: the sites, in chunks ------------------------------------- */
+
+/**
+ * struct ftrace_chunk - the sites of the kernel or of one module
+ * @list: in the chunk list, by address (RCU)
+ * @mod: the module, NULL for the kernel
+ * @start: the first site
+ * @end: the last site
+ * @nr: how many sites
+ * @ip: the sites, strictly ascending
+ * @state: per site, its state (accounting.c)
+ * @names: the sites' names, NULL until built (names.c)
+ */
+struct ftrace_chunk {
+	struct list_head list;
+	struct module *mod;
+	unsigned long start;
+	unsigned long end;
+	unsigned int nr;
+	unsigned long *ip;
+	u32 *state;
+	struct ftrace_names *names;
+};
+
+extern struct ftrace_chunk *ftrace_kernel_chunk;
+
+/* The kernel's __mcount_loc table (init data: gone after boot). */
+extern const unsigned long __start_mcount_loc[];
+extern const unsigned long __stop_mcount_loc[];
+
+struct ftrace_chunk *ftrace_chunk_build(struct module *mod,
+					const unsigned long *start,
+					const unsigned long *end);
+void ftrace_chunk_free(struct ftrace_chunk *c);
+int ftrace_chunk_list(struct ftrace_chunk *c);
+void ftrace_chunk_unlist(struct ftrace_chunk *c);
+unsigned long ftrace_records_range(unsigned long start, unsigned long end);
+unsigned long ftrace_records_location(unsigned long ip);
 
 #endif /* _KERNEL_TRACE_FTRACE_CORE_INTERNAL_H */

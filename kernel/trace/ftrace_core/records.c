@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Records: the ftrace sites, in chunks (the kernel's, and one per module),
+ * and the lookups the rest of the kernel makes on them in any context
+ * (ftrace_location(), ftrace_location_range(), ftrace_text_reserved()).
+ *
+ * A chunk is built once from its __mcount_loc table: the addresses sorted
+ * (a module's table is not sorted at build time), the zero entries some
+ * linkers pad with and, for the kernel, entries outside its text (a
+ * dropped weak function's, moved by KASLR) left out, each site once.  No
+ * allocation per site: one array of addresses and one of states
+ * (accounting.c) per chunk; names come later (names.c).
+ *
+ * Invariants: a chunk's ->ip[] is strictly ascending and never changes
+ * while the chunk is listed; ->start and ->end are its first and last
+ * site; listed chunks do not overlap.
+ *
+ * Locking: ftrace_chunks is changed under ftrace_core_chunks_lock (a
+ * chunk is added or removed, never edited), with the RCU list primitives;
+ * lookups take no lock and run under RCU (rcu_read_lock_sched(), as the
+ * callers may be in any context, kprobes' int3 handler included).  A
+ * removed chunk is freed after a grace period.
+ */
+#include <linux/err.h>
+#include <linux/ftrace.h>
+#include <linux/kallsyms.h>
+#include <linux/init.h>
+#include <linux/mutex.h>
+#include <linux/printk.h>
+#include <linux/rculist.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+
+#include <asm/sections.h>
+
+#include "internal.h"
+
+static LIST_HEAD(ftrace_chunks);
+static DEFINE_MUTEX(ftrace_core_chunks_lock);
+
+/* The kernel's chunk, listed at boot and never removed. */
+struct ftrace_chunk *ftrace_kernel_chunk;
+
+static notrace int records_cmp(const void *a, const void *b)
+{
+	unsigned long x = *(const unsigned long *)a;
+	unsigned long y = *(const unsigned long *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* May the kernel's table hold @ip?  (Upstream's core drops the others.) */
+static notrace bool records_kernel_text(unsigned long ip)
+{
+	return is_kernel_text(ip) || is_kernel_inittext(ip);
+}
+
+/**
+ * ftrace_chunk_build() - a chunk from an __mcount_loc table
+ * @mod: the module the table belongs to, or NULL for the kernel's
+ * @start: the table's first entry
+ * @end: one past its last
+ *
+ * Context: process context; may sleep.
+ * Return: the chunk, not listed yet, or an ERR_PTR(): -ENOMEM, or -ENOENT
+ * if the table holds no site.
+ */
+struct ftrace_chunk *ftrace_chunk_build(struct module *mod,
+					const unsigned long *start,
+					const unsigned long *end)
+{
+	size_t n = end - start, i, k = 0;
+	struct ftrace_chunk *c;
+	unsigned long *ip;
+
+	if (!n || n > UINT_MAX)
+		return ERR_PTR(n ? -E2BIG : -ENOENT);
+	ip = kvmalloc_array(n, sizeof(*ip), GFP_KERNEL);
+	if (!ip)
+		return ERR_PTR(-ENOMEM);
+	for (i = 0; i < n; i++) {
+		unsigned long a = start[i];
+
+		if (!a || (!mod && !records_kernel_text(a)))
+			continue;
+		ip[k++] = ftrace_call_adjust(a);
+	}
+	sort(ip, k, sizeof(*ip), records_cmp, NULL);
+	for (i = 1, n = k ? 1 : 0; i < k; i++)
+		if (ip[i] != ip[n - 1])
+			ip[n++] = ip[i];
+	c = kzalloc(sizeof(*c), GFP_KERNEL);
+	if (!n || !c) {
+		kfree(c);
+		kvfree(ip);
+		return ERR_PTR(n ? -ENOMEM : -ENOENT);
+	}
+	c->state = kvcalloc(n, sizeof(*c->state), GFP_KERNEL);
+	if (!c->state) {
+		kfree(c);
+		kvfree(ip);
+		return ERR_PTR(-ENOMEM);
+	}
+	c->mod = mod;
+	c->ip = ip;
+	c->nr = n;
+	c->start = ip[0];
+	c->end = ip[n - 1];
+	return c;
+}
+
+/**
+ * ftrace_chunk_free() - free a chunk that is not listed
+ * @c: the chunk; NULL and ERR_PTR() values are ignored
+ */
+void ftrace_chunk_free(struct ftrace_chunk *c)
+{
+	if (IS_ERR_OR_NULL(c))
+		return;
+	ftrace_names_free(c->names);
+	kvfree(c->state);
+	kvfree(c->ip);
+	kfree(c);
+}
+
+/**
+ * ftrace_chunk_list() - make a chunk's sites visible to the lookups
+ * @c: a built chunk
+ *
+ * Context: process context.
+ * Return: 0, or -EBUSY if it overlaps a listed chunk (it is then not
+ * listed).
+ */
+int ftrace_chunk_list(struct ftrace_chunk *c)
+{
+	struct ftrace_chunk *p;
+	struct list_head *at = &ftrace_chunks;
+
+	mutex_lock(&ftrace_core_chunks_lock);
+	list_for_each_entry(p, &ftrace_chunks, list) {
+		if (p->start <= c->end && c->start <= p->end) {
+			mutex_unlock(&ftrace_core_chunks_lock);
+			return -EBUSY;
+		}
+		if (p->start > c->end)
+			break;
+		at = &p->list;
+	}
+	list_add_rcu(&c->list, at);
+	mutex_unlock(&ftrace_core_chunks_lock);
+	return 0;
+}
+
+/**
+ * ftrace_chunk_unlist() - hide a chunk from the lookups, free it later
+ * @c: a listed chunk
+ *
+ * Context: process context.  The chunk is freed after an RCU-sched grace
+ * period (lookups run with preemption disabled).
+ */
+void ftrace_chunk_unlist(struct ftrace_chunk *c)
+{
+	mutex_lock(&ftrace_core_chunks_lock);
+	list_del_rcu(&c->list);
+	mutex_unlock(&ftrace_core_chunks_lock);
+	synchronize_rcu();
+	ftrace_chunk_free(c);
+}
+
+/* The first site of @c whose 5 bytes meet [start, end], or 0. */
+static notrace unsigned long records_first(const struct ftrace_chunk *c,
+					   unsigned long start,
+					   unsigned long end)
+{
+	unsigned int lo = 0, hi = c->nr;
+
+	/* the first site that ends after @start */
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (c->ip[mid] + MCOUNT_INSN_SIZE <= start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < c->nr && c->ip[lo] <= end)
+		return c->ip[lo];
+	return 0;
+}
+
+/**
+ * ftrace_records_range() - the first site met by an address range
+ * @start: first byte of the range
+ * @end: last byte of the range (inclusive)
+ *
+ * A site is met when one of its MCOUNT_INSN_SIZE bytes is in the range,
+ * as upstream's ftrace_location_range() matches.
+ *
+ * Context: any; takes no lock, never sleeps.
+ * Return: the lowest such site's address, or 0.
+ */
+notrace unsigned long ftrace_records_range(unsigned long start,
+					   unsigned long end)
+{
+	struct ftrace_chunk *c;
+	unsigned long ip = 0;
+
+	rcu_read_lock_sched_notrace();
+	list_for_each_entry_rcu(c, &ftrace_chunks, list) {
+		if (c->end + MCOUNT_INSN_SIZE <= start)
+			continue;
+		if (c->start > end)
+			break;
+		ip = records_first(c, start, end);
+		if (ip)
+			break;
+	}
+	rcu_read_unlock_sched_notrace();
+	return ip;
+}
+
+/**
+ * ftrace_records_location() - the site of a function, or at an address
+ * @ip: a site, or the first byte of a function
+ *
+ * As upstream's ftrace_location(): a site met by @ip itself, else, if @ip
+ * starts a function, the first site inside it (after an ENDBR).
+ *
+ * Context: any; takes no lock, never sleeps.
+ * Return: the site's address, or 0.
+ */
+notrace unsigned long ftrace_records_location(unsigned long ip)
+{
+	unsigned long loc = ftrace_records_range(ip, ip);
+	unsigned long size, offset;
+
+	if (loc || !kallsyms_lookup_size_offset(ip, &size, &offset) || offset)
+		return loc;
+	return ftrace_records_range(ip, ip + size - 1);
+}
+
+/*
+ * The kernel's chunk, while the table is there.  Beside upstream's core
+ * this is an initcall of its own; when our core runs ftrace, ftrace_init()
+ * builds it, before the sites are converted.
+ */
+static int __init ftrace_records_boot(void)
+{
+	struct ftrace_chunk *c;
+	int ret;
+
+	c = ftrace_chunk_build(NULL, __start_mcount_loc, __stop_mcount_loc);
+	if (IS_ERR(c)) {
+		pr_err("ftrace core: no kernel chunk (%ld)\n", PTR_ERR(c));
+		return PTR_ERR(c);
+	}
+	ret = ftrace_chunk_list(c);
+	if (ret) {
+		ftrace_chunk_free(c);
+		return ret;
+	}
+	ftrace_kernel_chunk = c;
+	return 0;
+}
+early_initcall(ftrace_records_boot);
