@@ -84,6 +84,16 @@ B sites_off_enabled "$(wc -l < enabled_functions)"
 echo nop > current_tracer
 echo > set_ftrace_filter
 
+# The core kernel (configs/core.config) lists the sites from our core's
+# records and name tables in ftrace_core/: the first read builds the
+# kernel's names (one pass over kallsyms), the second streams them;
+# upstream's file, read the same way, is the comparison.
+if [ -d ftrace_core ]; then
+	B own_read_available_filter_functions_first_ms "$(ms "$(hxtool read ftrace_core/available_filter_functions)")"
+	B own_read_available_filter_functions_ms "$(ms "$(hxtool read ftrace_core/available_filter_functions)")"
+	B upstream_read_available_filter_functions_ms "$(ms "$(hxtool read available_filter_functions)")"
+fi
+
 # hx.bench=switch: the switch and site figures only (a boot in a minute,
 # instead of seven under -icount: the name filters below take 140 s).
 [ "$1" = switch ] && exit 0

@@ -35,3 +35,10 @@ echo 'c/mine.tc FAIL' >> "$d/run/results.txt"
 out=$("$v" "$d/base" "$d/run")
 [ "$(echo "$out" | tail -n 1)" = "verdict 2 5 1" ]
 echo "$out" | grep -q 'FAIL c/mine.tc .*our own test'
+# a core/ test (our core's, core kernel only) may be UNSUPPORTED here, not
+# counted; elsewhere UNSUPPORTED fails an own test
+echo 'core/mine.tc UNSUPPORTED' >> "$d/run/results.txt"
+out=$("$v" "$d/base" "$d/run")
+[ "$(echo "$out" | tail -n 1)" = "verdict 2 5 2" ]
+echo 'c/other.tc UNSUPPORTED' >> "$d/run/results.txt"
+[ "$("$v" "$d/base" "$d/run" | tail -n 1)" = "verdict 2 6 2" ]

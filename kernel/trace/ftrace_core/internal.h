@@ -9,7 +9,7 @@
  * their KUnit tests.  Each file opens with its job, its locks and its
  * invariants; the lock order of the whole core is written once, here:
  *
- *   ftrace_lock  >  ftrace_core_chunks_lock
+ *   ftrace_lock  >  ftrace_core_chunks_lock  >  ftrace_core_names_lock
  *   ftrace_lock  >  text_mutex
  *
  * Pieces so far:
@@ -18,6 +18,7 @@
  *   names.c   each site's function name and module, and a name index
  *   records.c the sites, in chunks (the kernel's, one per module), and
  *             the lookups made on them in any context
+ *   listing.c available_filter_functions{,_addrs} from the name tables
  *   accounting.c  each site's state (count, REGS, IPMODIFY, DIRECT,
  *             TRAMP) as a pure function of the ops' sets: incremental
  *             updates from set differences, and the checker that
@@ -30,6 +31,7 @@
 #include <linux/compiler.h>
 #include <linux/elf.h>
 #include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/ftrace.h>
 #include <linux/refcount.h>
 #include <linux/rcupdate.h>
@@ -305,6 +307,7 @@ struct ftrace_chunk {
 };
 
 extern struct ftrace_chunk *ftrace_kernel_chunk;
+extern struct mutex ftrace_core_chunks_lock;
 
 /* The kernel's __mcount_loc table (init data: gone after boot). */
 extern const unsigned long __start_mcount_loc[];
@@ -316,7 +319,12 @@ struct ftrace_chunk *ftrace_chunk_build(struct module *mod,
 void ftrace_chunk_free(struct ftrace_chunk *c);
 int ftrace_chunk_list(struct ftrace_chunk *c);
 void ftrace_chunk_unlist(struct ftrace_chunk *c);
+struct ftrace_chunk *ftrace_chunk_next(struct ftrace_chunk *c);
 unsigned long ftrace_records_range(unsigned long start, unsigned long end);
 unsigned long ftrace_records_location(unsigned long ip);
+
+/* ---- listing.c: available_filter_functions{,_addrs} ------------------- */
+
+const struct ftrace_names *ftrace_chunk_names(struct ftrace_chunk *c);
 
 #endif /* _KERNEL_TRACE_FTRACE_CORE_INTERNAL_H */

@@ -17,6 +17,7 @@
  *
  * Locking: ftrace_chunks is changed under ftrace_core_chunks_lock (a
  * chunk is added or removed, never edited), with the RCU list primitives;
+ * a walker holding the lock (ftrace_chunk_next()) sees them all stay;
  * lookups take no lock and run under RCU (rcu_read_lock_sched(), as the
  * callers may be in any context, kprobes' int3 handler included).  A
  * removed chunk is freed after a grace period.
@@ -25,6 +26,7 @@
 #include <linux/ftrace.h>
 #include <linux/kallsyms.h>
 #include <linux/init.h>
+#include <linux/lockdep.h>
 #include <linux/mutex.h>
 #include <linux/printk.h>
 #include <linux/rculist.h>
@@ -36,7 +38,8 @@
 #include "internal.h"
 
 static LIST_HEAD(ftrace_chunks);
-static DEFINE_MUTEX(ftrace_core_chunks_lock);
+/* Protects ftrace_chunks: adding and removing chunks, walks that sleep. */
+DEFINE_MUTEX(ftrace_core_chunks_lock);
 
 /* The kernel's chunk, listed at boot and never removed. */
 struct ftrace_chunk *ftrace_kernel_chunk;
@@ -165,6 +168,24 @@ void ftrace_chunk_unlist(struct ftrace_chunk *c)
 	mutex_unlock(&ftrace_core_chunks_lock);
 	synchronize_rcu();
 	ftrace_chunk_free(c);
+}
+
+/**
+ * ftrace_chunk_next() - walk the listed chunks, in address order
+ * @c: the chunk before, or NULL for the first
+ *
+ * Context: ftrace_core_chunks_lock held.
+ * Return: the next chunk, or NULL after the last.
+ */
+struct ftrace_chunk *ftrace_chunk_next(struct ftrace_chunk *c)
+{
+	lockdep_assert_held(&ftrace_core_chunks_lock);
+	if (!c)
+		return list_first_entry_or_null(&ftrace_chunks,
+						struct ftrace_chunk, list);
+	if (list_is_last(&c->list, &ftrace_chunks))
+		return NULL;
+	return list_next_entry(c, list);
 }
 
 /* The first site of @c whose 5 bytes meet [start, end], or 0. */

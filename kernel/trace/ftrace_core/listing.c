@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Listings of the sites: available_filter_functions and
+ * available_filter_functions_addrs, as upstream prints them (one site per
+ * line, in address order, "name", "name [module]" or
+ * "__ftrace_invalid_address___<offset>", the _addrs file with the site's
+ * address in front), streamed from the chunks' name tables: no kallsyms
+ * lookup per line.  A chunk's names are built on its first listing.
+ *
+ * Beside upstream's core, the files live in tracefs' ftrace_core/ folder
+ * (upstream's own stay where they are, and a kselftest compares both);
+ * init text sites, which upstream's ftrace_free_init_mem() drops after
+ * boot, are skipped once init memory is freed.  When our core runs
+ * ftrace, these are the top-level files.
+ *
+ * Locking: ftrace_core_names_lock serializes building names; a listing
+ * holds ftrace_core_chunks_lock (records.c) from ->start to ->stop, so the
+ * chunks it walks stay listed.
+ */
+#include <linux/err.h>
+#include <linux/fs.h>
+#include <linux/init.h>
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/seq_file.h>
+#include <linux/tracefs.h>
+
+#include <asm/sections.h>
+
+#include "internal.h"
+
+/* Serializes building a chunk's names (->names is set once). */
+static DEFINE_MUTEX(ftrace_core_names_lock);
+
+/* Where a listing is: a site of a chunk. */
+struct listing_iter {
+	struct ftrace_chunk *c;
+	unsigned int i;
+	loff_t base;	/* sites of the chunks before @c */
+	bool addrs;
+};
+
+/**
+ * ftrace_chunk_names() - a chunk's name table, built on first use
+ * @c: a listed chunk
+ *
+ * Context: process context; may sleep.
+ * Return: the table, or an ERR_PTR() if it could not be built.
+ */
+const struct ftrace_names *ftrace_chunk_names(struct ftrace_chunk *c)
+{
+	struct ftrace_names *n;
+
+	mutex_lock(&ftrace_core_names_lock);
+	n = c->names;
+	if (!n) {
+		n = c->mod ? ftrace_names_build_module(c->mod, c->ip, c->nr)
+			   : ftrace_names_build_kernel(c->ip, c->nr);
+		if (!IS_ERR(n))
+			c->names = n;
+	}
+	mutex_unlock(&ftrace_core_names_lock);
+	return n;
+}
+
+/* Init text sites are gone for upstream once init memory is freed. */
+static bool listing_skip(const struct ftrace_chunk *c, unsigned int i)
+{
+	return !c->mod && system_state >= SYSTEM_FREEING_INITMEM &&
+	       is_kernel_inittext(c->ip[i]);
+}
+
+/*
+ * Move to the first listed site at or after (@c, @i), or past the end.
+ * A position is the site's index among all chunks' sites, skipped ones
+ * included, so that ->start finds it without walking the sites before.
+ */
+static bool listing_settle(struct listing_iter *it)
+{
+	lockdep_assert_held(&ftrace_core_chunks_lock);
+	while (it->c) {
+		for (; it->i < it->c->nr; it->i++)
+			if (!listing_skip(it->c, it->i))
+				return true;
+		it->base += it->c->nr;
+		it->c = ftrace_chunk_next(it->c);
+		it->i = 0;
+	}
+	return false;
+}
+
+static void *listing_start(struct seq_file *m, loff_t *pos)
+	__acquires(&ftrace_core_chunks_lock)
+{
+	struct listing_iter *it = m->private;
+
+	mutex_lock(&ftrace_core_chunks_lock);
+	it->base = 0;
+	it->c = ftrace_chunk_next(NULL);
+	while (it->c && *pos >= it->base + it->c->nr) {
+		it->base += it->c->nr;
+		it->c = ftrace_chunk_next(it->c);
+	}
+	if (!it->c)
+		return NULL;
+	it->i = *pos - it->base;
+	if (!listing_settle(it))
+		return NULL;
+	*pos = it->base + it->i;
+	return it;
+}
+
+static void *listing_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	struct listing_iter *it = v;
+	bool more;
+
+	it->i++;
+	more = listing_settle(it);
+	*pos = it->base + it->i;
+	return more ? it : NULL;
+}
+
+static void listing_stop(struct seq_file *m, void *v)
+	__releases(&ftrace_core_chunks_lock)
+{
+	mutex_unlock(&ftrace_core_chunks_lock);
+}
+
+static int listing_show(struct seq_file *m, void *v)
+{
+	struct listing_iter *it = v;
+	const struct ftrace_names *n = ftrace_chunk_names(it->c);
+	unsigned long ip = it->c->ip[it->i], off = 0;
+	const char *name;
+
+	if (IS_ERR(n))
+		return PTR_ERR(n);
+	if (it->addrs)
+		seq_printf(m, "%lx ", ip);
+	name = ftrace_names_name(n, it->i, &off);
+	if (name)
+		seq_puts(m, name);
+	else
+		seq_printf(m, "__ftrace_invalid_address___%lu", off);
+	if (it->c->mod)
+		seq_printf(m, " [%s]", it->c->mod->name);
+	seq_putc(m, '\n');
+	return 0;
+}
+
+static const struct seq_operations listing_seq_ops = {
+	.start = listing_start,
+	.next = listing_next,
+	.stop = listing_stop,
+	.show = listing_show,
+};
+
+static int listing_open(struct inode *inode, struct file *file)
+{
+	struct listing_iter *it;
+
+	it = __seq_open_private(file, &listing_seq_ops, sizeof(*it));
+	if (!it)
+		return -ENOMEM;
+	it->addrs = (uintptr_t)inode->i_private;
+	return 0;
+}
+
+static const struct file_operations listing_fops = {
+	.open = listing_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = seq_release_private,
+};
+
+static int __init ftrace_core_listing_init(void)
+{
+	struct dentry *d = tracefs_create_dir("ftrace_core", NULL);
+
+	if (IS_ERR_OR_NULL(d))
+		return d ? PTR_ERR(d) : -ENOMEM;
+	tracefs_create_file("available_filter_functions", 0444, d, (void *)0,
+			    &listing_fops);
+	tracefs_create_file("available_filter_functions_addrs", 0444, d,
+			    (void *)1, &listing_fops);
+	return 0;
+}
+late_initcall(ftrace_core_listing_init);
