@@ -18,6 +18,8 @@
  *   names.c   each site's function name and module, and a name index
  *   records.c the sites, in chunks (the kernel's, one per module), and
  *             the lookups made on them in any context
+ *   modules.c a module's chunk, built and named when it is live, gone
+ *             with it
  *   listing.c available_filter_functions{,_addrs} from the name tables
  *   accounting.c  each site's state (count, REGS, IPMODIFY, DIRECT,
  *             TRAMP) as a pure function of the ops' sets: incremental

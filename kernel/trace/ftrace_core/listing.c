@@ -64,7 +64,10 @@ const struct ftrace_names *ftrace_chunk_names(struct ftrace_chunk *c)
 	return n;
 }
 
-/* Init text sites are gone for upstream once init memory is freed. */
+/*
+ * The kernel's init text sites are gone for upstream once init memory is
+ * freed (a module's chunk never has them: modules.c).
+ */
 static bool listing_skip(const struct ftrace_chunk *c, unsigned int i)
 {
 	return !c->mod && system_state >= SYSTEM_FREEING_INITMEM &&

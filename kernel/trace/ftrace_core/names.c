@@ -336,7 +336,8 @@ out:
 
 /**
  * ftrace_names_build_module() - the names of a module's sites
- * @mod: the module, being loaded (its symbols do not change meanwhile)
+ * @mod: the module, being loaded or in its LIVE notification (its symbols
+ *       do not change meanwhile)
  * @ip: its sites, strictly ascending
  * @nr: how many
  *
@@ -349,9 +350,11 @@ struct ftrace_names *ftrace_names_build_module(struct module *mod,
 {
 	struct mod_kallsyms *ks;
 
+	/* the loader switches to the core symbols only after LIVE's notifier */
 	ks = rcu_dereference_check(mod->kallsyms,
 				   mod->state == MODULE_STATE_UNFORMED ||
-				   mod->state == MODULE_STATE_COMING);
+				   mod->state == MODULE_STATE_COMING ||
+				   mod->state == MODULE_STATE_LIVE);
 	return ftrace_names_build_syms(ip, nr, ks->symtab, ks->num_symtab,
 				       ks->strtab);
 }

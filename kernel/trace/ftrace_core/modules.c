@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Modules: a module's chunk of sites, from its __mcount_loc table, with
+ * its names built while all its symbols are there; gone with the module.
+ *
+ * Beside upstream's core this rides on the module notifier: when the
+ * module is live (its init code has run; upstream drops the init sites
+ * right after, in ftrace_free_mem()) its chunk is built without the init
+ * text sites, named and listed; when it goes, the chunk is unlisted and
+ * freed after a grace period.  When our core runs ftrace, the loader's
+ * hooks (ftrace_module_init(), ftrace_module_enable(), ftrace_free_mem(),
+ * ftrace_release_mod()) do this, and the chunk exists from the start.
+ *
+ * Locking: the notifier runs in the loader's context, one module at a
+ * time for a given module; ftrace_core_chunks_lock (records.c) covers the
+ * list.  A module's symbols do not change during its LIVE notification
+ * (the loader switches to the core symbols after it).
+ */
+#include <linux/err.h>
+#include <linux/init.h>
+#include <linux/module.h>
+#include <linux/notifier.h>
+#include <linux/printk.h>
+#include <linux/slab.h>
+
+#include "internal.h"
+
+/* The sites of @mod's table outside its init text, copied. */
+static unsigned long *modules_core_sites(struct module *mod, size_t *nr)
+{
+	const struct module_memory *init = &mod->mem[MOD_INIT_TEXT];
+	unsigned long lo = (unsigned long)init->base, hi = lo + init->size;
+	unsigned long *ip;
+	size_t i, n = 0;
+
+	ip = kvmalloc_array(max(mod->num_ftrace_callsites, 1U), sizeof(*ip),
+			    GFP_KERNEL);
+	if (!ip)
+		return NULL;
+	for (i = 0; i < mod->num_ftrace_callsites; i++) {
+		unsigned long a = mod->ftrace_callsites[i];
+
+		if (a < lo || a >= hi)
+			ip[n++] = a;
+	}
+	*nr = n;
+	return ip;
+}
+
+static void modules_live(struct module *mod)
+{
+	struct ftrace_chunk *c;
+	struct ftrace_names *n;
+	unsigned long *ip;
+	size_t nr;
+
+	if (!mod->num_ftrace_callsites)
+		return;
+	ip = modules_core_sites(mod, &nr);
+	if (!ip)
+		goto nomem;
+	c = ftrace_chunk_build(mod, ip, ip + nr);
+	kvfree(ip);
+	if (PTR_ERR_OR_ZERO(c) == -ENOENT)
+		return;
+	if (IS_ERR(c))
+		goto nomem;
+	n = ftrace_names_build_module(mod, c->ip, c->nr);
+	if (IS_ERR(n)) {
+		ftrace_chunk_free(c);
+		goto nomem;
+	}
+	c->names = n;
+	if (ftrace_chunk_list(c)) {
+		pr_err("ftrace core: module %s's sites overlap another chunk\n",
+		       mod->name);
+		ftrace_chunk_free(c);
+	}
+	return;
+nomem:
+	pr_err("ftrace core: no memory for module %s's sites\n", mod->name);
+}
+
+static void modules_going(struct module *mod)
+{
+	struct ftrace_chunk *c;
+
+	mutex_lock(&ftrace_core_chunks_lock);
+	for (c = ftrace_chunk_next(NULL); c; c = ftrace_chunk_next(c))
+		if (c->mod == mod)
+			break;
+	mutex_unlock(&ftrace_core_chunks_lock);
+	if (c)
+		ftrace_chunk_unlist(c);
+}
+
+static int modules_notify(struct notifier_block *nb, unsigned long state,
+			  void *data)
+{
+	if (state == MODULE_STATE_LIVE)
+		modules_live(data);
+	else if (state == MODULE_STATE_GOING)
+		modules_going(data);
+	return NOTIFY_OK;
+}
+
+static struct notifier_block modules_nb = {
+	.notifier_call = modules_notify,
+};
+
+static int __init ftrace_core_modules_init(void)
+{
+	return register_module_notifier(&modules_nb);
+}
+core_initcall(ftrace_core_modules_init);
