@@ -135,6 +135,21 @@ static void fak_then_traces(struct kunit *test)
 }
 
 /*
+ * The registration that met no memory (@ret its result) changed nothing:
+ * the site is a NOP, no call is seen, unregistering works; afterwards the
+ * same ops traces.
+ */
+static void fak_nothing_changed(struct kunit *test, int ret)
+{
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_EXPECT_TRUE(test, fak_site_is_nop());
+	KUNIT_EXPECT_EQ(test, fak_call(3), 0);
+	KUNIT_ASSERT_EQ(test, unregister_ftrace_function(&fak_ops), 0);
+	KUNIT_EXPECT_TRUE(test, fak_site_is_nop());
+	fak_then_traces(test);
+}
+
+/*
  * No memory before the walk: no record changes.  Upstream's core cannot
  * be told (ftrace_replace_code() is void), so the registration succeeds
  * and the site stays a NOP; the records must agree with it.
@@ -147,12 +162,7 @@ static void fak_reserve_nomem(struct kunit *test)
 				   fak_reserve_fails);
 	ret = register_ftrace_function(&fak_ops);
 	kunit_deactivate_static_stub(test, ftrace_patch_reserve);
-	KUNIT_ASSERT_EQ(test, ret, 0);
-	KUNIT_EXPECT_TRUE(test, fak_site_is_nop());
-	KUNIT_EXPECT_EQ(test, fak_call(3), 0);
-	KUNIT_ASSERT_EQ(test, unregister_ftrace_function(&fak_ops), 0);
-	KUNIT_EXPECT_TRUE(test, fak_site_is_nop());
-	fak_then_traces(test);
+	fak_nothing_changed(test, ret);
 }
 
 /*
@@ -166,12 +176,7 @@ static void fak_open_nomem(struct kunit *test)
 	kunit_activate_static_stub(test, ftrace_patch_open, fak_open_fails);
 	ret = register_ftrace_function(&fak_ops);
 	kunit_deactivate_static_stub(test, ftrace_patch_open);
-	KUNIT_ASSERT_EQ(test, ret, 0);
-	KUNIT_EXPECT_TRUE(test, fak_site_is_nop());
-	KUNIT_EXPECT_EQ(test, fak_call(3), 0);
-	KUNIT_ASSERT_EQ(test, unregister_ftrace_function(&fak_ops), 0);
-	KUNIT_EXPECT_TRUE(test, fak_site_is_nop());
-	fak_then_traces(test);
+	fak_nothing_changed(test, ret);
 }
 
 static struct kunit_case fak_cases[] = {
