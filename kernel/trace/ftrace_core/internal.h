@@ -92,6 +92,7 @@ bool ftrace_sites_equal(const struct ftrace_sites *a,
 			const struct ftrace_sites *b);
 struct ftrace_sites *ftrace_sites_get(struct ftrace_sites *s);
 void ftrace_sites_put(struct ftrace_sites *s);
+unsigned int ftrace_ips_sort_unique(unsigned long *ip, unsigned int nr);
 
 /**
  * struct ftrace_ipvec - a growable array of addresses, in any order,
@@ -290,9 +291,7 @@ unsigned int ftrace_acct_check(struct ftrace_acct_chunk *c,
  * struct ftrace_chunk - the sites of the kernel or of one module
  * @list: in the chunk list, by address (RCU)
  * @mod: the module, NULL for the kernel
- * @start: the first site
- * @end: the last site
- * @nr: how many sites
+ * @nr: how many sites, at least one
  * @ip: the sites, strictly ascending
  * @state: per site, its state (accounting.c)
  * @names: the sites' names, NULL until built (names.c)
@@ -300,13 +299,22 @@ unsigned int ftrace_acct_check(struct ftrace_acct_chunk *c,
 struct ftrace_chunk {
 	struct list_head list;
 	struct module *mod;
-	unsigned long start;
-	unsigned long end;
 	unsigned int nr;
 	unsigned long *ip;
 	u32 *state;
 	struct ftrace_names *names;
 };
+
+/* A chunk's first and last site (a chunk has at least one). */
+static inline unsigned long ftrace_chunk_first(const struct ftrace_chunk *c)
+{
+	return c->ip[0];
+}
+
+static inline unsigned long ftrace_chunk_last(const struct ftrace_chunk *c)
+{
+	return c->ip[c->nr - 1];
+}
 
 extern struct ftrace_chunk *ftrace_kernel_chunk;
 extern struct mutex ftrace_core_chunks_lock;

@@ -38,6 +38,7 @@ struct listing_iter {
 	struct ftrace_chunk *c;
 	unsigned int i;
 	loff_t base;	/* sites of the chunks before @c */
+	const struct ftrace_names *names;	/* @c's, NULL: not fetched */
 	bool addrs;
 };
 
@@ -89,6 +90,7 @@ static bool listing_settle(struct listing_iter *it)
 		it->base += it->c->nr;
 		it->c = ftrace_chunk_next(it->c);
 		it->i = 0;
+		it->names = NULL;
 	}
 	return false;
 }
@@ -99,6 +101,8 @@ static void *listing_start(struct seq_file *m, loff_t *pos)
 	struct listing_iter *it = m->private;
 
 	mutex_lock(&ftrace_core_chunks_lock);
+	/* a chunk may have gone between two reads: fetch its names anew */
+	it->names = NULL;
 	it->base = 0;
 	it->c = ftrace_chunk_next(NULL);
 	while (it->c && *pos >= it->base + it->c->nr) {
@@ -134,15 +138,20 @@ static void listing_stop(struct seq_file *m, void *v)
 static int listing_show(struct seq_file *m, void *v)
 {
 	struct listing_iter *it = v;
-	const struct ftrace_names *n = ftrace_chunk_names(it->c);
 	unsigned long ip = it->c->ip[it->i], off = 0;
 	const char *name;
 
-	if (IS_ERR(n))
-		return PTR_ERR(n);
+	/* once per chunk and read(), not per line */
+	if (!it->names) {
+		const struct ftrace_names *n = ftrace_chunk_names(it->c);
+
+		if (IS_ERR(n))
+			return PTR_ERR(n);
+		it->names = n;
+	}
 	if (it->addrs)
 		seq_printf(m, "%lx ", ip);
-	name = ftrace_names_name(n, it->i, &off);
+	name = ftrace_names_name(it->names, it->i, &off);
 	if (name)
 		seq_puts(m, name);
 	else

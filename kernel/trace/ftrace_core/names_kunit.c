@@ -2,8 +2,8 @@
 /*
  * KUnit tests of names.c, built in and run at boot.
  *
- * - Every site of the running kernel (the records of the core that runs
- *   ftrace, read under ftrace_lock) gets from ftrace_names_build_kernel()
+ * - Every site of the running kernel (its chunk, equal to upstream's
+ *   records: the ftrace_records suite) gets from ftrace_names_build_kernel()
  *   exactly the name kallsyms_lookup() gives it, and the same verdict on
  *   sites too far from their symbol; the build time and the bytes per
  *   site are reported.
@@ -13,7 +13,7 @@
  *   undefined, unnamed or mapping symbol; the first of several at one
  *   address; sites too far from any symbol have no name.
  *
- * Locking: ftrace_lock while the records are read; nothing else shared.
+ * Locking: nothing shared but the kernel's chunk, which never changes.
  */
 #include <kunit/test.h>
 #include <linux/bitmap.h>
@@ -21,57 +21,31 @@
 #include <linux/glob.h>
 #include <linux/kallsyms.h>
 #include <linux/ktime.h>
-#include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
-#include "../ftrace_internal.h"
 #include "internal.h"
 
 /* The kernel's sites and their table, shared by the cases. */
 static struct {
-	unsigned long *ip;
+	const unsigned long *ip;
 	unsigned int nr;
 	struct ftrace_names *names;
 	s64 build_ns;
 } fnk;
 
-/* The running core's records in the kernel image, ascending. */
-static int fnk_kernel_sites(void)
-{
-	struct ftrace_rec_iter *iter;
-	unsigned int cap = 0, n = 0;
-	unsigned long *ip = NULL;
-	int ret = 0;
-
-	mutex_lock(&ftrace_lock);
-	for_ftrace_rec_iter(iter)
-		cap++;
-	ip = kvmalloc_array(max(cap, 1U), sizeof(*ip), GFP_KERNEL);
-	if (!ip) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	for_ftrace_rec_iter(iter) {
-		unsigned long a = ftrace_rec_iter_record(iter)->ip;
-
-		if (n < cap && core_kernel_text(a))
-			ip[n++] = a;
-	}
-out:
-	mutex_unlock(&ftrace_lock);
-	fnk.ip = ip;
-	fnk.nr = n;
-	return ret;
-}
-
+/*
+ * The kernel's sites: its chunk (records.c), which the ftrace_records
+ * suite shows equal to upstream's records.
+ */
 static int fnk_suite_init(struct kunit_suite *suite)
 {
 	ktime_t t0;
-	int ret = fnk_kernel_sites();
 
-	if (ret)
-		return ret;
+	if (!ftrace_kernel_chunk)
+		return -ENOENT;
+	fnk.ip = ftrace_kernel_chunk->ip;
+	fnk.nr = ftrace_kernel_chunk->nr;
 	t0 = ktime_get();
 	fnk.names = ftrace_names_build_kernel(fnk.ip, fnk.nr);
 	fnk.build_ns = ktime_to_ns(ktime_sub(ktime_get(), t0));
@@ -81,7 +55,6 @@ static int fnk_suite_init(struct kunit_suite *suite)
 static void fnk_suite_exit(struct kunit_suite *suite)
 {
 	ftrace_names_free(fnk.names);
-	kvfree(fnk.ip);
 	memset(&fnk, 0, sizeof(fnk));
 }
 

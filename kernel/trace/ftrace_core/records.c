@@ -11,9 +11,9 @@
  * allocation per site: one array of addresses and one of states
  * (accounting.c) per chunk; names come later (names.c).
  *
- * Invariants: a chunk's ->ip[] is strictly ascending and never changes
- * while the chunk is listed; ->start and ->end are its first and last
- * site; listed chunks do not overlap.
+ * Invariants: a chunk's ->ip[] is strictly ascending, holds at least one
+ * site and never changes while the chunk is listed; listed chunks do not
+ * overlap.
  *
  * Locking: ftrace_chunks is changed under ftrace_core_chunks_lock (a
  * chunk is added or removed, never edited), with the RCU list primitives;
@@ -31,7 +31,6 @@
 #include <linux/printk.h>
 #include <linux/rculist.h>
 #include <linux/slab.h>
-#include <linux/sort.h>
 
 #include <asm/sections.h>
 
@@ -43,14 +42,6 @@ DEFINE_MUTEX(ftrace_core_chunks_lock);
 
 /* The kernel's chunk, listed at boot and never removed. */
 struct ftrace_chunk *ftrace_kernel_chunk;
-
-static notrace int records_cmp(const void *a, const void *b)
-{
-	unsigned long x = *(const unsigned long *)a;
-	unsigned long y = *(const unsigned long *)b;
-
-	return (x > y) - (x < y);
-}
 
 /* May the kernel's table hold @ip?  (Upstream's core drops the others.) */
 static notrace bool records_kernel_text(unsigned long ip)
@@ -88,10 +79,7 @@ struct ftrace_chunk *ftrace_chunk_build(struct module *mod,
 			continue;
 		ip[k++] = ftrace_call_adjust(a);
 	}
-	sort(ip, k, sizeof(*ip), records_cmp, NULL);
-	for (i = 1, n = k ? 1 : 0; i < k; i++)
-		if (ip[i] != ip[n - 1])
-			ip[n++] = ip[i];
+	n = ftrace_ips_sort_unique(ip, k);
 	c = kzalloc(sizeof(*c), GFP_KERNEL);
 	if (!n || !c) {
 		kfree(c);
@@ -107,8 +95,6 @@ struct ftrace_chunk *ftrace_chunk_build(struct module *mod,
 	c->mod = mod;
 	c->ip = ip;
 	c->nr = n;
-	c->start = ip[0];
-	c->end = ip[n - 1];
 	return c;
 }
 
@@ -141,11 +127,12 @@ int ftrace_chunk_list(struct ftrace_chunk *c)
 
 	mutex_lock(&ftrace_core_chunks_lock);
 	list_for_each_entry(p, &ftrace_chunks, list) {
-		if (p->start <= c->end && c->start <= p->end) {
+		if (ftrace_chunk_first(p) <= ftrace_chunk_last(c) &&
+		    ftrace_chunk_first(c) <= ftrace_chunk_last(p)) {
 			mutex_unlock(&ftrace_core_chunks_lock);
 			return -EBUSY;
 		}
-		if (p->start > c->end)
+		if (ftrace_chunk_first(p) > ftrace_chunk_last(c))
 			break;
 		at = &p->list;
 	}
@@ -228,9 +215,9 @@ notrace unsigned long ftrace_records_range(unsigned long start,
 
 	rcu_read_lock_sched_notrace();
 	list_for_each_entry_rcu(c, &ftrace_chunks, list) {
-		if (c->end + MCOUNT_INSN_SIZE <= start)
+		if (ftrace_chunk_last(c) + MCOUNT_INSN_SIZE <= start)
 			continue;
-		if (c->start > end)
+		if (ftrace_chunk_first(c) > end)
 			break;
 		ip = records_first(c, start, end);
 		if (ip)

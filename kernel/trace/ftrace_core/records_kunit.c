@@ -113,13 +113,14 @@ static void frk_location(struct kunit *test)
 static void frk_ranges(struct kunit *test)
 {
 	struct ftrace_chunk *c = ftrace_kernel_chunk;
-	unsigned long span = c->end - c->start + 64;
+	unsigned long span = ftrace_chunk_last(c) - ftrace_chunk_first(c) + 64;
 	struct rnd_state rs;
 	unsigned int i, met = 0, wrong = 0;
 
 	prandom_seed_state(&rs, 0x7ecd5);
 	for (i = 0; i < 4000; i++) {
-		unsigned long a = c->start - 32 + prandom_u32_state(&rs) % span;
+		unsigned long a = ftrace_chunk_first(c) - 32 +
+				  prandom_u32_state(&rs) % span;
 		unsigned long b = a + prandom_u32_state(&rs) % 512;
 		unsigned long ours = ftrace_records_range(a, b);
 		unsigned long up = ftrace_location_range(a, b);
@@ -147,7 +148,7 @@ static void frk_build(struct kunit *test)
 	};
 	static const unsigned long zeros[] = { 0, 0 };
 	struct ftrace_chunk *c, *k = ftrace_kernel_chunk;
-	unsigned long over[] = { k->start + 1 };
+	unsigned long over[] = { ftrace_chunk_first(k) + 1 };
 
 	c = ftrace_chunk_build(&frk_mod, tab, tab + ARRAY_SIZE(tab));
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, c);
@@ -155,8 +156,8 @@ static void frk_build(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->ip[0], 0x11000UL);
 	KUNIT_EXPECT_EQ(test, c->ip[1], 0x12000UL);
 	KUNIT_EXPECT_EQ(test, c->ip[2], 0x13000UL);
-	KUNIT_EXPECT_EQ(test, c->start, 0x11000UL);
-	KUNIT_EXPECT_EQ(test, c->end, 0x13000UL);
+	KUNIT_EXPECT_EQ(test, ftrace_chunk_first(c), 0x11000UL);
+	KUNIT_EXPECT_EQ(test, ftrace_chunk_last(c), 0x13000UL);
 	KUNIT_EXPECT_EQ(test, c->state[1], 0U);
 	KUNIT_ASSERT_EQ(test, ftrace_chunk_list(c), 0);
 	KUNIT_EXPECT_EQ(test, ftrace_records_range(0x12002, 0x12002), 0x12000UL);

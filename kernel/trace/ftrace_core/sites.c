@@ -165,6 +165,30 @@ static notrace struct ftrace_sites *sites_combine(struct ftrace_sites *a,
 }
 
 /**
+ * ftrace_ips_sort_unique() - sort addresses, each kept once
+ * @ip: the addresses, sorted and compacted in place
+ * @nr: how many
+ *
+ * What both site sets and record chunks are made of.  O(n log n).
+ *
+ * Context: any context.
+ * Return: how many distinct addresses now lead @ip.
+ */
+notrace unsigned int ftrace_ips_sort_unique(unsigned long *ip,
+					    unsigned int nr)
+{
+	unsigned int i, n;
+
+	if (!nr)
+		return 0;
+	sort(ip, nr, sizeof(*ip), sites_cmp, NULL);
+	for (i = 1, n = 1; i < nr; i++)
+		if (ip[i] != ip[n - 1])
+			ip[n++] = ip[i];
+	return n;
+}
+
+/**
  * ftrace_sites_from() - build a site set from addresses
  * @ip: the addresses, in any order, duplicates allowed (may be NULL if @nr
  *      is 0); copied, not kept
@@ -180,7 +204,7 @@ notrace struct ftrace_sites *ftrace_sites_from(const unsigned long *ip,
 					       unsigned int nr, gfp_t gfp)
 {
 	struct ftrace_sites *s, *fit;
-	unsigned int i, n;
+	unsigned int n;
 
 	if (!nr)
 		return FTRACE_SITES_NONE_SET;
@@ -189,11 +213,7 @@ notrace struct ftrace_sites *ftrace_sites_from(const unsigned long *ip,
 	if (IS_ERR(s))
 		return s;
 	memcpy(s->ip, ip, array_size(nr, sizeof(*ip)));
-	sort(s->ip, nr, sizeof(*s->ip), sites_cmp, NULL);
-	for (i = 1, n = 1; i < nr; i++) {
-		if (s->ip[i] != s->ip[n - 1])
-			s->ip[n++] = s->ip[i];
-	}
+	n = ftrace_ips_sort_unique(s->ip, nr);
 	s->nr = n;
 
 	/* Mostly duplicates: give the room back if memory allows. */
