@@ -52,9 +52,12 @@ static int ftrace_poke_late;
 /*
  * Sites queued by ftrace_make_call() and friends while poking late
  * (pending), and the record changes of ftrace_replace_code() (records,
- * where ->chg[i] is the change of site ->s[i]): buffers that only grow,
- * so that a tracer switch allocates (and vfree()s, which costs TLB
- * flushes) nothing.
+ * where ->chg[i] is the change of site ->s[i]).  pending only grows;
+ * records is sized from the core's live records before each walk (room
+ * for all of them, shrunk when they dropped below half of it, as after a
+ * large module went), so that a tracer switch allocates (and vfree()s,
+ * which costs TLB flushes) nothing while the records stay as they are,
+ * and module load and unload cycles do not make it grow.
  */
 struct ftrace_rec_change {
 	struct dyn_ftrace *rec;
@@ -65,6 +68,7 @@ struct ftrace_site_buf {
 	struct ftrace_patch_site *s;
 	struct ftrace_rec_change *chg;	/* records only */
 	unsigned int nr, cap;
+	unsigned int want;	/* records: room the last walk reserved */
 	bool to_caller;		/* a site goes to ftrace_(regs_)caller */
 };
 
@@ -110,11 +114,14 @@ static const unsigned long ftrace_func_ips[] = {
 	(unsigned long)&ftrace_call, (unsigned long)&ftrace_regs_call,
 };
 
-/* Room in @b for @want sites (and their changes if @chg), at least. */
-static int ftrace_site_buf_grow(struct ftrace_site_buf *b, unsigned int want,
-				bool chg)
+/*
+ * Room in @b for exactly @cap sites (and their changes if @chg); @cap is
+ * at least b->nr.  If only one of the two arrays could be reallocated,
+ * ->cap is what both still hold.
+ */
+static int ftrace_site_buf_resize(struct ftrace_site_buf *b, unsigned int cap,
+				  bool chg)
 {
-	unsigned int cap = max3(want, 2 * b->cap, 64U);
 	struct ftrace_rec_change *c;
 	struct ftrace_patch_site *s;
 
@@ -124,8 +131,10 @@ static int ftrace_site_buf_grow(struct ftrace_site_buf *b, unsigned int want,
 	b->s = s;
 	if (chg) {
 		c = kvrealloc(b->chg, cap * sizeof(*c), GFP_KERNEL);
-		if (!c)
+		if (!c) {
+			b->cap = min(b->cap, cap);
 			return -ENOMEM;
+		}
 		b->chg = c;
 	}
 	b->cap = cap;
@@ -136,7 +145,8 @@ static int ftrace_site_buf_grow(struct ftrace_site_buf *b, unsigned int want,
 static __always_inline struct ftrace_patch_site *
 ftrace_site_add(struct ftrace_site_buf *b, bool chg)
 {
-	if (b->nr == b->cap && ftrace_site_buf_grow(b, 0, chg))
+	if (b->nr == b->cap &&
+	    ftrace_site_buf_resize(b, max(2 * b->cap, 64U), chg))
 		return NULL;
 	return &b->s[b->nr++];
 }
@@ -621,8 +631,14 @@ static int ftrace_records_reserve(void)
 {
 	unsigned int want = ftrace_update_tot_cnt + ARRAY_SIZE(ftrace_func_ips);
 
-	if (records.cap < want && ftrace_site_buf_grow(&records, want, true))
-		return -ENOMEM;
+	lockdep_assert_held(&text_mutex);
+	records.want = want;
+	if (records.cap < want) {
+		if (ftrace_site_buf_resize(&records, want, true))
+			return -ENOMEM;
+	} else if (records.cap / 2 > want) {
+		ftrace_site_buf_resize(&records, want, true);	/* may keep it */
+	}
 	return ftrace_patch_reserve(want);
 }
 
@@ -744,6 +760,31 @@ int ftrace_disable_ftrace_graph_caller(void)
 {
 	return ftrace_graph_jmp(ftrace_stub);
 }
+#endif
+
+#if IS_ENABLED(CONFIG_FTRACE_PATCH_TEST)
+/**
+ * ftrace_patch_test_records() - how the record buffer is sized
+ * @want: receives the room the last ftrace_replace_code() reserved (the
+ *        live records and the two ftrace_call sites)
+ *
+ * For the engine's test module: across module load and unload cycles the
+ * room follows the live records and the buffer does not grow.
+ *
+ * Context: process context; takes text_mutex.
+ * Return: the room the buffer has.
+ */
+unsigned int ftrace_patch_test_records(unsigned int *want)
+{
+	unsigned int cap;
+
+	mutex_lock(&text_mutex);
+	*want = records.want;
+	cap = records.cap;
+	mutex_unlock(&text_mutex);
+	return cap;
+}
+EXPORT_SYMBOL_NS_GPL(ftrace_patch_test_records, FTRACE_PATCH_TEST);
 #endif
 
 #if IS_ENABLED(CONFIG_FTRACE_PATCH_KUNIT_TEST)

@@ -96,6 +96,7 @@ void ftrace_patch_get_stats(struct ftrace_patch_stats *st);
 unsigned int ftrace_patch_failures(struct ftrace_patch_site *out,
 				   unsigned int max);
 int ftrace_patch_test_foreign_jmp(unsigned long ip);
+unsigned int ftrace_patch_test_records(unsigned int *want);
 void ftrace_patch_kunit_lock(void);
 void ftrace_patch_kunit_unlock(void);
 int ftrace_arch_kunit_make_nop(unsigned long ip, const void **expected);

@@ -31,6 +31,11 @@
  * the change may be written (FTRACE_PATCH_ALL): every other site still
  * holds the NOP, after the refusal and after the ops is unregistered, and
  * the refused one still holds the jmp.
+ *
+ * Its "records" parameter shows how the arch code sizes its record
+ * buffer (patch-engine-records.tc loads and unloads the module, which
+ * brings some 270 sites each time, and checks the buffer follows the live
+ * records).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -39,6 +44,7 @@
 #include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/sched.h>
+#include <linux/sysfs.h>
 
 #include <asm/nops.h>
 #include <asm/text-patching.h>
@@ -51,6 +57,24 @@ MODULE_PARM_DESC(cycles, "register/unregister cycles of the stress test");
 static bool fault;
 module_param(fault, bool, 0444);
 MODULE_PARM_DESC(fault, "run the fault test instead (leaves ftrace off)");
+
+/*
+ * /sys/module/ftrace_patch_test/parameters/records: "WANT CAP", the room
+ * the last walk of the records reserved and the room the buffer has (the
+ * records churn test reads it after a switch with the module loaded).
+ */
+static int tfp_records_get(char *buf, const struct kernel_param *kp)
+{
+	unsigned int want, cap = ftrace_patch_test_records(&want);
+
+	return sysfs_emit(buf, "%u %u\n", want, cap);
+}
+
+static const struct kernel_param_ops tfp_records_ops = {
+	.get = tfp_records_get,
+};
+module_param_cb(records, &tfp_records_ops, NULL, 0444);
+MODULE_PARM_DESC(records, "room reserved by the last records walk, buffer room");
 
 #define TFP_FN(n) static noinline int tfp_f_##n(int x) { return x ^ 0x##n; }
 
