@@ -4,7 +4,7 @@
 
 H := harness
 
-.PHONY: all run check baseline bench fuzz ipis deps tree ours upstream fp fpcheck debug debugcheck core corecheck i386 clean
+.PHONY: all run check baseline bench fuzz ipis deps tree ours upstream fp fpcheck debug debugcheck core coreperf corecheck i386 clean
 
 all: ours
 
@@ -15,9 +15,11 @@ tree: deps
 	@$(H)/tree.sh pristine
 
 # Ours, ours with the frame-pointer unwinder (configs/fp.config), ours
-# with lockdep and KASAN (configs/debug.config) and ours with the pieces of
-# our own ftrace core (configs/core.config): one source tree, four configs.
-ours fp debug core: tree
+# with lockdep and KASAN (configs/debug.config), ours with the pieces of
+# our own ftrace core under lockdep and KASAN (configs/debug.config and
+# configs/core.config) and without them (coreperf, for make bench
+# HX_BENCH_KERNELS="upstream coreperf"): one source tree, five configs.
+ours fp debug core coreperf: tree
 	@$(H)/tree.sh ours
 	@$(H)/kbuild.sh $@
 	@$(H)/initramfs.sh $@

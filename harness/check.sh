@@ -21,9 +21,10 @@
 #   9. our kernel with lockdep and KASAN (harness/debugcheck.sh): boot
 #      selftests, chosen kselftests, our own tests and the fault test in
 #      one VM, no kernel report
-#  10. the core kernel, ours plus the pieces of our own ftrace core
-#      (harness/corecheck.sh): boot selftests, the core's KUnit suites,
-#      the kselftests of core-pass.txt, no kernel report
+#  10. the core kernel, ours plus the pieces of our own ftrace core under
+#      lockdep and KASAN (harness/corecheck.sh): boot selftests, the
+#      core's KUnit suites, the kselftests of core-pass.txt each followed
+#      by ftrace_core/check (0 mismatches), no kernel report
 #  11. verdict against tools/testing/selftests/ftrace/upstream-results.txt
 # Ends with "N passed, N failed, N skipped" (skipped: tests that do not
 # pass on upstream either, reported but not counted); before it, one line

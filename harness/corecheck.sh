@@ -1,14 +1,19 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# The "core" kernel (configs/core.config): ours plus the pieces of our own
-# ftrace core (kernel/trace/ftrace_core/) and their KUnit suites, built in
-# and run at boot.  Builds it and boots it once:
+# The "core" kernel (configs/debug.config + configs/core.config): ours
+# plus the pieces of our own ftrace core (kernel/trace/ftrace_core/) and
+# their KUnit suites, built in and run at boot, all under lockdep, KASAN
+# and the list, object and sleep-in-atomic checks (the core is developed
+# under them; make bench measures "coreperf", the same without them).
+# Builds it and boots it once:
 #   - every CONFIG_FTRACE_STARTUP_TEST line PASSED (bootcheck.sh);
 #   - every KUnit suite of the core (CORE_SUITES) ran, with every case
 #     passed; their figures (kunit_info lines) are printed;
-#   - no kernel report in the boot;
+#   - no kernel report in the boot (lockdep, KASAN, ... included);
 #   - every kselftest in tools/testing/selftests/ftrace/core-pass.txt
-#     passes, with no kernel report (none yet: see that file).
+#     passes, with no kernel report, and after each one tracefs
+#     ftrace_core/check (kernel/trace/ftrace_core/check.c) reads
+#     "N sites, 0 count mismatches, 0 text mismatches".
 # Nothing is retried.  Prints what it found and "core check: PASS|FAIL";
 # exits 0 on PASS.
 . "$(dirname "$0")/lib.sh"
@@ -25,13 +30,29 @@ ok=1
 tests=$(grep -v '^#' "$LIST" | sed 's/[[:space:]]*$//' | grep .)
 if [ -n "$tests" ]; then
 	pick="^($(printf '%s\n' "$tests" | sed 's/[.]/\\./g' | paste -sd '|'))\$"
-	picked_suite core "$pick" "$dir" || ok=0
+	HX_BOOT_TIMEOUT=900 picked_suite core "$pick" "$dir" || ok=0
 	echo "    kselftests: $PICKED_SUMMARY"
+	# ftrace_core/check after every test: every record against the ops
+	checks=$(cat "$dir"/vm*.log | tr -d '\r' | grep -a '^@@HX CHECK ' || true)
+	nt=$(printf '%s\n' "$tests" | grep -c .)
+	nc=$(printf '%s\n' "$checks" | grep -c . || true)
+	bad=$(printf '%s\n' "$checks" | grep -vE '^@@HX CHECK [0-9]+ [^ ]+ [0-9]+ sites, 0 count mismatches, 0 text mismatches$' || true)
+	if [ "$nc" != "$nt" ] || [ -n "$bad" ]; then
+		echo "    check: FAIL ($nc reads after $nt tests)"
+		printf '%s\n' "$bad" | sed 's/^@@HX CHECK /        after /'
+		cat "$dir"/vm*.log | tr -d '\r' |
+			sed -n '/^@@HX CHECK .* [1-9][0-9]* \(count\|text\)/,/^@@HX END/p' |
+			grep -a '^@@L \(count\|text\|(\)' | head -n 40 | sed 's/^@@L /        /'
+		ok=0
+	else
+		echo "    check: PASS (after each of the $nt tests: $(printf '%s\n' "$checks" |
+			tail -n 1 | cut -d' ' -f5-))"
+	fi
 else
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	vm_start core "hx.mode=suite hx.pick=none" "$dir/boot1.log"
-	vm_wait_done "$VM_PID" "$dir/boot1.log" 600 || ok=0
+	vm_wait_done "$VM_PID" "$dir/boot1.log" 900 || ok=0
 	echo "    kselftests: none listed"
 fi
 
@@ -54,7 +75,7 @@ for s in $CORE_SUITES; do
 		ok=0
 	fi
 done
-boot=$(printf '%s\n' "$bootlog" | grep -aE "$KREPORT")
+boot=$(boot_reports "$dir/boot1.log")
 if [ -n "$boot" ]; then
 	printf '%s\n' "$boot" | sed 's/^/    boot report: /'
 	ok=0

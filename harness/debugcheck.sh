@@ -35,9 +35,7 @@ echo "    kselftests: $PICKED_SUMMARY"
 
 echo "    boot:"
 "$TOP/harness/bootcheck.sh" "$dir/boot1.log" || ok=0
-# (lockdep's banner, "RCU lockdep checking is enabled.", is no report)
-boot=$(sed -n '1,/^@@HX BOOTED/p' "$dir/boot1.log" | tr -d '\r' | grep -aE "$KREPORT" |
-	grep -av 'RCU lockdep checking is enabled')
+boot=$(boot_reports "$dir/boot1.log")
 if [ -n "$boot" ]; then
 	printf '%s\n' "$boot" | sed 's/^/    boot report: /'
 	ok=0

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Configure and build kernel $1 (ours | upstream | fp | debug | core | i386) out
-# of tree.
+# Configure and build kernel $1 (ours | upstream | fp | debug | core |
+# coreperf | i386) out of tree.
 #
 # Both kernels get the same config recipe: tinyconfig plus
 # configs/ftrace.config, then olddefconfig; ours also gets
@@ -19,7 +19,10 @@ frags=$TOP/configs/ftrace.config
 [ "$k" != upstream ] && frags="$frags $TOP/configs/ours.config"
 [ "$k" = fp ] && frags="$frags $TOP/configs/fp.config"
 [ "$k" = debug ] && frags="$frags $TOP/configs/debug.config"
-[ "$k" = core ] && frags="$frags $TOP/configs/core.config"
+# core: our core's pieces developed under lockdep and KASAN; coreperf: the
+# same without the debug options, for make bench's figures of the core
+[ "$k" = core ] && frags="$frags $TOP/configs/debug.config $TOP/configs/core.config"
+[ "$k" = coreperf ] && frags="$frags $TOP/configs/core.config"
 # i386: 32-bit, compiled and linked only (bzImage, no modules)
 targets="bzImage modules"
 if [ "$k" = i386 ]; then

@@ -45,9 +45,9 @@ die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 # Source tree of kernel $1.
 ksrc() {
 	case $1 in
-	ours | fp | debug | core | i386) echo "$OURS_SRC" ;;
+	ours | fp | debug | core | coreperf | i386) echo "$OURS_SRC" ;;
 	upstream) echo "$PRISTINE" ;;
-	*) die "unknown kernel '$1' (ours, fp, debug, core, i386 or upstream)" ;;
+	*) die "unknown kernel '$1' (ours, fp, debug, core, coreperf, i386 or upstream)" ;;
 	esac
 }
 
@@ -63,6 +63,14 @@ list_tests() {
 # (lockdep's "INFO: trying to register non-static key" too), ODEBUG,
 # hung tasks, stalls, panics.
 KREPORT='WARNING:|BUG:|Oops|kernel BUG|general protection|INFO: possible|INFO: task|INFO: trying|ODEBUG:|lockdep|KASAN|UBSAN|soft lockup|self-detected stall|Kernel panic'
+
+# The kernel reports of the boot in serial log $1 (up to "@@HX BOOTED"),
+# one per line; lockdep's banner ("RCU lockdep checking is enabled.") is
+# none.
+boot_reports() {
+	sed -n '1,/^@@HX BOOTED/p' "$1" | tr -d '\r' | grep -aE "$KREPORT" |
+		grep -av 'RCU lockdep checking is enabled'
+}
 
 # Run the kselftests of kernel $1 whose path matches the extended regular
 # expression $2, as few VMs as ksuite.sh needs, into folder $3 (log in

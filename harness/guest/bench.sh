@@ -109,6 +109,18 @@ t=$(hxtool write-all set_ftrace_filter /tmp/names)
 n=$(wc -l < set_ftrace_filter)
 [ "$n" = 1000 ] && B filter_1000_one_write_ms "$(ms "$t")"
 echo > set_ftrace_filter
+# the same names through our core's filter file (core kernels): resolved
+# by our name index instead of a kallsyms lookup per record
+if [ -f ftrace_core/set_ftrace_filter ]; then
+	F=ftrace_core/set_ftrace_filter
+	echo > $F
+	t=$(hxtool append-each $F /tmp/names)
+	[ "$(wc -l < $F)" = 1000 ] && B own_filter_1000_appends_ms "$(ms "$t")"
+	echo > $F
+	t=$(hxtool write-all $F /tmp/names)
+	[ "$(wc -l < $F)" = 1000 ] && B own_filter_1000_one_write_ms "$(ms "$t")"
+	echo > $F
+fi
 
 B read_available_filter_functions_ms "$(ms "$(hxtool read available_filter_functions)")"
 

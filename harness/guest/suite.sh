@@ -33,6 +33,12 @@ while read -r t; do
 	if [ "$rc" != 0 ] || grep -q '^\[[0-9]*\] .*\[\(FAIL\|UNRESOLVED\|UNDEFINED\)\]' /tmp/hx.out; then
 		tail -n 40 /tmp/hx.out | sed 's/^/@@L /'
 	fi
+	# the core kernel: every record against the registered ops
+	if [ -r /sys/kernel/tracing/ftrace_core/check ]; then
+		cat /sys/kernel/tracing/ftrace_core/check > /tmp/hxcheck 2>&1
+		echo "@@HX CHECK $i $t $(head -n 1 /tmp/hxcheck)"
+		tail -n +2 /tmp/hxcheck | sed 's/^/@@L /'
+	fi
 	dmesg -c | sed 's/^/@@K /'
 	echo "@@HX END $i rc=$rc secs=$(( $(cut -d. -f1 /proc/uptime) - t0 ))"
 done < hx-tests.txt

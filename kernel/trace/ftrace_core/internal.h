@@ -10,6 +10,7 @@
  * invariants; the lock order of the whole core is written once, here:
  *
  *   ftrace_lock  >  ftrace_core_chunks_lock  >  ftrace_core_names_lock
+ *   filter_lock (filter.c)  >  ftrace_core_chunks_lock
  *   ftrace_lock  >  text_mutex
  *
  * Pieces so far:
@@ -23,8 +24,13 @@
  *   listing.c available_filter_functions{,_addrs} from the name tables
  *   accounting.c  each site's state (count, REGS, IPMODIFY, DIRECT,
  *             TRAMP) as a pure function of the ops' sets: incremental
- *             updates from set differences, and the checker that
+ *             updates from set differences, and the check that
  *             recomputes every site from scratch
+ *   filter.c  what set_ftrace_filter's tokens select, through the name
+ *             index; a write applied whole or not at all
+ *   check.c   tracefs ftrace_core/check: every live record's count and
+ *             flags against that function of the registered ops, and
+ *             its text against the record (ftrace_lock)
  */
 #ifndef _KERNEL_TRACE_FTRACE_CORE_INTERNAL_H
 #define _KERNEL_TRACE_FTRACE_CORE_INTERNAL_H
@@ -35,9 +41,12 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/ftrace.h>
+#include <linux/kernel.h>
 #include <linux/refcount.h>
 #include <linux/rcupdate.h>
 #include <linux/types.h>
+
+#include <asm/sections.h>
 
 /* ---- sites.c: site sets ------------------------------------------------ */
 
@@ -201,6 +210,7 @@ size_t ftrace_names_bytes(const struct ftrace_names *n);
 int ftrace_names_match(const struct ftrace_names *n,
 		       const struct ftrace_name_pattern *p,
 		       int (*fn)(void *data, unsigned int site), void *data);
+bool ftrace_name_matches(const struct ftrace_name_pattern *p, const char *s);
 
 /**
  * ftrace_names_name() - a site's name
@@ -333,8 +343,32 @@ struct ftrace_chunk *ftrace_chunk_next(struct ftrace_chunk *c);
 unsigned long ftrace_records_range(unsigned long start, unsigned long end);
 unsigned long ftrace_records_location(unsigned long ip);
 
+/*
+ * Whether site @i of @c is gone: the kernel's init text sites, once init
+ * memory is being freed (upstream's ftrace_free_init_mem() drops their
+ * records; a module's chunk never has its init sites: modules.c).
+ */
+static inline bool ftrace_chunk_site_gone(const struct ftrace_chunk *c,
+					  unsigned int i)
+{
+	return !c->mod && system_state >= SYSTEM_FREEING_INITMEM &&
+	       is_kernel_inittext(c->ip[i]);
+}
+
 /* ---- listing.c: available_filter_functions{,_addrs} ------------------- */
 
+struct dentry;
+struct file;
+struct inode;
+
 const struct ftrace_names *ftrace_chunk_names(struct ftrace_chunk *c);
+struct dentry *ftrace_core_tracefs_dir(void);
+int ftrace_listing_open_sites(struct file *file, struct ftrace_sites *only);
+int ftrace_listing_release(struct inode *inode, struct file *file);
+
+/* ---- filter.c: what a filter file's tokens select ----------------------- */
+
+int ftrace_filter_write_tokens(char *buf, struct ftrace_sites **set);
+void ftrace_filter_chunk_gone(struct ftrace_chunk *c);
 
 #endif /* _KERNEL_TRACE_FTRACE_CORE_INTERNAL_H */

@@ -39,6 +39,7 @@ struct listing_iter {
 	unsigned int i;
 	loff_t base;	/* sites of the chunks before @c */
 	const struct ftrace_names *names;	/* @c's, NULL: not fetched */
+	struct ftrace_sites *only;	/* list only these (a reference) */
 	bool addrs;
 };
 
@@ -65,14 +66,11 @@ const struct ftrace_names *ftrace_chunk_names(struct ftrace_chunk *c)
 	return n;
 }
 
-/*
- * The kernel's init text sites are gone for upstream once init memory is
- * freed (a module's chunk never has them: modules.c).
- */
-static bool listing_skip(const struct ftrace_chunk *c, unsigned int i)
+/* A site not listed: gone, or not in the set listed. */
+static bool listing_skip(const struct listing_iter *it)
 {
-	return !c->mod && system_state >= SYSTEM_FREEING_INITMEM &&
-	       is_kernel_inittext(c->ip[i]);
+	return ftrace_chunk_site_gone(it->c, it->i) ||
+	       (it->only && !ftrace_sites_has(it->only, it->c->ip[it->i]));
 }
 
 /*
@@ -85,7 +83,7 @@ static bool listing_settle(struct listing_iter *it)
 	lockdep_assert_held(&ftrace_core_chunks_lock);
 	while (it->c) {
 		for (; it->i < it->c->nr; it->i++)
-			if (!listing_skip(it->c, it->i))
+			if (!listing_skip(it))
 				return true;
 		it->base += it->c->nr;
 		it->c = ftrace_chunk_next(it->c);
@@ -180,19 +178,79 @@ static int listing_open(struct inode *inode, struct file *file)
 	return 0;
 }
 
+/**
+ * ftrace_listing_open_sites() - open @file as a listing of a site set
+ * @file: the file being opened for reading
+ * @only: the set, whose reference the listing takes over (dropped by
+ *        ftrace_listing_release(), or here on failure)
+ *
+ * The lines are those of available_filter_functions, for the sites of
+ * @only (a filter file's contents).
+ *
+ * Context: process context.
+ * Return: 0 or -ENOMEM.
+ */
+int ftrace_listing_open_sites(struct file *file, struct ftrace_sites *only)
+{
+	struct listing_iter *it;
+
+	it = __seq_open_private(file, &listing_seq_ops, sizeof(*it));
+	if (!it) {
+		ftrace_sites_put(only);
+		return -ENOMEM;
+	}
+	it->only = only;
+	return 0;
+}
+
+/**
+ * ftrace_listing_release() - release a listing opened by listing.c
+ * @inode: its inode
+ * @file: its file
+ *
+ * Return: 0.
+ */
+int ftrace_listing_release(struct inode *inode, struct file *file)
+{
+	struct listing_iter *it = ((struct seq_file *)file->private_data)->private;
+
+	if (it->only)
+		ftrace_sites_put(it->only);
+	return seq_release_private(inode, file);
+}
+
 static const struct file_operations listing_fops = {
 	.open = listing_open,
 	.read = seq_read,
 	.llseek = seq_lseek,
-	.release = seq_release_private,
+	.release = ftrace_listing_release,
 };
+
+/**
+ * ftrace_core_tracefs_dir() - tracefs' ftrace_core/ folder, made on the
+ * first call
+ *
+ * Context: the core's late initcalls, one after the other.
+ * Return: the folder, or an ERR_PTR().
+ */
+struct dentry *__init ftrace_core_tracefs_dir(void)
+{
+	static struct dentry *dir __initdata;
+
+	if (!dir) {
+		dir = tracefs_create_dir("ftrace_core", NULL);
+		if (!dir)
+			dir = ERR_PTR(-ENOMEM);
+	}
+	return dir;
+}
 
 static int __init ftrace_core_listing_init(void)
 {
-	struct dentry *d = tracefs_create_dir("ftrace_core", NULL);
+	struct dentry *d = ftrace_core_tracefs_dir();
 
-	if (IS_ERR_OR_NULL(d))
-		return d ? PTR_ERR(d) : -ENOMEM;
+	if (IS_ERR(d))
+		return PTR_ERR(d);
 	tracefs_create_file("available_filter_functions", 0444, d, (void *)0,
 			    &listing_fops);
 	tracefs_create_file("available_filter_functions_addrs", 0444, d,

@@ -90,8 +90,10 @@ static void modules_going(struct module *mod)
 		if (c->mod == mod)
 			break;
 	mutex_unlock(&ftrace_core_chunks_lock);
-	if (c)
-		ftrace_chunk_unlist(c);
+	if (!c)
+		return;
+	ftrace_filter_chunk_gone(c);
+	ftrace_chunk_unlist(c);
 }
 
 static int modules_notify(struct notifier_block *nb, unsigned long state,

@@ -386,9 +386,18 @@ size_t ftrace_names_bytes(const struct ftrace_names *n)
 	       n->pool_len;
 }
 
-/* Does @s match @p (as upstream matches a name against a filter token)? */
-static notrace bool names_match_one(const struct ftrace_name_pattern *p,
-				    const char *s)
+/**
+ * ftrace_name_matches() - does a name match a pattern?
+ * @p: the pattern
+ * @s: the name (a function's or a module's)
+ *
+ * As upstream matches a name against a filter token.
+ *
+ * Context: any context.
+ * Return: true if @s matches @p.
+ */
+notrace bool ftrace_name_matches(const struct ftrace_name_pattern *p,
+				 const char *s)
 {
 	size_t len;
 
@@ -459,7 +468,7 @@ int ftrace_names_match(const struct ftrace_names *n,
 
 		if (off != last) {	/* a new name */
 			last = off;
-			hit = names_match_one(p, n->pool + off);
+			hit = ftrace_name_matches(p, n->pool + off);
 			if (!hit && indexed)
 				break;
 		}

@@ -1,0 +1,423 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Filter files: what a set_ftrace_filter write selects, resolved through
+ * our name tables (names.c), never a kallsyms call per site.
+ *
+ * A write is a list of tokens separated by white space, each as upstream
+ * takes it:
+ *
+ *   [!]pattern                 the sites whose function name matches
+ *                              (filter_parse_regex(): full name, "foo*",
+ *                              "*foo", "*foo*" or a glob); '!' removes
+ *   [!]N                       the N-th line of available_filter_functions
+ *   [!][pattern]:mod:[!]module the matching sites of the matching modules
+ *                              (an empty pattern: all their sites; an
+ *                              empty module: every module; "!module":
+ *                              the kernel and every other module)
+ *
+ * Exact names and prefixes resolve through the sorted name index in
+ * O(log n + k) per chunk, the other patterns by one scan of the distinct
+ * names.  A token that selects nothing is refused (-EINVAL), except a
+ * :mod: token (upstream remembers it for a module loaded later; that
+ * cache is not ours yet).  Other commands (func:cmd:param) are part 2:
+ * -EOPNOTSUPP.
+ *
+ * A write of more than a page is taken up to its last white space within
+ * the first page (a short write: the writer goes on with the rest); a
+ * token is never split across two writes, as upstream's parser allows.
+ *
+ * Each write is applied whole or not at all: its tokens are resolved into
+ * a new site set, which replaces the file's pending set only if every
+ * token was good.  As upstream does, the pending set starts empty when the
+ * file is opened with O_TRUNC ('>'), from the published set otherwise
+ * ('>>'), and is published when the file is closed.  Readers list the
+ * published set (listing.c), holding a reference to it: a writer
+ * replacing it never changes what a reader walks.
+ *
+ * Beside upstream's core, the file is tracefs' ftrace_core/set_ftrace_filter
+ * and no ops uses the set: a kselftest compares what it selects with
+ * upstream's file.  When our core runs ftrace, it is the ops' filter.
+ *
+ * Locking: filter_lock protects the published set (written under it,
+ * read under it with a reference taken); resolving holds
+ * ftrace_core_chunks_lock (records.c) so that the chunks stay listed.
+ * Order: filter_lock > ftrace_core_chunks_lock > ftrace_core_names_lock.
+ */
+#include <linux/ctype.h>
+#include <linux/err.h>
+#include <linux/fs.h>
+#include <linux/init.h>
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/tracefs.h>
+#include <linux/uaccess.h>
+
+#include "../trace.h"
+#include "internal.h"
+
+/* Longest write taken at once (upstream's parser buffer is a page too). */
+#define FILTER_WRITE_MAX	PAGE_SIZE
+
+static DEFINE_MUTEX(filter_lock);
+static struct ftrace_sites *filter_published = FTRACE_SITES_NONE_SET;
+
+/* One open for writing: the set it will publish. */
+struct filter_file {
+	struct ftrace_sites *pending;
+};
+
+/* What one token asks for. */
+struct filter_token {
+	struct ftrace_name_pattern func;
+	struct ftrace_name_pattern mod;
+	bool has_mod;
+	bool exclude_mod;	/* :mod:!module */
+	bool is_index;
+	unsigned long index;	/* 1-based line of the listing */
+};
+
+/* Upstream's match kinds as ours; MATCH_INDEX is handled before. */
+static enum ftrace_name_match filter_kind(enum regex_type t)
+{
+	switch (t) {
+	case MATCH_FRONT_ONLY:
+		return FTRACE_NAME_FRONT;
+	case MATCH_MIDDLE_ONLY:
+		return FTRACE_NAME_MIDDLE;
+	case MATCH_END_ONLY:
+		return FTRACE_NAME_END;
+	case MATCH_GLOB:
+		return FTRACE_NAME_GLOB;
+	default:
+		return FTRACE_NAME_FULL;
+	}
+}
+
+/*
+ * Split @tok ("[!]func[:mod:[!]module]", changed in place) into @t.
+ * Returns whether it removes sites ('!'), or an error.
+ */
+static int filter_parse(char *tok, struct filter_token *t)
+{
+	char *cmd, *param = NULL, *search;
+	enum regex_type type;
+	int not, mnot;
+
+	memset(t, 0, sizeof(*t));
+	cmd = strchr(tok, ':');
+	if (cmd) {
+		*cmd++ = '\0';
+		param = strchr(cmd, ':');
+		if (param)
+			*param++ = '\0';
+		if (strcmp(cmd, "mod"))
+			return -EOPNOTSUPP;	/* function commands: part 2 */
+		if (!param)
+			return -EINVAL;
+	}
+	type = filter_parse_regex(tok, strlen(tok), &search, &not);
+	if (type == MATCH_INDEX) {
+		if (param || kstrtoul(search, 0, &t->index) || !t->index)
+			return -EINVAL;
+		t->is_index = true;
+		return not;
+	}
+	t->func.type = filter_kind(type);
+	t->func.str = search;
+	t->func.len = strlen(search);
+	if (param) {
+		type = filter_parse_regex(param, strlen(param), &search, &mnot);
+		t->has_mod = true;
+		t->exclude_mod = mnot;
+		t->mod.type = type == MATCH_INDEX ? FTRACE_NAME_FULL
+						  : filter_kind(type);
+		t->mod.str = search;
+		t->mod.len = strlen(search);
+	}
+	return not;
+}
+
+/* Does the token's module part take chunk @c? */
+static bool filter_takes_chunk(const struct filter_token *t,
+			       const struct ftrace_chunk *c)
+{
+	const char *modname = c->mod ? c->mod->name : NULL;
+
+	if (!t->has_mod)
+		return true;
+	if (!t->mod.len)	/* every module, or with '!' the kernel */
+		return t->exclude_mod == !modname;
+	return (modname && ftrace_name_matches(&t->mod, modname)) !=
+	       t->exclude_mod;
+}
+
+struct filter_collect {
+	struct ftrace_ipvec *v;
+	const struct ftrace_chunk *c;
+};
+
+static int filter_push(void *data, unsigned int site)
+{
+	struct filter_collect *fc = data;
+
+	if (ftrace_chunk_site_gone(fc->c, site))
+		return 0;
+	return ftrace_ipvec_push(fc->v, fc->c->ip[site], GFP_KERNEL);
+}
+
+/* The N-th listed site, or -EINVAL past the last. */
+static int filter_by_index(unsigned long index, struct ftrace_ipvec *v)
+{
+	struct ftrace_chunk *c;
+	unsigned int i;
+
+	for (c = ftrace_chunk_next(NULL); c; c = ftrace_chunk_next(c))
+		for (i = 0; i < c->nr; i++)
+			if (!ftrace_chunk_site_gone(c, i) && !--index)
+				return ftrace_ipvec_push(v, c->ip[i],
+							 GFP_KERNEL);
+	return -EINVAL;
+}
+
+/* The sites one token selects, into @v. */
+static int filter_resolve(const struct filter_token *t,
+			  struct ftrace_ipvec *v)
+{
+	struct filter_collect fc = { .v = v };
+	struct ftrace_chunk *c;
+	unsigned int i;
+	int ret;
+
+	lockdep_assert_held(&ftrace_core_chunks_lock);
+	if (t->is_index)
+		return filter_by_index(t->index, v);
+	for (c = ftrace_chunk_next(NULL); c; c = ftrace_chunk_next(c)) {
+		const struct ftrace_names *n;
+
+		if (!filter_takes_chunk(t, c))
+			continue;
+		n = ftrace_chunk_names(c);
+		if (IS_ERR(n))
+			return PTR_ERR(n);
+		fc.c = c;
+		if (t->has_mod && !t->func.len) {	/* all its sites */
+			for (i = 0; i < c->nr; i++) {
+				unsigned long off;
+
+				if (!ftrace_names_name(n, i, &off))
+					continue;
+				ret = filter_push(&fc, i);
+				if (ret)
+					return ret;
+			}
+			continue;
+		}
+		ret = ftrace_names_match(n, &t->func, filter_push, &fc);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+/* Apply one token to *@set (replaced by the result). */
+static int filter_apply(char *tok, struct ftrace_sites **set)
+{
+	struct ftrace_ipvec v = {};
+	struct ftrace_sites *s, *res;
+	struct filter_token t;
+	int not, ret;
+
+	not = filter_parse(tok, &t);
+	if (not < 0)
+		return not;
+	mutex_lock(&ftrace_core_chunks_lock);
+	ret = filter_resolve(&t, &v);
+	mutex_unlock(&ftrace_core_chunks_lock);
+	if (!ret && !v.nr && !t.has_mod)
+		ret = -EINVAL;	/* selects nothing */
+	if (ret) {
+		ftrace_ipvec_free(&v);
+		return ret;
+	}
+	s = ftrace_sites_from(v.ip, v.nr, GFP_KERNEL);
+	ftrace_ipvec_free(&v);
+	if (IS_ERR(s))
+		return PTR_ERR(s);
+	res = not ? ftrace_sites_minus(*set, s, GFP_KERNEL)
+		  : ftrace_sites_union(*set, s, GFP_KERNEL);
+	ftrace_sites_put(s);
+	if (IS_ERR(res))
+		return PTR_ERR(res);
+	ftrace_sites_put(*set);
+	*set = res;
+	return 0;
+}
+
+/**
+ * ftrace_filter_write_tokens() - apply a write's tokens to a set, whole
+ * @buf: the tokens, separated by white space (changed in place)
+ * @set: the set; replaced by the result only if every token is good
+ *
+ * Context: process context; takes ftrace_core_chunks_lock; may sleep.
+ * Return: 0, or the first bad token's error (@set unchanged).
+ */
+int ftrace_filter_write_tokens(char *buf, struct ftrace_sites **set)
+{
+	struct ftrace_sites *work = ftrace_sites_get(*set);
+	char *tok;
+	int ret = 0;
+
+	while ((tok = strsep(&buf, " \t\n")) != NULL) {
+		if (!*tok)
+			continue;
+		ret = filter_apply(tok, &work);
+		if (ret)
+			break;
+	}
+	if (ret) {
+		ftrace_sites_put(work);
+		return ret;
+	}
+	ftrace_sites_put(*set);
+	*set = work;
+	return 0;
+}
+
+static struct ftrace_sites *filter_get_published(void)
+{
+	struct ftrace_sites *s;
+
+	mutex_lock(&filter_lock);
+	s = ftrace_sites_get(filter_published);
+	mutex_unlock(&filter_lock);
+	return s;
+}
+
+/**
+ * ftrace_filter_chunk_gone() - take a going module's sites out of the
+ * published filter
+ * @c: the module's chunk, still listed
+ *
+ * So that a module loaded later at the same addresses is not filtered
+ * by a stale entry (upstream clears them from its hashes too).  Sets
+ * still pending in an open file keep them until published: the listing
+ * shows only listed sites, and the next module's load is what matters.
+ *
+ * Context: process context; takes filter_lock; may sleep.
+ */
+void ftrace_filter_chunk_gone(struct ftrace_chunk *c)
+{
+	struct ftrace_sites *gone, *res;
+
+	gone = ftrace_sites_from(c->ip, c->nr, GFP_KERNEL);
+	if (IS_ERR(gone)) {
+		pr_err("ftrace core: no memory to drop module %s's sites from the filter\n",
+		       c->mod ? c->mod->name : "?");
+		return;
+	}
+	mutex_lock(&filter_lock);
+	res = ftrace_sites_minus(filter_published, gone, GFP_KERNEL);
+	if (!IS_ERR(res)) {
+		ftrace_sites_put(filter_published);
+		filter_published = res;
+	}
+	mutex_unlock(&filter_lock);
+	ftrace_sites_put(gone);
+}
+
+static int filter_open(struct inode *inode, struct file *file)
+{
+	struct filter_file *ff;
+
+	if (!(file->f_mode & FMODE_WRITE))
+		return ftrace_listing_open_sites(file, filter_get_published());
+	if (file->f_mode & FMODE_READ)
+		return -EINVAL;	/* one or the other, not both */
+	ff = kzalloc(sizeof(*ff), GFP_KERNEL);
+	if (!ff)
+		return -ENOMEM;
+	ff->pending = (file->f_flags & O_TRUNC) ? FTRACE_SITES_NONE_SET
+						: filter_get_published();
+	file->private_data = ff;
+	return 0;
+}
+
+static ssize_t filter_write(struct file *file, const char __user *ubuf,
+			    size_t cnt, loff_t *ppos)
+{
+	struct filter_file *ff = file->private_data;
+	char *buf;
+	int ret;
+
+	if (!cnt)
+		return 0;
+	buf = memdup_user_nul(ubuf, min_t(size_t, cnt, FILTER_WRITE_MAX - 1));
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	if (cnt >= FILTER_WRITE_MAX) {
+		/* whole tokens only: a short write, the caller goes on */
+		char *end = strrchr(buf, ' ');
+		char *nl = strrchr(buf, '\n');
+
+		if (!end || (nl && nl > end))
+			end = nl;
+		if (!end) {
+			kfree(buf);
+			return -E2BIG;	/* a token longer than a page */
+		}
+		*end = '\0';
+		cnt = end - buf + 1;
+	}
+	ret = ftrace_filter_write_tokens(buf, &ff->pending);
+	kfree(buf);
+	if (ret)
+		return ret;
+	*ppos += cnt;
+	return cnt;
+}
+
+static int filter_release(struct inode *inode, struct file *file)
+{
+	struct filter_file *ff = file->private_data;
+	struct ftrace_sites *old;
+
+	if (!(file->f_mode & FMODE_WRITE))
+		return ftrace_listing_release(inode, file);
+	mutex_lock(&filter_lock);
+	old = filter_published;
+	filter_published = ff->pending;
+	mutex_unlock(&filter_lock);
+	ftrace_sites_put(old);
+	kfree(ff);
+	return 0;
+}
+
+static loff_t filter_llseek(struct file *file, loff_t offset, int whence)
+{
+	if (file->f_mode & FMODE_WRITE)
+		return file->f_pos;	/* a write appends tokens */
+	return seq_lseek(file, offset, whence);
+}
+
+static const struct file_operations filter_fops = {
+	.open = filter_open,
+	.read = seq_read,
+	.write = filter_write,
+	.llseek = filter_llseek,
+	.release = filter_release,
+};
+
+static int __init ftrace_core_filter_init(void)
+{
+	struct dentry *d = ftrace_core_tracefs_dir();
+
+	if (IS_ERR(d))
+		return PTR_ERR(d);
+	tracefs_create_file("set_ftrace_filter", 0644, d, NULL, &filter_fops);
+	return 0;
+}
+late_initcall(ftrace_core_filter_init);
