@@ -75,15 +75,6 @@ for s in $CORE_SUITES; do
 		ok=0
 	fi
 done
-boot=$(boot_reports "$dir/boot1.log")
-if [ -n "$boot" ]; then
-	printf '%s\n' "$boot" | sed 's/^/    boot report: /'
-	ok=0
-fi
+boot_reports "$dir/boot1.log" || ok=0
 
-if [ $ok = 1 ]; then
-	echo "core check: PASS"
-	exit 0
-fi
-echo "core check: FAIL (see $dir)"
-exit 1
+check_end core $ok "$dir"

@@ -35,11 +35,7 @@ echo "    kselftests: $PICKED_SUMMARY"
 
 echo "    boot:"
 "$TOP/harness/bootcheck.sh" "$dir/boot1.log" || ok=0
-boot=$(boot_reports "$dir/boot1.log")
-if [ -n "$boot" ]; then
-	printf '%s\n' "$boot" | sed 's/^/    boot report: /'
-	ok=0
-fi
+boot_reports "$dir/boot1.log" || ok=0
 
 # The fault test ran in the last VM, after the tests.
 last=$(ls "$dir"/vm*.log | sort -V | tail -n 1)
@@ -56,9 +52,4 @@ if [ -n "$bad" ]; then
 	ok=0
 fi
 
-if [ $ok = 1 ]; then
-	echo "debug check: PASS"
-	exit 0
-fi
-echo "debug check: FAIL (see $dir and $dir.log)"
-exit 1
+check_end debug $ok "$dir and $dir.log"

@@ -65,11 +65,26 @@ list_tests() {
 KREPORT='WARNING:|BUG:|Oops|kernel BUG|general protection|INFO: possible|INFO: task|INFO: trying|ODEBUG:|lockdep|KASAN|UBSAN|soft lockup|self-detected stall|Kernel panic'
 
 # The kernel reports of the boot in serial log $1 (up to "@@HX BOOTED"),
-# one per line; lockdep's banner ("RCU lockdep checking is enabled.") is
-# none.
+# each printed as "    boot report: ..."; lockdep's banner ("RCU lockdep
+# checking is enabled.") is none.  Returns 1 if there was any.
 boot_reports() {
-	sed -n '1,/^@@HX BOOTED/p' "$1" | tr -d '\r' | grep -aE "$KREPORT" |
-		grep -av 'RCU lockdep checking is enabled'
+	local r
+	r=$(sed -n '1,/^@@HX BOOTED/p' "$1" | tr -d '\r' | grep -aE "$KREPORT" |
+		grep -av 'RCU lockdep checking is enabled')
+	[ -z "$r" ] && return 0
+	printf '%s\n' "$r" | sed 's/^/    boot report: /'
+	return 1
+}
+
+# The closing line of check $1 ("NAME check: PASS" if $2 is 1, else
+# "NAME check: FAIL (see $3)"), and exit 0 or 1.
+check_end() {
+	if [ "$2" = 1 ]; then
+		echo "$1 check: PASS"
+		exit 0
+	fi
+	echo "$1 check: FAIL (see $3)"
+	exit 1
 }
 
 # Run the kselftests of kernel $1 whose path matches the extended regular

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Filter files: what a set_ftrace_filter write selects, resolved through
- * our name tables (names.c), never a kallsyms call per site.
+ * Filter files: what a set_ftrace_filter or set_ftrace_notrace write
+ * selects, resolved through our name tables (names.c), never a kallsyms
+ * call per site.
  *
  * A write is a list of tokens separated by white space, each as upstream
  * takes it:
@@ -34,11 +35,12 @@
  * published set (listing.c), holding a reference to it: a writer
  * replacing it never changes what a reader walks.
  *
- * Beside upstream's core, the file is tracefs' ftrace_core/set_ftrace_filter
- * and no ops uses the set: a kselftest compares what it selects with
- * upstream's file.  When our core runs ftrace, it is the ops' filter.
+ * Beside upstream's core, the files are tracefs'
+ * ftrace_core/set_ftrace_{filter,notrace} and no ops uses their sets: a
+ * kselftest compares what they select with upstream's files.  When our
+ * core runs ftrace, they are the global ops' filter and notrace sets.
  *
- * Locking: filter_lock protects the published set (written under it,
+ * Locking: filter_lock protects the published sets (written under it,
  * read under it with a reference taken); resolving holds
  * ftrace_core_chunks_lock (records.c) so that the chunks stay listed.
  * Order: filter_lock > ftrace_core_chunks_lock > ftrace_core_names_lock.
@@ -63,7 +65,11 @@
 #define FILTER_WRITE_MAX	PAGE_SIZE
 
 static DEFINE_MUTEX(filter_lock);
-static struct ftrace_sites *filter_published = FTRACE_SITES_NONE_SET;
+
+/* The published sets of set_ftrace_filter and set_ftrace_notrace. */
+static struct ftrace_sites *filter_sets[2] = {
+	FTRACE_SITES_NONE_SET, FTRACE_SITES_NONE_SET,
+};
 
 /* One open for writing: the set it will publish. */
 struct filter_file {
@@ -287,19 +293,19 @@ int ftrace_filter_write_tokens(char *buf, struct ftrace_sites **set)
 	return 0;
 }
 
-static struct ftrace_sites *filter_get_published(void)
+static struct ftrace_sites *filter_get_published(struct ftrace_sites **pub)
 {
 	struct ftrace_sites *s;
 
 	mutex_lock(&filter_lock);
-	s = ftrace_sites_get(filter_published);
+	s = ftrace_sites_get(*pub);
 	mutex_unlock(&filter_lock);
 	return s;
 }
 
 /**
  * ftrace_filter_chunk_gone() - take a going module's sites out of the
- * published filter
+ * published filter and notrace sets
  * @c: the module's chunk, still listed
  *
  * So that a module loaded later at the same addresses is not filtered
@@ -312,6 +318,7 @@ static struct ftrace_sites *filter_get_published(void)
 void ftrace_filter_chunk_gone(struct ftrace_chunk *c)
 {
 	struct ftrace_sites *gone, *res;
+	unsigned int k;
 
 	gone = ftrace_sites_from(c->ip, c->nr, GFP_KERNEL);
 	if (IS_ERR(gone)) {
@@ -320,10 +327,12 @@ void ftrace_filter_chunk_gone(struct ftrace_chunk *c)
 		return;
 	}
 	mutex_lock(&filter_lock);
-	res = ftrace_sites_minus(filter_published, gone, GFP_KERNEL);
-	if (!IS_ERR(res)) {
-		ftrace_sites_put(filter_published);
-		filter_published = res;
+	for (k = 0; k < ARRAY_SIZE(filter_sets); k++) {
+		res = ftrace_sites_minus(filter_sets[k], gone, GFP_KERNEL);
+		if (IS_ERR(res))
+			continue;
+		ftrace_sites_put(filter_sets[k]);
+		filter_sets[k] = res;
 	}
 	mutex_unlock(&filter_lock);
 	ftrace_sites_put(gone);
@@ -331,17 +340,19 @@ void ftrace_filter_chunk_gone(struct ftrace_chunk *c)
 
 static int filter_open(struct inode *inode, struct file *file)
 {
+	struct ftrace_sites **pub = inode->i_private;
 	struct filter_file *ff;
 
 	if (!(file->f_mode & FMODE_WRITE))
-		return ftrace_listing_open_sites(file, filter_get_published());
+		return ftrace_listing_open_sites(file,
+						 filter_get_published(pub));
 	if (file->f_mode & FMODE_READ)
 		return -EINVAL;	/* one or the other, not both */
 	ff = kzalloc(sizeof(*ff), GFP_KERNEL);
 	if (!ff)
 		return -ENOMEM;
 	ff->pending = (file->f_flags & O_TRUNC) ? FTRACE_SITES_NONE_SET
-						: filter_get_published();
+						: filter_get_published(pub);
 	file->private_data = ff;
 	return 0;
 }
@@ -382,14 +393,15 @@ static ssize_t filter_write(struct file *file, const char __user *ubuf,
 
 static int filter_release(struct inode *inode, struct file *file)
 {
+	struct ftrace_sites **pub = inode->i_private;
 	struct filter_file *ff = file->private_data;
 	struct ftrace_sites *old;
 
 	if (!(file->f_mode & FMODE_WRITE))
 		return ftrace_listing_release(inode, file);
 	mutex_lock(&filter_lock);
-	old = filter_published;
-	filter_published = ff->pending;
+	old = *pub;
+	*pub = ff->pending;
 	mutex_unlock(&filter_lock);
 	ftrace_sites_put(old);
 	kfree(ff);
@@ -417,7 +429,10 @@ static int __init ftrace_core_filter_init(void)
 
 	if (IS_ERR(d))
 		return PTR_ERR(d);
-	tracefs_create_file("set_ftrace_filter", 0644, d, NULL, &filter_fops);
+	tracefs_create_file("set_ftrace_filter", 0644, d, &filter_sets[0],
+			    &filter_fops);
+	tracefs_create_file("set_ftrace_notrace", 0644, d, &filter_sets[1],
+			    &filter_fops);
 	return 0;
 }
 late_initcall(ftrace_core_filter_init);
