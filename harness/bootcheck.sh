@@ -9,7 +9,13 @@ logf=$1
 [ -f "$logf" ] || { echo "no boot log $logf"; exit 1; }
 booted=$(grep -a '^@@HX BOOTED' "$logf" | head -n 1 | tr -d '\r')
 [ -n "$booted" ] || { echo "the guest never reached init"; exit 1; }
-cpus=$(echo "$booted" | sed -n 's/.*cpus=\([0-9]*\).*/\1/p')
+# The CPUs the kernel brought up, from its own line ("smp: Brought up 1
+# node, 2 CPUs"): a printk never splits another, while init's @@HX BOOTED
+# line may be cut by one (seen: "@@HX BOOTED cpus[ 6.07] tsc: ..."); that
+# line's count only if the kernel's is missing.
+cpus=$(grep -a 'smp: Brought up .* CPU' "$logf" | head -n 1 |
+	sed -n 's/.* \([0-9][0-9]*\) CPUs\{0,1\}[^A-Za-z]*$/\1/p')
+[ -n "$cpus" ] || cpus=$(echo "$booted" | sed -n 's/.*cpus=\([0-9]*\).*/\1/p')
 # Only the kernel's own boot messages, before init ran.
 sed -n '1,/^@@HX BOOTED/p' "$logf" | tr -d '\r' | awk -v cpus="$cpus" '
 	/Testing / {

@@ -29,3 +29,8 @@ printf '%s\n' "$good" > "$d/f5"
 # Messages after init started are not boot selftests.
 printf '%s\n@@HX BOOTED cpus=2\nTesting tracer x: FAILED\n' "$good" > "$d/ok2"
 "$b" "$d/ok2"
+# The kernel's own CPU count wins over init's line, which a printk may cut.
+printf '[ 0.6] smp: Brought up 1 node, 2 CPUs\n%s\n@@HX BOOTED cpus[ 6.0] tsc: Refined TSC\n=2 kernel=ours\n' "$good" > "$d/cut"
+"$b" "$d/cut" | grep -q '^    2 CPUs;'
+printf '[ 0.6] smp: Brought up 1 node, 1 CPU\n%s\n@@HX BOOTED cpus=2\n' "$good" > "$d/one"
+! "$b" "$d/one"
