@@ -50,7 +50,6 @@
 #include <linux/seq_buf.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
-#include <linux/tracefs.h>
 #include <linux/uaccess.h>
 
 #include <asm/nops.h>
@@ -299,20 +298,9 @@ static int check_open(struct inode *inode, struct file *file)
 	return single_open_size(file, check_show, NULL, CHECK_BUF + 256);
 }
 
-static const struct file_operations check_fops = {
+const struct file_operations ftrace_core_check_fops = {
 	.open = check_open,
 	.read = seq_read,
 	.llseek = seq_lseek,
 	.release = single_release,
 };
-
-static int __init ftrace_core_check_init(void)
-{
-	struct dentry *d = ftrace_core_tracefs_dir();
-
-	if (IS_ERR(d))
-		return PTR_ERR(d);
-	tracefs_create_file("check", 0444, d, NULL, &check_fops);
-	return 0;
-}
-late_initcall(ftrace_core_check_init);

@@ -55,7 +55,6 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <linux/tracefs.h>
 #include <linux/uaccess.h>
 
 #include "../trace.h"
@@ -338,9 +337,15 @@ void ftrace_filter_chunk_gone(struct ftrace_chunk *c)
 	ftrace_sites_put(gone);
 }
 
+/* The published set of a file: i_private is 0 (filter) or 1 (notrace). */
+static struct ftrace_sites **filter_pub(const struct inode *inode)
+{
+	return &filter_sets[(uintptr_t)inode->i_private];
+}
+
 static int filter_open(struct inode *inode, struct file *file)
 {
-	struct ftrace_sites **pub = inode->i_private;
+	struct ftrace_sites **pub = filter_pub(inode);
 	struct filter_file *ff;
 
 	if (!(file->f_mode & FMODE_WRITE))
@@ -393,7 +398,7 @@ static ssize_t filter_write(struct file *file, const char __user *ubuf,
 
 static int filter_release(struct inode *inode, struct file *file)
 {
-	struct ftrace_sites **pub = inode->i_private;
+	struct ftrace_sites **pub = filter_pub(inode);
 	struct filter_file *ff = file->private_data;
 	struct ftrace_sites *old;
 
@@ -415,24 +420,10 @@ static loff_t filter_llseek(struct file *file, loff_t offset, int whence)
 	return seq_lseek(file, offset, whence);
 }
 
-static const struct file_operations filter_fops = {
+const struct file_operations ftrace_core_filter_fops = {
 	.open = filter_open,
 	.read = seq_read,
 	.write = filter_write,
 	.llseek = filter_llseek,
 	.release = filter_release,
 };
-
-static int __init ftrace_core_filter_init(void)
-{
-	struct dentry *d = ftrace_core_tracefs_dir();
-
-	if (IS_ERR(d))
-		return PTR_ERR(d);
-	tracefs_create_file("set_ftrace_filter", 0644, d, &filter_sets[0],
-			    &filter_fops);
-	tracefs_create_file("set_ftrace_notrace", 0644, d, &filter_sets[1],
-			    &filter_fops);
-	return 0;
-}
-late_initcall(ftrace_core_filter_init);

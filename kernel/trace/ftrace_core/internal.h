@@ -362,7 +362,8 @@ struct file;
 struct inode;
 
 const struct ftrace_names *ftrace_chunk_names(struct ftrace_chunk *c);
-struct dentry *ftrace_core_tracefs_dir(void);
+extern const struct file_operations ftrace_core_filter_fops;
+extern const struct file_operations ftrace_core_check_fops;
 int ftrace_listing_open_sites(struct file *file, struct ftrace_sites *only);
 int ftrace_listing_release(struct inode *inode, struct file *file);
 

@@ -226,35 +226,36 @@ static const struct file_operations listing_fops = {
 	.release = ftrace_listing_release,
 };
 
-/**
- * ftrace_core_tracefs_dir() - tracefs' ftrace_core/ folder, made on the
- * first call
- *
- * Context: the core's late initcalls, one after the other.
- * Return: the folder, or an ERR_PTR().
+/*
+ * Every file of tracefs' ftrace_core/ folder, made by one initcall: the
+ * listings here, the filter files (filter.c; i_private picks the set)
+ * and the check (check.c).
  */
-struct dentry *__init ftrace_core_tracefs_dir(void)
+static const struct {
+	const char *name;
+	umode_t mode;
+	uintptr_t data;
+	const struct file_operations *fops;
+} ftrace_core_files[] __initconst = {
+	{ "available_filter_functions", 0444, 0, &listing_fops },
+	{ "available_filter_functions_addrs", 0444, 1, &listing_fops },
+	{ "set_ftrace_filter", 0644, 0, &ftrace_core_filter_fops },
+	{ "set_ftrace_notrace", 0644, 1, &ftrace_core_filter_fops },
+	{ "check", 0444, 0, &ftrace_core_check_fops },
+};
+
+static int __init ftrace_core_tracefs_init(void)
 {
-	static struct dentry *dir __initdata;
+	struct dentry *d = tracefs_create_dir("ftrace_core", NULL);
+	unsigned int i;
 
-	if (!dir) {
-		dir = tracefs_create_dir("ftrace_core", NULL);
-		if (!dir)
-			dir = ERR_PTR(-ENOMEM);
-	}
-	return dir;
-}
-
-static int __init ftrace_core_listing_init(void)
-{
-	struct dentry *d = ftrace_core_tracefs_dir();
-
-	if (IS_ERR(d))
-		return PTR_ERR(d);
-	tracefs_create_file("available_filter_functions", 0444, d, (void *)0,
-			    &listing_fops);
-	tracefs_create_file("available_filter_functions_addrs", 0444, d,
-			    (void *)1, &listing_fops);
+	if (IS_ERR_OR_NULL(d))
+		return d ? PTR_ERR(d) : -ENOMEM;
+	for (i = 0; i < ARRAY_SIZE(ftrace_core_files); i++)
+		tracefs_create_file(ftrace_core_files[i].name,
+				    ftrace_core_files[i].mode, d,
+				    (void *)ftrace_core_files[i].data,
+				    ftrace_core_files[i].fops);
 	return 0;
 }
-late_initcall(ftrace_core_listing_init);
+late_initcall(ftrace_core_tracefs_init);
