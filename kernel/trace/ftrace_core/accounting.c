@@ -11,6 +11,9 @@
  *   DIRECT    one of them has FTRACE_OPS_FL_DIRECT
  *   TRAMP     exactly one ops covers it, and that ops has a trampoline
  *
+ * A quarantined site (QUARANTINE alone, set by update.c when the engine
+ * refused it) is left out: no update or check changes its state.
+ *
  * An ops covers a site when its filter holds the site and its notrace set
  * does not; a NONE filter covers nothing (never "empty means all").
  *
@@ -184,6 +187,8 @@ static notrace void acct_visit(struct acct_walk *w, unsigned int site)
 		return;
 
 	was = w->c->state[site];
+	if (was & FTRACE_ACCT_QUARANTINE)
+		return;
 	count = was & FTRACE_ACCT_COUNT;
 	if ((is_in && !was_in && count == FTRACE_ACCT_COUNT) ||
 	    (was_in && !is_in && !count))
@@ -358,8 +363,9 @@ notrace int ftrace_acct_update(struct ftrace_acct_chunk *c,
  *          state it has and the state it should have; may be NULL
  * @data: passed to @report
  *
- * Each site is recomputed with ftrace_acct_compute().  A wrong state is
- * reported (and repaired if asked), never fatal.  O(n nops log s).
+ * Each site is recomputed with ftrace_acct_compute(), a quarantined one
+ * skipped.  A wrong state is reported (and repaired if asked), never
+ * fatal.  O(n nops log s).
  *
  * Context: any context; does not sleep.  The caller serializes the
  * updates and checks of @c (ftrace_lock) and keeps the sets alive.
@@ -379,6 +385,8 @@ notrace unsigned int ftrace_acct_check(struct ftrace_acct_chunk *c,
 
 	for (i = 0; i < c->nr; i++) {
 		have = c->state[i];
+		if (have & FTRACE_ACCT_QUARANTINE)
+			continue;
 		want = ftrace_acct_compute(c->ip[i], ops, nops);
 		if (have == want)
 			continue;

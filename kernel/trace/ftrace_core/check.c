@@ -156,7 +156,7 @@ static notrace int check_ops_snapshot(struct check_ops *co)
 			goto nomem;
 		}
 		a->flags = op->flags;
-		a->tramp = op->trampoline != 0;
+		a->tramp = op->trampoline;
 		co->ptr[co->nr] = a;
 		co->nr++;
 	}

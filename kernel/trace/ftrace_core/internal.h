@@ -12,6 +12,7 @@
  *   ftrace_lock  >  ftrace_core_chunks_lock  >  ftrace_core_names_lock
  *   filter_lock (filter.c)  >  ftrace_core_chunks_lock
  *   ftrace_lock  >  text_mutex
+ *   ftrace_lock (a registry's lock)  >  the engine's own locks
  *
  * Pieces so far:
  *   sites.c   site sets: "no site", "all sites" and "these sites" as
@@ -31,6 +32,11 @@
  *   check.c   tracefs ftrace_core/check: every live record's count and
  *             flags against that function of the registered ops, and
  *             its text against the record (ftrace_lock)
+ *   update.c  a registry of ops: each registration, unregistration or
+ *             change of sets is one plan of site changes (what each site
+ *             calls now and must call), handed to the engine as one
+ *             run; a site the engine refuses is quarantined, never the
+ *             whole of ftrace
  */
 #ifndef _KERNEL_TRACE_FTRACE_CORE_INTERNAL_H
 #define _KERNEL_TRACE_FTRACE_CORE_INTERNAL_H
@@ -46,6 +52,7 @@
 #include <linux/rcupdate.h>
 #include <linux/types.h>
 
+#include <asm/ftrace_sites.h>
 #include <asm/sections.h>
 
 /* ---- sites.c: site sets ------------------------------------------------ */
@@ -246,7 +253,12 @@ static inline const char *ftrace_names_name(const struct ftrace_names *n,
 #define FTRACE_ACCT_IPMODIFY	BIT(30)	/* an ops on it may change the ip */
 #define FTRACE_ACCT_DIRECT	BIT(29)	/* an ops on it is a direct call */
 #define FTRACE_ACCT_TRAMP	BIT(28)	/* one ops on it, with a trampoline */
-#define FTRACE_ACCT_COUNT	GENMASK(27, 0)	/* how many ops cover it */
+/*
+ * The engine refused the site (update.c): it is left out of the
+ * accounting (no update or check touches it) and never written again.
+ */
+#define FTRACE_ACCT_QUARANTINE	BIT(27)
+#define FTRACE_ACCT_COUNT	GENMASK(26, 0)	/* how many ops cover it */
 
 /**
  * struct ftrace_acct_ops - what the accounting needs to know of an ops
@@ -254,7 +266,8 @@ static inline const char *ftrace_names_name(const struct ftrace_names *n,
  * @notrace_sites: the sites it refuses (NONE or SOME; ALL refuses every
  *                 site)
  * @flags: its FTRACE_OPS_FL_* flags (SAVE_REGS, IPMODIFY, DIRECT count)
- * @tramp: it has a trampoline of its own
+ * @tramp: its own trampoline's address, 0 if it has none
+ * @direct: where a site it alone covers calls if it is DIRECT (update.c)
  *
  * An ops covers a site if @filter has it and @notrace_sites does not.
  */
@@ -262,7 +275,8 @@ struct ftrace_acct_ops {
 	struct ftrace_sites *filter;
 	struct ftrace_sites *notrace_sites;
 	unsigned long flags;
-	bool tramp;
+	unsigned long tramp;
+	unsigned long direct;
 };
 
 /**
@@ -354,6 +368,96 @@ static inline bool ftrace_chunk_site_gone(const struct ftrace_chunk *c,
 	return !c->mod && system_state >= SYSTEM_FREEING_INITMEM &&
 	       is_kernel_inittext(c->ip[i]);
 }
+
+/* ---- update.c: the registered ops, one plan per change, quarantine ---- */
+
+/* struct ftrace_site_change: <asm/ftrace_sites.h> */
+
+/**
+ * struct ftrace_engine - what writes plans into text: the arch's engine,
+ * or a test's model of text
+ * @change: make every site of @c (@nr of them, ascending ips) hold its
+ *          @to, as one run; the outcome of each site in it.  Returns 0,
+ *          or an error that is no site's own, and then changed nothing
+ * @data: passed to @change
+ * @caller: what a covered site calls (ftrace_caller)
+ * @regs_caller: what it calls when an ops on it wants pt_regs
+ */
+struct ftrace_engine {
+	int (*change)(void *data, struct ftrace_site_change *c,
+		      unsigned int nr);
+	void *data;
+	unsigned long caller;
+	unsigned long regs_caller;
+};
+
+/**
+ * struct ftrace_quarantined - a site the engine refused, as reported
+ * @list: in the registry's quarantine list
+ * @ip: the site
+ * @err: the engine's errno
+ * @expected: what the site should have held
+ * @found: what it held
+ */
+struct ftrace_quarantined {
+	struct list_head list;
+	unsigned long ip;
+	int err;
+	u8 expected[MCOUNT_INSN_SIZE];
+	u8 found[MCOUNT_INSN_SIZE];
+};
+
+/**
+ * struct ftrace_registry - the registered ops and what they make of the
+ * sites (see update.c)
+ * @lock: serializes everything here (ftrace_lock in the kernel)
+ * @engine: writes the plans
+ * @next: the chunk after @c (the first if @c is NULL), NULL after the last
+ * @chunks: for @next
+ * @slot: the registered ops; NULL entries are free slots
+ * @nslot: entries in @slot
+ * @quarantine: the quarantined sites' reports
+ * @nr_quarantined: quarantined sites (reported or not: a report may have
+ *                  found no memory)
+ * @plans: plans handed to the engine
+ * @changes: sites in them
+ * @quiet: do not print quarantine reports (tests that make many)
+ */
+struct ftrace_registry {
+	struct mutex *lock;	/* serializes all of it: ftrace_lock */
+	const struct ftrace_engine *engine;
+	struct ftrace_chunk *(*next)(struct ftrace_registry *r,
+				     struct ftrace_chunk *c);
+	void *chunks;
+	struct ftrace_acct_ops **slot;
+	unsigned int nslot;
+	struct list_head quarantine;
+	unsigned int nr_quarantined;
+	unsigned long plans;
+	unsigned long changes;
+	bool quiet;
+};
+
+void ftrace_registry_init(struct ftrace_registry *r, struct mutex *lock,
+			  const struct ftrace_engine *engine,
+			  struct ftrace_chunk *(*next)(struct ftrace_registry *,
+						       struct ftrace_chunk *),
+			  void *chunks);
+void ftrace_registry_release(struct ftrace_registry *r);
+int ftrace_reg_register(struct ftrace_registry *r, struct ftrace_acct_ops *o);
+int ftrace_reg_unregister(struct ftrace_registry *r,
+			  struct ftrace_acct_ops *o);
+int ftrace_reg_set(struct ftrace_registry *r, struct ftrace_acct_ops *o,
+		   struct ftrace_sites *filter,
+		   struct ftrace_sites *notrace_sites);
+unsigned long ftrace_reg_target(struct ftrace_registry *r, unsigned long ip,
+				u32 state);
+unsigned int ftrace_reg_check(struct ftrace_registry *r, bool repair,
+			      void (*report)(void *data,
+					     struct ftrace_chunk *c,
+					     unsigned int site,
+					     u32 have, u32 want),
+			      void *data);
 
 /* ---- listing.c: available_filter_functions{,_addrs} ------------------- */
 

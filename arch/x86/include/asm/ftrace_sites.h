@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * asm/ftrace_sites.h - what our ftrace core (kernel/trace/ftrace_core/)
+ * asks of the x86 patch engine: one plan of site changes, each site's
+ * current and new call in, each site's outcome out
+ * (arch/x86/kernel/ftrace_sites.c).
+ */
+#ifndef _ASM_X86_FTRACE_SITES_H
+#define _ASM_X86_FTRACE_SITES_H
+
+#include <linux/types.h>
+#include <asm/ftrace.h>
+
+/**
+ * struct ftrace_site_change - one site of a plan
+ * @ip: the site
+ * @from: what it calls now, 0 for the NOP
+ * @to: what it must call, 0 for the NOP
+ * @err: out: 0 if the site holds @to now, else why it was left alone
+ *       (-EINVAL: it did not hold @from; -EFAULT: not text or unmapped;
+ *       -ERANGE: @from or @to out of a call's reach)
+ * @expected: out: the bytes of @from
+ * @found: out: the bytes the site held, when @err is -EINVAL
+ */
+struct ftrace_site_change {
+	unsigned long ip;
+	unsigned long from;
+	unsigned long to;
+	int err;
+	u8 expected[MCOUNT_INSN_SIZE];
+	u8 found[MCOUNT_INSN_SIZE];
+};
+
+int ftrace_arch_change_sites(void *data, struct ftrace_site_change *c,
+			     unsigned int nr);
+
+#endif /* _ASM_X86_FTRACE_SITES_H */

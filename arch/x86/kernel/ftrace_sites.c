@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ftrace_sites.c - the patch engine as our own ftrace core takes it: a
+ * plan of site changes (what each site calls now and must call, 0 for
+ * the NOP) run as one protocol run of the engine, each site's outcome
+ * written back.
+ *
+ * Unlike the adapter that serves upstream's core (ftrace.c), nothing
+ * here reads or writes the core's records, guesses the order of its
+ * calls, or decides what a refusal means: a refused site is left as it
+ * was and reported in its change (errno, the bytes expected, the bytes
+ * found); the core quarantines it and goes on with the others.
+ *
+ * Locking: takes text_mutex around the run (the core's ftrace_lock is
+ * above it).  May sleep.
+ */
+#include <linux/errno.h>
+#include <linux/memory.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include <asm/ftrace_sites.h>
+#include <asm/nops.h>
+#include <asm/text-patching.h>
+
+#include "ftrace_patch.h"
+
+/* The bytes at @ip of a call to @to (0: the NOP); false if out of reach */
+static bool fs_insn(u8 *insn, unsigned long ip, unsigned long to)
+{
+	long rel = (long)to - (long)(ip + CALL_INSN_SIZE);
+
+	if (!to) {
+		memcpy(insn, x86_nops[5], MCOUNT_INSN_SIZE);
+		return true;
+	}
+	if (rel != (s32)rel)
+		return false;
+	__text_gen_insn(insn, CALL_INSN_OPCODE, (void *)ip, (void *)to,
+			CALL_INSN_SIZE);
+	return true;
+}
+
+/**
+ * ftrace_arch_change_sites() - run a plan of site changes
+ * @data: unused (the engine's private data in struct ftrace_engine)
+ * @c: the changes; each site at most once
+ * @nr: how many
+ *
+ * Each site that holds the call (or NOP) of its ->from gets the one of
+ * its ->to, all in one run of the engine (one int3 protocol run, whatever
+ * @nr).  A site that does not is left alone, with ->err set and ->found
+ * holding its bytes; ->expected always holds the bytes of ->from.
+ *
+ * Context: process context; takes text_mutex; may sleep.
+ * Return: 0 (each site's outcome in its ->err), or -ENOMEM / -EEXIST if
+ * the run failed whole: then no site changed.
+ */
+int ftrace_arch_change_sites(void *data, struct ftrace_site_change *c,
+			     unsigned int nr)
+{
+	struct ftrace_patch_site *s;
+	unsigned int i, n = 0, k;
+	int ret;
+
+	s = kvmalloc_array(nr ?: 1, sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	for (i = 0; i < nr; i++) {
+		memset(&s[n], 0, sizeof(s[n]));
+		memset(c[i].found, 0, MCOUNT_INSN_SIZE);
+		s[n].ip = c[i].ip;
+		c[i].err = 0;
+		if (!fs_insn(s[n].old, c[i].ip, c[i].from) ||
+		    !fs_insn(s[n].new, c[i].ip, c[i].to)) {
+			memset(c[i].expected, 0, MCOUNT_INSN_SIZE);
+			c[i].err = -ERANGE;
+			continue;
+		}
+		memcpy(c[i].expected, s[n].old, MCOUNT_INSN_SIZE);
+		n++;
+	}
+
+	mutex_lock(&text_mutex);
+	ret = n ? ftrace_patch_batch(s, n) : 0;
+	mutex_unlock(&text_mutex);
+
+	/* a refusal sets its site's ->err; a whole failure sets none */
+	for (i = 0; ret && i < n && !s[i].err; i++)
+		;
+	if (ret && i == n) {
+		kvfree(s);
+		return ret;
+	}
+	for (i = 0, k = 0; i < nr; i++) {
+		if (c[i].err == -ERANGE)
+			continue;
+		c[i].err = s[k].err;
+		if (s[k].err == -EINVAL)
+			memcpy(c[i].found, s[k].actual, MCOUNT_INSN_SIZE);
+		k++;
+	}
+	kvfree(s);
+	return 0;
+}

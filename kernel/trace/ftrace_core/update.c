@@ -1,0 +1,584 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * update.c - a registry of ops, and how each change of it reaches text:
+ * one plan per change, handed to the engine as one run, with the outcome
+ * of every site applied, and a site the engine refuses quarantined.
+ *
+ * A change is a registration, an unregistration, or new filter and
+ * notrace sets for a registered ops.  It is made in four steps:
+ *  1. bound: the sites it can touch lie in the union of the ops' old and
+ *     new filters (all sites if one is ALL); room for that many changes
+ *     is allocated first, so that nothing is changed if there is none;
+ *  2. account: the slot array takes the ops' new form and every chunk's
+ *     states are updated (accounting.c); each site whose state changed
+ *     gives a change of the plan if what it must call changed: from the
+ *     target of its old state among the ops as they were, to the target
+ *     of its new state among the ops as they are (ftrace_reg_target());
+ *  3. engine: the whole plan is one run of the engine;
+ *  4. outcomes: if the engine failed as a whole (no site's fault, no site
+ *     changed), the slot and the states are put back and the change
+ *     fails with its error; otherwise every refused site is quarantined.
+ *
+ * Quarantine.  A site the engine refused (its bytes were not what its
+ * state says, as after another patcher wrote a jmp over it, or it could
+ * not be mapped) gets the state FTRACE_ACCT_QUARANTINE: the accounting
+ * skips it from then on, no later plan names it, so it is never written
+ * again, and the check leaves it out.  It is reported once, with its
+ * function, the bytes expected, the bytes found and the errno, and kept
+ * in the registry's quarantine list.  Nothing else changes: every other
+ * site of the same plan holds its new instruction, ftrace stays on, later
+ * changes work.  An ops that would trace only quarantined sites is
+ * refused (-EBUSY) rather than registered to never fire: before its
+ * registration if its filter names sites and all of them are
+ * quarantined, and after its plan if the plan's refusals just made it so.
+ *
+ * Targets.  A site no ops covers holds the NOP (target 0).  A covered
+ * site calls, in this order: the direct address of the one DIRECT ops
+ * that alone covers it, the trampoline of the one ops that alone covers
+ * it (TRAMP), the regs caller if an ops on it wants pt_regs (REGS), the
+ * caller otherwise.  What it calls is a function of its state and of the
+ * ops that cover it, so it is never stored per site.
+ *
+ * Ownership of sets: a registered ops' sets belong to the registry from
+ * ftrace_reg_set() on, which puts the old ones once the new are in.
+ *
+ * Locking: r->lock (ftrace_lock) serializes every call here and is held
+ * across the engine's run; the engine takes its own locks (text_mutex)
+ * below it.  The slot array and the states change only under it; states
+ * are stored with WRITE_ONCE() for lockless readers.  Everything may
+ * sleep (allocations, the engine).
+ *
+ * The core never traces itself: every function here is notrace.
+ */
+#define pr_fmt(fmt) "ftrace: " fmt
+
+#include <linux/errno.h>
+#include <linux/lockdep.h>
+#include <linux/minmax.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/overflow.h>
+#include <linux/printk.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "internal.h"
+
+/* One change being planned: the world before it, the plan so far. */
+struct upd_plan {
+	struct ftrace_registry *r;
+	unsigned int idx;		/* the slot that changes */
+	struct ftrace_acct_ops *was;	/* what it held before (or NULL) */
+	struct ftrace_chunk *c;		/* the chunk being walked */
+	struct ftrace_site_change *ch;
+	unsigned int nr, cap;
+	bool overflow;			/* more changes than the bound */
+};
+
+/*
+ * The one ops covering @ip among the slots, slot @idx read as @as: the
+ * first found (the state says there is exactly one).
+ */
+static notrace const struct ftrace_acct_ops *
+upd_one_cover(struct ftrace_registry *r, unsigned long ip, unsigned int idx,
+	      const struct ftrace_acct_ops *as)
+{
+	const struct ftrace_acct_ops *o;
+	unsigned int i;
+
+	for (i = 0; i < r->nslot; i++) {
+		o = i == idx ? as : r->slot[i];
+		if (ftrace_acct_covers(o, ip))
+			return o;
+	}
+	return NULL;
+}
+
+/* What a site of @state calls, slot @idx read as @as (see the top). */
+static notrace unsigned long upd_target(struct ftrace_registry *r,
+					unsigned long ip, u32 state,
+					unsigned int idx,
+					const struct ftrace_acct_ops *as)
+{
+	const struct ftrace_engine *e = r->engine;
+	u32 count = state & FTRACE_ACCT_COUNT;
+	const struct ftrace_acct_ops *one = NULL;
+
+	if (!count || (state & FTRACE_ACCT_QUARANTINE))
+		return 0;
+	if (count == 1 && (state & (FTRACE_ACCT_DIRECT | FTRACE_ACCT_TRAMP)))
+		one = upd_one_cover(r, ip, idx, as);
+	if (one && (state & FTRACE_ACCT_DIRECT) && one->direct)
+		return one->direct;
+	if (one && (state & FTRACE_ACCT_TRAMP) && one->tramp)
+		return one->tramp;
+	return state & FTRACE_ACCT_REGS ? e->regs_caller : e->caller;
+}
+
+/**
+ * ftrace_reg_target() - what a site must call
+ * @r: the registry
+ * @ip: the site
+ * @state: its state (FTRACE_ACCT_*)
+ *
+ * Context: r->lock held.
+ * Return: the address the site must call, 0 for the NOP (also for a
+ * quarantined site, which is never written).
+ */
+notrace unsigned long ftrace_reg_target(struct ftrace_registry *r,
+					unsigned long ip, u32 state)
+{
+	lockdep_assert_held(r->lock);
+	return upd_target(r, ip, state, r->nslot, NULL);
+}
+
+/* accounting.c tells us of each site whose state changed */
+static notrace void upd_changed(void *data, unsigned int site, u32 was)
+{
+	struct upd_plan *p = data;
+	unsigned long ip = p->c->ip[site];
+	unsigned long from, to;
+	struct ftrace_site_change *ch;
+
+	from = upd_target(p->r, ip, was, p->idx, p->was);
+	to = upd_target(p->r, ip, p->c->state[site], p->r->nslot, NULL);
+	if (from == to)
+		return;
+	if (p->nr == p->cap) {
+		p->overflow = true;
+		return;
+	}
+	ch = &p->ch[p->nr++];
+	memset(ch, 0, sizeof(*ch));
+	ch->ip = ip;
+	ch->from = from;
+	ch->to = to;
+}
+
+/* Update every chunk for slot @idx going from @before to @after. */
+static notrace void upd_account(struct ftrace_registry *r,
+				const struct ftrace_acct_ops *before,
+				const struct ftrace_acct_ops *after,
+				struct upd_plan *p)
+{
+	struct ftrace_acct_chunk ac;
+	struct ftrace_chunk *c;
+
+	for (c = r->next(r, NULL); c; c = r->next(r, c)) {
+		ac.ip = c->ip;
+		ac.state = c->state;
+		ac.nr = c->nr;
+		if (p)
+			p->c = c;
+		/* a count found wrong is stored right and says so: go on */
+		ftrace_acct_update(&ac, before, after,
+				   (const struct ftrace_acct_ops *const *)r->slot,
+				   r->nslot, p ? upd_changed : NULL, p);
+	}
+}
+
+static notrace unsigned int upd_total(struct ftrace_registry *r)
+{
+	struct ftrace_chunk *c;
+	unsigned int n = 0;
+
+	for (c = r->next(r, NULL); c; c = r->next(r, c))
+		n += c->nr;
+	return n;
+}
+
+/* Addresses a filter bounds the changes with; all sites if it is ALL. */
+static notrace unsigned int upd_bound_one(const struct ftrace_acct_ops *o,
+					  unsigned int total)
+{
+	if (!o || !o->filter || ftrace_sites_is_none(o->filter))
+		return 0;
+	if (ftrace_sites_is_all(o->filter))
+		return total;
+	return o->filter->nr;
+}
+
+/* Find site @ip: its chunk and index. */
+static notrace struct ftrace_chunk *upd_find(struct ftrace_registry *r,
+					     unsigned long ip,
+					     unsigned int *site)
+{
+	struct ftrace_chunk *c;
+	unsigned int lo, hi, mid;
+
+	for (c = r->next(r, NULL); c; c = r->next(r, c)) {
+		if (ip < ftrace_chunk_first(c) || ip > ftrace_chunk_last(c))
+			continue;
+		lo = 0;
+		hi = c->nr;
+		while (lo < hi) {
+			mid = lo + (hi - lo) / 2;
+			if (c->ip[mid] < ip)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < c->nr && c->ip[lo] == ip) {
+			*site = lo;
+			return c;
+		}
+	}
+	return NULL;
+}
+
+/* Quarantine the site of a refused change: never written again. */
+static notrace void upd_quarantine(struct ftrace_registry *r,
+				   const struct ftrace_site_change *ch)
+{
+	struct ftrace_quarantined *q;
+	struct ftrace_chunk *c;
+	unsigned int site;
+
+	c = upd_find(r, ch->ip, &site);
+	if (!c)
+		return;
+	WRITE_ONCE(c->state[site], FTRACE_ACCT_QUARANTINE);
+	r->nr_quarantined++;
+
+	q = kzalloc(sizeof(*q), GFP_KERNEL);
+	if (q) {
+		q->ip = ch->ip;
+		q->err = ch->err;
+		memcpy(q->expected, ch->expected, MCOUNT_INSN_SIZE);
+		memcpy(q->found, ch->found, MCOUNT_INSN_SIZE);
+		list_add_tail(&q->list, &r->quarantine);
+	}
+	if (r->quiet)
+		return;
+	pr_warn("site %pS quarantined: expected %*phN, found %*phN (%d); the rest of ftrace goes on\n",
+		(void *)ch->ip, MCOUNT_INSN_SIZE, ch->expected,
+		MCOUNT_INSN_SIZE, ch->found, ch->err);
+}
+
+/* How many sites @o covers, and how many of them are not quarantined. */
+static notrace void upd_covered(struct ftrace_registry *r,
+				const struct ftrace_acct_ops *o,
+				unsigned int *all, unsigned int *live)
+{
+	const struct ftrace_sites *f = o->filter;
+	struct ftrace_chunk *c;
+	unsigned int i, site;
+
+	*all = 0;
+	*live = 0;
+	if (!f || ftrace_sites_is_none(f))
+		return;
+	if (ftrace_sites_is_all(f)) {
+		for (c = r->next(r, NULL); c; c = r->next(r, c)) {
+			for (i = 0; i < c->nr; i++) {
+				if (!ftrace_acct_covers(o, c->ip[i]))
+					continue;
+				(*all)++;
+				if (!(c->state[i] & FTRACE_ACCT_QUARANTINE))
+					(*live)++;
+			}
+		}
+		return;
+	}
+	for (i = 0; i < f->nr; i++) {
+		if (!ftrace_acct_covers(o, f->ip[i]))
+			continue;
+		c = upd_find(r, f->ip[i], &site);
+		if (!c)
+			continue;
+		(*all)++;
+		if (!(c->state[site] & FTRACE_ACCT_QUARANTINE))
+			(*live)++;
+	}
+}
+
+/*
+ * Slot @idx goes from @before to @after (either may be NULL): account,
+ * plan, run, apply the outcomes.  On an error nothing has changed.
+ */
+static notrace int upd_change(struct ftrace_registry *r, unsigned int idx,
+			      struct ftrace_acct_ops *before,
+			      struct ftrace_acct_ops *after)
+{
+	unsigned int total = upd_total(r), i;
+	struct upd_plan p = { .r = r, .idx = idx, .was = before };
+	int ret;
+
+	p.cap = min(upd_bound_one(before, total) +
+		    upd_bound_one(after, total), total);
+	if (p.cap) {
+		p.ch = kvmalloc_array(p.cap, sizeof(*p.ch), GFP_KERNEL);
+		if (!p.ch)
+			return -ENOMEM;
+	}
+
+	r->slot[idx] = after;
+	upd_account(r, before, after, &p);
+	if (WARN_ON_ONCE(p.overflow)) {
+		ret = -EOVERFLOW;
+		goto undo;
+	}
+
+	ret = p.nr ? r->engine->change(r->engine->data, p.ch, p.nr) : 0;
+	if (ret)
+		goto undo;
+	if (p.nr) {
+		r->plans++;
+		r->changes += p.nr;
+	}
+	for (i = 0; i < p.nr; i++) {
+		if (p.ch[i].err)
+			upd_quarantine(r, &p.ch[i]);
+	}
+	kvfree(p.ch);
+	return 0;
+
+undo:
+	r->slot[idx] = before;
+	upd_account(r, after, before, NULL);
+	kvfree(p.ch);
+	return ret;
+}
+
+static notrace int upd_slot_of(struct ftrace_registry *r,
+			       const struct ftrace_acct_ops *o)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->nslot; i++) {
+		if (r->slot[i] == o)
+			return i;
+	}
+	return -ENOENT;
+}
+
+/* A free slot, the array grown by one if there is none. */
+static notrace int upd_free_slot(struct ftrace_registry *r)
+{
+	struct ftrace_acct_ops **s;
+	int i = upd_slot_of(r, NULL);
+
+	if (i >= 0)
+		return i;
+	s = krealloc_array(r->slot, r->nslot + 1, sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	s[r->nslot] = NULL;
+	r->slot = s;
+	return r->nslot++;
+}
+
+/**
+ * ftrace_reg_register() - register an ops
+ * @r: the registry
+ * @o: the ops, with its sets, flags and trampoline; not registered
+ *
+ * Its covered sites get their new states and the targets these give them,
+ * in one run of the engine; a site refused is quarantined.
+ *
+ * Context: r->lock held; may sleep.
+ * Return: 0; -EBUSY if @o is registered already, or if every site its
+ * filter covers is (or, by this plan, got) quarantined: then it is not
+ * registered; -ENOMEM, or the engine's own error: nothing changed.
+ */
+notrace int ftrace_reg_register(struct ftrace_registry *r,
+				struct ftrace_acct_ops *o)
+{
+	unsigned int all, live;
+	int idx, ret;
+
+	lockdep_assert_held(r->lock);
+	if (upd_slot_of(r, o) >= 0)
+		return -EBUSY;
+	upd_covered(r, o, &all, &live);
+	if (all && !live)
+		return -EBUSY;
+
+	idx = upd_free_slot(r);
+	if (idx < 0)
+		return idx;
+	ret = upd_change(r, idx, NULL, o);
+	if (ret)
+		return ret;
+
+	upd_covered(r, o, &all, &live);
+	if (all && !live) {
+		/*
+		 * Its plan's refusals left it only quarantined sites, which
+		 * no update touches: taking it out changes no target.
+		 */
+		r->slot[idx] = NULL;
+		upd_account(r, o, NULL, NULL);
+		return -EBUSY;
+	}
+	return 0;
+}
+
+/**
+ * ftrace_reg_unregister() - unregister an ops
+ * @r: the registry
+ * @o: the ops
+ *
+ * Its sites lose it in one run of the engine; a site refused is
+ * quarantined.  The ops keeps its sets (the caller frees them).
+ *
+ * Context: r->lock held; may sleep.
+ * Return: 0; -EINVAL if @o is not registered (nothing done); -ENOMEM or
+ * the engine's own error: @o stays registered, nothing changed.
+ */
+notrace int ftrace_reg_unregister(struct ftrace_registry *r,
+				  struct ftrace_acct_ops *o)
+{
+	int idx;
+
+	lockdep_assert_held(r->lock);
+	idx = o ? upd_slot_of(r, o) : -ENOENT;
+	if (idx < 0)
+		return -EINVAL;
+	return upd_change(r, idx, o, NULL);
+}
+
+/**
+ * ftrace_reg_set() - give a registered ops new filter and notrace sets
+ * @r: the registry
+ * @o: the ops
+ * @filter: its new filter (NULL: no site)
+ * @notrace_sites: its new notrace set (NULL: none refused)
+ *
+ * The sites whose coverage changes get their new states and targets in
+ * one run of the engine; a site refused is quarantined.  On success @o
+ * holds the caller's references to the new sets and its old sets are put.
+ *
+ * Context: r->lock held; may sleep.
+ * Return: 0; -EINVAL if @o is not registered; -ENOMEM or the engine's
+ * own error: nothing changed, the caller keeps its references.
+ */
+notrace int ftrace_reg_set(struct ftrace_registry *r,
+			   struct ftrace_acct_ops *o,
+			   struct ftrace_sites *filter,
+			   struct ftrace_sites *notrace_sites)
+{
+	struct ftrace_acct_ops *was;
+	int idx, ret;
+
+	lockdep_assert_held(r->lock);
+	idx = o ? upd_slot_of(r, o) : -ENOENT;
+	if (idx < 0)
+		return -EINVAL;
+
+	was = kmemdup(o, sizeof(*o), GFP_KERNEL);
+	if (!was)
+		return -ENOMEM;
+	o->filter = filter;
+	o->notrace_sites = notrace_sites;
+	ret = upd_change(r, idx, was, o);
+	if (ret) {
+		o->filter = was->filter;
+		o->notrace_sites = was->notrace_sites;
+		r->slot[idx] = o;
+	} else {
+		if (was->filter)
+			ftrace_sites_put(was->filter);
+		if (was->notrace_sites)
+			ftrace_sites_put(was->notrace_sites);
+	}
+	kfree(was);
+	return ret;
+}
+
+/* ftrace_reg_check()'s report, told the chunk too */
+struct upd_check {
+	void (*report)(void *data, struct ftrace_chunk *c, unsigned int site,
+		       u32 have, u32 want);
+	void *data;
+	struct ftrace_chunk *c;
+};
+
+static notrace void upd_report(void *data, unsigned int site, u32 have,
+			       u32 want)
+{
+	struct upd_check *k = data;
+
+	k->report(k->data, k->c, site, have, want);
+}
+
+/**
+ * ftrace_reg_check() - recompute every state from the registered ops
+ * @r: the registry
+ * @repair: store the recomputed state of a site found wrong
+ * @report: told of each site found wrong (chunk, index, have, want); may
+ *          be NULL
+ * @data: passed to @report
+ *
+ * Quarantined sites are left out (accounting.c).
+ *
+ * Context: r->lock held.
+ * Return: how many states were wrong.
+ */
+notrace unsigned int ftrace_reg_check(struct ftrace_registry *r, bool repair,
+				      void (*report)(void *data,
+						     struct ftrace_chunk *c,
+						     unsigned int site,
+						     u32 have, u32 want),
+				      void *data)
+{
+	struct upd_check k = { .report = report, .data = data };
+	struct ftrace_acct_chunk ac;
+	unsigned int bad = 0;
+
+	lockdep_assert_held(r->lock);
+	for (k.c = r->next(r, NULL); k.c; k.c = r->next(r, k.c)) {
+		ac.ip = k.c->ip;
+		ac.state = k.c->state;
+		ac.nr = k.c->nr;
+		bad += ftrace_acct_check(&ac,
+				(const struct ftrace_acct_ops *const *)r->slot,
+				r->nslot, repair, report ? upd_report : NULL,
+				&k);
+	}
+	return bad;
+}
+
+/**
+ * ftrace_registry_init() - an empty registry
+ * @r: the registry
+ * @lock: what serializes it (ftrace_lock)
+ * @engine: what writes its plans
+ * @next: walks the chunks whose sites it manages
+ * @chunks: for @next
+ *
+ * Context: any.
+ */
+notrace void ftrace_registry_init(struct ftrace_registry *r,
+				  struct mutex *lock,
+				  const struct ftrace_engine *engine,
+				  struct ftrace_chunk *(*next)(struct ftrace_registry *,
+							       struct ftrace_chunk *),
+				  void *chunks)
+{
+	memset(r, 0, sizeof(*r));
+	r->lock = lock;
+	r->engine = engine;
+	r->next = next;
+	r->chunks = chunks;
+	INIT_LIST_HEAD(&r->quarantine);
+}
+
+/**
+ * ftrace_registry_release() - free what a registry allocated
+ * @r: the registry, its ops unregistered (their sets are theirs)
+ *
+ * Context: r->lock held, or the registry unreachable.
+ */
+notrace void ftrace_registry_release(struct ftrace_registry *r)
+{
+	struct ftrace_quarantined *q, *tmp;
+
+	list_for_each_entry_safe(q, tmp, &r->quarantine, list) {
+		list_del(&q->list);
+		kfree(q);
+	}
+	kfree(r->slot);
+	r->slot = NULL;
+	r->nslot = 0;
+}
