@@ -32,6 +32,8 @@
  *   check.c   tracefs ftrace_core/check: every live record's count and
  *             flags against that function of the registered ops, and
  *             its text against the record (ftrace_lock)
+ *   subops.c  a manager ops' sets (function_graph's) from its users':
+ *             it covers exactly the sites some user covers
  *   update.c  a registry of ops: each registration, unregistration or
  *             change of sets is one plan of site changes (what each site
  *             calls now and must call), handed to the engine as one
@@ -308,6 +310,12 @@ unsigned int ftrace_acct_check(struct ftrace_acct_chunk *c,
 			       void (*report)(void *data, unsigned int site,
 					      u32 have, u32 want),
 			       void *data);
+
+/* ---- subops.c: a manager ops' sets from its users' ------------------- */
+
+int ftrace_subops_merge(const struct ftrace_acct_ops *const *users,
+			unsigned int nr, struct ftrace_sites **filter,
+			struct ftrace_sites **notrace_sites, gfp_t gfp);
 
 /* ---- records.c: the sites, in chunks ------------------------------------- */
 
