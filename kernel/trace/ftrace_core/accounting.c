@@ -216,16 +216,7 @@ static notrace void acct_walk_all(struct acct_walk *w)
 static notrace unsigned int acct_lower(const struct ftrace_acct_chunk *c,
 				       unsigned int lo, unsigned long ip)
 {
-	unsigned int hi = c->nr, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (c->ip[mid] < ip)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return ftrace_ips_lower(c->ip, lo, c->nr, ip);
 }
 
 /*

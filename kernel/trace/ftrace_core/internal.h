@@ -113,6 +113,26 @@ void ftrace_sites_put(struct ftrace_sites *s);
 unsigned int ftrace_ips_sort_unique(unsigned long *ip, unsigned int nr);
 
 /**
+ * ftrace_ips_lower() - the first index at or after @lo in the ascending
+ * array @ip of @nr addresses whose address is not below @key (@nr if none)
+ */
+static inline unsigned int ftrace_ips_lower(const unsigned long *ip,
+					    unsigned int lo, unsigned int nr,
+					    unsigned long key)
+{
+	unsigned int hi = nr, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (ip[mid] < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/**
  * struct ftrace_ipvec - a growable array of addresses, in any order,
  * duplicates allowed: what a parser collects before ftrace_sites_from()
  * @ip: the addresses

@@ -231,12 +231,14 @@ static const struct file_operations listing_fops = {
  * listings here, the filter files (filter.c; i_private picks the set)
  * and the check (check.c).
  */
-static const struct {
+struct ftrace_core_file {
 	const char *name;
 	umode_t mode;
 	uintptr_t data;
 	const struct file_operations *fops;
-} ftrace_core_files[] __initconst = {
+};
+
+static const struct ftrace_core_file ftrace_core_files[] __initconst = {
 	{ "available_filter_functions", 0444, 0, &listing_fops },
 	{ "available_filter_functions_addrs", 0444, 1, &listing_fops },
 	{ "set_ftrace_filter", 0644, 0, &ftrace_core_filter_fops },

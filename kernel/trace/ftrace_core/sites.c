@@ -242,7 +242,7 @@ notrace struct ftrace_sites *ftrace_sites_from(const unsigned long *ip,
 notrace bool ftrace_sites_has(const struct ftrace_sites *s, unsigned long ip)
 {
 	const unsigned long *v = s->ip;
-	unsigned int lo = 0, hi, mid;
+	unsigned int lo;
 
 	switch (s->kind) {
 	case FTRACE_SITES_ALL:
@@ -253,17 +253,8 @@ notrace bool ftrace_sites_has(const struct ftrace_sites *s, unsigned long ip)
 		return false;
 	}
 
-	hi = s->nr;
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (v[mid] == ip)
-			return true;
-		if (v[mid] < ip)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return false;
+	lo = ftrace_ips_lower(v, 0, s->nr, ip);
+	return lo < s->nr && v[lo] == ip;
 }
 
 /**

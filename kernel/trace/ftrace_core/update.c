@@ -204,20 +204,12 @@ static notrace struct ftrace_chunk *upd_find(struct ftrace_registry *r,
 					     unsigned int *site)
 {
 	struct ftrace_chunk *c;
-	unsigned int lo, hi, mid;
+	unsigned int lo;
 
 	for (c = r->next(r, NULL); c; c = r->next(r, c)) {
 		if (ip < ftrace_chunk_first(c) || ip > ftrace_chunk_last(c))
 			continue;
-		lo = 0;
-		hi = c->nr;
-		while (lo < hi) {
-			mid = lo + (hi - lo) / 2;
-			if (c->ip[mid] < ip)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
+		lo = ftrace_ips_lower(c->ip, 0, c->nr, ip);
 		if (lo < c->nr && c->ip[lo] == ip) {
 			*site = lo;
 			return c;
