@@ -18,7 +18,7 @@
 # exits 0 on PASS.
 . "$(dirname "$0")/lib.sh"
 
-CORE_SUITES="ftrace_sites ftrace_names ftrace_records ftrace_acct ftrace_update ftrace_sites_engine ftrace_subops"
+CORE_SUITES="ftrace_sites ftrace_names ftrace_records ftrace_acct ftrace_update ftrace_sites_engine ftrace_subops ftrace_symbols ftrace_dispatch ftrace_filter_api"
 LIST=$TOP/tools/testing/selftests/ftrace/core-pass.txt
 
 if ! "$TOP/harness/kbuild.sh" core || ! "$TOP/harness/initramfs.sh" core; then

@@ -34,6 +34,13 @@
  *             its text against the record (ftrace_lock)
  *   subops.c  a manager ops' sets (function_graph's) from its users':
  *             it covers exactly the sites some user covers
+ *   hash.c    struct ftrace_hash at the boundary: a shell around a set
+ *   dispatch.c what runs at a site: the list and assist functions and
+ *             the filter test of the callbacks, on the ops' sets
+ *   filter_api.c the in-kernel filter API (ftrace_set_filter_ip() and
+ *             friends) on an ops' shells, with lazy ops initialisation
+ *   symbols.c names to function addresses through the name index
+ *             (ftrace_lookup_symbols())
  *   update.c  a registry of ops: each registration, unregistration or
  *             change of sets is one plan of site changes (what each site
  *             calls now and must call), handed to the engine as one
@@ -336,6 +343,45 @@ unsigned int ftrace_acct_check(struct ftrace_acct_chunk *c,
 int ftrace_subops_merge(const struct ftrace_acct_ops *const *users,
 			unsigned int nr, struct ftrace_sites **filter,
 			struct ftrace_sites **notrace_sites, gfp_t gfp);
+
+/* ---- hash.c: struct ftrace_hash at the boundary, a shell around a set -- */
+
+struct ftrace_hash;
+struct ftrace_func_entry;
+
+struct ftrace_hash *ftrace_hash_shell(struct ftrace_sites *s,
+				      unsigned long flags, gfp_t gfp);
+void ftrace_hash_shell_free(struct ftrace_hash *hash);
+struct ftrace_sites *ftrace_hash_sites(const struct ftrace_hash *hash,
+				       bool filter);
+struct ftrace_func_entry *ftrace_core_lookup_ip(struct ftrace_hash *hash,
+						unsigned long ip);
+
+/* ---- dispatch.c: what runs at a site ----------------------------------- */
+
+bool ftrace_core_ops_test(struct ftrace_ops *ops, unsigned long ip,
+			  void *regs);
+void ftrace_core_list_walk(struct ftrace_ops __rcu *const *head,
+			   unsigned long ip, unsigned long parent_ip,
+			   struct ftrace_regs *fregs);
+void ftrace_core_assist_func(unsigned long ip, unsigned long parent_ip,
+			     struct ftrace_ops *op, struct ftrace_regs *fregs);
+ftrace_func_t ftrace_core_ops_get_func(struct ftrace_ops *ops);
+
+/* ---- filter_api.c: the in-kernel filter API on an ops' shells ---------- */
+
+void ftrace_core_ops_init(struct ftrace_ops *ops);
+int ftrace_core_set_addrs(struct ftrace_ops *ops, const unsigned long *ips,
+			  unsigned int cnt, bool remove, bool reset,
+			  bool filter);
+int ftrace_core_set_regex(struct ftrace_ops *ops, const unsigned char *buf,
+			  int len, bool reset, bool filter);
+void ftrace_core_free_filter(struct ftrace_ops *ops);
+
+/* ---- symbols.c: function names to addresses --------------------------- */
+
+int ftrace_core_lookup_symbols(const char **sorted_syms, size_t cnt,
+			       unsigned long *addrs);
 
 /* ---- records.c: the sites, in chunks ------------------------------------- */
 

@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * filter_api.c - the in-kernel filter API on an ops' shells:
+ * ftrace_set_filter_ip(), _ips(), ftrace_set_filter(), ftrace_set_notrace()
+ * and ftrace_free_filter(), as kprobes, fprobe, perf and the stack tracer
+ * call them, with the lazy initialisation every entry point owes an ops
+ * that its user declared and never initialised.
+ *
+ * A call computes the new set from the current one and publishes it as
+ * a new shell (hash.c) in the ops' func_hash, or changes nothing: an
+ * address that is no site (-EINVAL), the removal of an address the set
+ * does not list (-ENOENT), a pattern that selects nothing (-EINVAL) or
+ * no memory (-ENOMEM) leave the ops as it was.
+ *
+ * The three kinds of set at this boundary (see hash.c):
+ *  - an ops that never had a filter, and one whose filter was cleared
+ *    (reset with nothing added), traces every site: its filter is ALL,
+ *    as upstream's empty hash;
+ *  - a filter whose last listed site was removed traces nothing: it is
+ *    NONE, where upstream's hash became empty and so traced every site
+ *    (the accounting series of 2025 about fprobe);
+ *  - adding to a filter that is ALL starts a list, as adding to
+ *    upstream's empty hash does.
+ * A notrace set that is emptied is NONE.
+ *
+ * Beside upstream's core these act on ops no core registered (the KUnit
+ * suite compares them with upstream's on a twin ops); bound to our core
+ * they will also hand the new sets of a registered ops to the registry
+ * (update.c).
+ *
+ * Locking: the ops' func_hash->regex_lock serializes the writers of its
+ * sets (taken here; above ftrace_core_chunks_lock, which resolving
+ * patterns takes); readers read the shells under RCU.  May sleep.
+ *
+ * The core never traces itself: every function here is notrace.
+ */
+#include <linux/err.h>
+#include <linux/ftrace.h>
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "internal.h"
+#include "../trace.h"
+
+/**
+ * ftrace_core_ops_init() - initialise an ops on its first use
+ * @ops: the ops, maybe never initialised by its user
+ *
+ * Its own hashes become its sets, unless its func_hash already points
+ * elsewhere (fgraph's users share their manager's, and such ops come
+ * initialised).
+ *
+ * Context: process context, before the ops is shared.
+ */
+notrace void ftrace_core_ops_init(struct ftrace_ops *ops)
+{
+	if (ops->flags & FTRACE_OPS_FL_INITIALIZED)
+		return;
+	mutex_init(&ops->local_hash.regex_lock);
+	INIT_LIST_HEAD(&ops->subop_list);
+	if (!ops->func_hash)
+		ops->func_hash = &ops->local_hash;
+	ops->flags |= FTRACE_OPS_FL_INITIALIZED;
+}
+
+/* Where the filter (@filter) or notrace set of @ops is published. */
+static notrace struct ftrace_hash __rcu **
+api_slot(struct ftrace_ops *ops, bool filter)
+{
+	return filter ? &ops->func_hash->filter_hash :
+			&ops->func_hash->notrace_hash;
+}
+
+/* The published shell of the filter (@filter) or notrace set of @ops. */
+static notrace struct ftrace_hash *api_cur(struct ftrace_ops *ops,
+					   bool filter)
+{
+	struct mutex *held = &ops->func_hash->regex_lock;
+
+	return rcu_dereference_protected(*api_slot(ops, filter),
+					 lockdep_is_held(held));
+}
+
+/* The set a call starts from: none after a reset; a list otherwise. */
+static notrace struct ftrace_sites *api_base(struct ftrace_ops *ops,
+					     bool filter, bool reset)
+{
+	struct ftrace_hash *h;
+	struct ftrace_sites *s;
+
+	if (reset)
+		return FTRACE_SITES_NONE_SET;
+	h = api_cur(ops, filter);
+	s = ftrace_hash_sites(h, filter);
+	/* adding to "every site" starts a list */
+	return ftrace_sites_is_all(s) ? FTRACE_SITES_NONE_SET
+				      : ftrace_sites_get(s);
+}
+
+/* Publish @s (its reference) as the new filter or notrace set. */
+static notrace int api_publish(struct ftrace_ops *ops, bool filter,
+			       struct ftrace_sites *s)
+{
+	struct ftrace_hash __rcu **slot = api_slot(ops, filter);
+	struct ftrace_hash *h = ftrace_hash_shell(s, 0, GFP_KERNEL);
+	struct ftrace_hash *old;
+
+	if (!h)
+		return -ENOMEM;
+	old = api_cur(ops, filter);
+	rcu_assign_pointer(*slot, h);
+	ftrace_hash_shell_free(old);
+	return 0;
+}
+
+/* @s with @ip added or removed; a new reference, or an ERR_PTR(). */
+static notrace struct ftrace_sites *api_one(struct ftrace_sites *s,
+					    unsigned long ip, bool remove)
+{
+	struct ftrace_sites *one, *r;
+
+	ip = ftrace_records_location(ip);
+	if (!ip)
+		return ERR_PTR(-EINVAL);
+	if (remove && !ftrace_sites_has(s, ip))
+		return ERR_PTR(-ENOENT);
+	one = ftrace_sites_from(&ip, 1, GFP_KERNEL);
+	if (IS_ERR(one))
+		return one;
+	r = remove ? ftrace_sites_minus(s, one, GFP_KERNEL)
+		   : ftrace_sites_union(s, one, GFP_KERNEL);
+	ftrace_sites_put(one);
+	return r;
+}
+
+/**
+ * ftrace_core_set_addrs() - add addresses to, or remove them from, an
+ * ops' filter or notrace set
+ * @ops: the ops
+ * @ips: the addresses: sites, or function starts (sym+0, as
+ *       ftrace_location() maps them)
+ * @cnt: how many
+ * @remove: remove them instead of adding them
+ * @reset: start from an empty set
+ * @filter: the filter, else the notrace set
+ *
+ * Context: process context; takes ops' regex_lock; may sleep.
+ * Return: 0; -EINVAL for an address that is no site, -ENOENT for the
+ * removal of one not listed, -ENOMEM: the ops is then unchanged.
+ */
+notrace int ftrace_core_set_addrs(struct ftrace_ops *ops,
+				  const unsigned long *ips, unsigned int cnt,
+				  bool remove, bool reset, bool filter)
+{
+	struct ftrace_sites *s, *next;
+	unsigned int i;
+	int ret = 0;
+
+	ftrace_core_ops_init(ops);
+	if (!cnt && !reset)
+		return 0;
+	mutex_lock(&ops->func_hash->regex_lock);
+	s = api_base(ops, filter, reset);
+	for (i = 0; i < cnt; i++) {
+		next = api_one(s, ips[i], remove);
+		if (IS_ERR(next)) {
+			ret = PTR_ERR(next);
+			break;
+		}
+		ftrace_sites_put(s);
+		s = next;
+	}
+	/* cleared with nothing added: a filter traces every site again */
+	if (!ret && filter && reset && !cnt)
+		s = FTRACE_SITES_ALL_SET;
+	if (!ret)
+		ret = api_publish(ops, filter, s);
+	else
+		ftrace_sites_put(s);
+	mutex_unlock(&ops->func_hash->regex_lock);
+	return ret;
+}
+
+/**
+ * ftrace_core_set_regex() - apply a pattern to an ops' filter or notrace
+ * set (ftrace_set_filter(), ftrace_set_notrace())
+ * @ops: the ops
+ * @buf: the pattern, as a filter file's token ("!name" removes); NULL or
+ *       empty: none
+ * @len: its length
+ * @reset: start from an empty set
+ * @filter: the filter, else the notrace set
+ *
+ * Context: process context; takes ops' regex_lock; may sleep.
+ * Return: 0; -EINVAL if the pattern selects nothing (or is not one a
+ * filter file takes); -ENOMEM: the ops is then unchanged.
+ */
+notrace int ftrace_core_set_regex(struct ftrace_ops *ops,
+				  const unsigned char *buf, int len,
+				  bool reset, bool filter)
+{
+	struct ftrace_sites *s;
+	char *copy = NULL;
+	int ret = 0;
+
+	ftrace_core_ops_init(ops);
+	if (buf && len > 0) {
+		copy = kmemdup_nul(buf, len, GFP_KERNEL);
+		if (!copy)
+			return -ENOMEM;
+	} else if (!reset) {
+		return 0;	/* nothing asked */
+	}
+	mutex_lock(&ops->func_hash->regex_lock);
+	s = api_base(ops, filter, reset);
+	if (copy)
+		ret = ftrace_filter_write_tokens(copy, &s);
+	else if (filter && reset)
+		s = FTRACE_SITES_ALL_SET;	/* cleared */
+	if (!ret)
+		ret = api_publish(ops, filter, s);
+	else
+		ftrace_sites_put(s);
+	mutex_unlock(&ops->func_hash->regex_lock);
+	kfree(copy);
+	return ret;
+}
+
+/**
+ * ftrace_core_free_filter() - drop an ops' filter and notrace sets
+ * @ops: the ops, not registered
+ *
+ * Context: process context; may sleep.
+ */
+notrace void ftrace_core_free_filter(struct ftrace_ops *ops)
+{
+	int filter;
+
+	ftrace_core_ops_init(ops);
+	mutex_lock(&ops->func_hash->regex_lock);
+	for (filter = 0; filter < 2; filter++) {
+		ftrace_hash_shell_free(api_cur(ops, filter));
+		RCU_INIT_POINTER(*api_slot(ops, filter), NULL);
+	}
+	mutex_unlock(&ops->func_hash->regex_lock);
+}
