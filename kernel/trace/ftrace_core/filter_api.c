@@ -36,6 +36,7 @@
  */
 #include <linux/err.h>
 #include <linux/ftrace.h>
+#include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
@@ -115,23 +116,47 @@ static notrace int api_publish(struct ftrace_ops *ops, bool filter,
 	return 0;
 }
 
-/* @s with @ip added or removed; a new reference, or an ERR_PTR(). */
-static notrace struct ftrace_sites *api_one(struct ftrace_sites *s,
-					    unsigned long ip, bool remove)
+/*
+ * @s with the sites of @ips added or removed, in one merge: a new
+ * reference, or an ERR_PTR().  Checked first, as upstream checks each in
+ * turn: an address of no site, or a removal of a site @s does not list
+ * (or that the call names twice), fails the call.
+ */
+static notrace struct ftrace_sites *api_many(struct ftrace_sites *s,
+					     const unsigned long *ips,
+					     unsigned int cnt, bool remove)
 {
-	struct ftrace_sites *one, *r;
+	struct ftrace_sites *some, *r;
+	unsigned long *ip;
+	unsigned int i;
 
-	ip = ftrace_records_location(ip);
+	ip = kvmalloc_array(cnt, sizeof(*ip), GFP_KERNEL);
 	if (!ip)
-		return ERR_PTR(-EINVAL);
-	if (remove && !ftrace_sites_has(s, ip))
-		return ERR_PTR(-ENOENT);
-	one = ftrace_sites_from(&ip, 1, GFP_KERNEL);
-	if (IS_ERR(one))
-		return one;
-	r = remove ? ftrace_sites_minus(s, one, GFP_KERNEL)
-		   : ftrace_sites_union(s, one, GFP_KERNEL);
-	ftrace_sites_put(one);
+		return ERR_PTR(-ENOMEM);
+	for (i = 0; i < cnt; i++) {
+		ip[i] = ftrace_records_location(ips[i]);
+		if (!ip[i]) {
+			r = ERR_PTR(-EINVAL);
+			goto out;
+		}
+		if (remove && !ftrace_sites_has(s, ip[i])) {
+			r = ERR_PTR(-ENOENT);
+			goto out;
+		}
+	}
+	if (remove && ftrace_ips_sort_unique(ip, cnt) != cnt) {
+		r = ERR_PTR(-ENOENT);	/* the second removal finds none */
+		goto out;
+	}
+	some = ftrace_sites_from(ip, cnt, GFP_KERNEL);
+	r = some;
+	if (IS_ERR(some))
+		goto out;
+	r = remove ? ftrace_sites_minus(s, some, GFP_KERNEL)
+		   : ftrace_sites_union(s, some, GFP_KERNEL);
+	ftrace_sites_put(some);
+out:
+	kvfree(ip);
 	return r;
 }
 
@@ -155,7 +180,6 @@ notrace int ftrace_core_set_addrs(struct ftrace_ops *ops,
 				  bool remove, bool reset, bool filter)
 {
 	struct ftrace_sites *s, *next;
-	unsigned int i;
 	int ret = 0;
 
 	ftrace_core_ops_init(ops);
@@ -163,14 +187,12 @@ notrace int ftrace_core_set_addrs(struct ftrace_ops *ops,
 		return 0;
 	mutex_lock(&ops->func_hash->regex_lock);
 	s = api_base(ops, filter, reset);
-	for (i = 0; i < cnt; i++) {
-		next = api_one(s, ips[i], remove);
-		if (IS_ERR(next)) {
-			ret = PTR_ERR(next);
-			break;
-		}
+	if (cnt) {
+		next = api_many(s, ips, cnt, remove);
 		ftrace_sites_put(s);
-		s = next;
+		s = IS_ERR(next) ? FTRACE_SITES_NONE_SET : next;
+		if (IS_ERR(next))
+			ret = PTR_ERR(next);
 	}
 	/* cleared with nothing added: a filter traces every site again */
 	if (!ret && filter && reset && !cnt)
