@@ -4,7 +4,7 @@
 
 H := harness
 
-.PHONY: all run check baseline bench fuzz ipis deps tree ours upstream fp fpcheck debug debugcheck core coreperf corecheck i386 clean
+.PHONY: all run check baseline bench fuzz ipis deps tree ours upstream fp fpcheck debug debugcheck core coreperf live corecheck i386 clean
 
 all: ours
 
@@ -18,8 +18,10 @@ tree: deps
 # with lockdep and KASAN (configs/debug.config), ours with the pieces of
 # our own ftrace core under lockdep and KASAN (configs/debug.config and
 # configs/core.config) and without them (coreperf, for make bench
-# HX_BENCH_KERNELS="upstream coreperf"): one source tree, five configs.
-ours fp debug core coreperf: tree
+# HX_BENCH_KERNELS="upstream coreperf"), and live: our core running
+# ftrace instead of upstream's (configs/live.config, in development; make
+# run K=live boots it): one source tree, six configs.
+ours fp debug core coreperf live: tree
 	@$(H)/tree.sh ours
 	@$(H)/kbuild.sh $@
 	@$(H)/initramfs.sh $@

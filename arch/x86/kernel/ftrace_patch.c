@@ -810,7 +810,8 @@ EXPORT_SYMBOL_IF_FP_KUNIT(ftrace_patch_batch);
  * log, a foreign patcher's jmp, text_mutex for KUnit.  Exported in the
  * FTRACE_PATCH_TEST namespace, and only in kernels that build a test.
  */
-#if IS_ENABLED(CONFIG_FTRACE_PATCH_TEST) || IS_ENABLED(CONFIG_FTRACE_PATCH_KUNIT_TEST)
+#if IS_ENABLED(CONFIG_FTRACE_PATCH_TEST) || IS_ENABLED(CONFIG_FTRACE_PATCH_KUNIT_TEST) || \
+	IS_ENABLED(CONFIG_FTRACE_OWN_CORE_KUNIT_TEST)
 /**
  * ftrace_patch_failures() - the sites the last refusing request refused
  * @out: receives up to @max of them (ip, old, actual, err)

@@ -11,10 +11,16 @@
  * was and reported in its change (errno, the bytes expected, the bytes
  * found); the core quarantines it and goes on with the others.
  *
+ * Text not live yet (the kernel's at boot, a module's before it is
+ * formed) is written directly instead: ftrace_arch_init_sites(), and
+ * ftrace_arch_init_callers() for the calls in ftrace_caller and
+ * ftrace_regs_caller.
+ *
  * Locking: takes text_mutex around the run (the core's ftrace_lock is
  * above it).  May sleep.
  */
 #include <linux/errno.h>
+#include <linux/ftrace.h>
 #include <linux/memory.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
@@ -22,6 +28,7 @@
 #include <linux/string.h>
 
 #include <asm/ftrace_sites.h>
+#include <asm/ftrace.h>
 #include <asm/nops.h>
 #include <asm/text-patching.h>
 
@@ -104,4 +111,71 @@ int ftrace_arch_change_sites(void *data, struct ftrace_site_change *c,
 	}
 	kvfree(s);
 	return 0;
+}
+
+/**
+ * ftrace_arch_init_sites() - change sites of text that is not live yet
+ * @c: the changes (what each site calls now and must call)
+ * @nr: how many
+ *
+ * For the first conversion of the kernel's sites at boot (one CPU runs,
+ * the text is still writable) and of a module's before it is formed (its
+ * text not executable yet): each site holding the bytes of its ->from is
+ * written directly; one that does not is left alone, with ->err -EINVAL
+ * and ->found its bytes (-EFAULT if unreadable, -ERANGE out of reach).
+ *
+ * Context: boot, or the loader before the module runs; may not be used
+ * on live text.
+ */
+void ftrace_arch_init_sites(struct ftrace_site_change *c, unsigned int nr)
+{
+	u8 cur[MCOUNT_INSN_SIZE], new[MCOUNT_INSN_SIZE];
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		c[i].err = 0;
+		memset(c[i].found, 0, MCOUNT_INSN_SIZE);
+		if (!fs_insn(c[i].expected, c[i].ip, c[i].from) ||
+		    !fs_insn(new, c[i].ip, c[i].to)) {
+			c[i].err = -ERANGE;
+			continue;
+		}
+		if (copy_from_kernel_nofault(cur, (void *)c[i].ip,
+					     MCOUNT_INSN_SIZE)) {
+			c[i].err = -EFAULT;
+			continue;
+		}
+		if (memcmp(cur, c[i].expected, MCOUNT_INSN_SIZE)) {
+			memcpy(c[i].found, cur, MCOUNT_INSN_SIZE);
+			c[i].err = -EINVAL;
+			continue;
+		}
+		text_poke_early((void *)c[i].ip, new, MCOUNT_INSN_SIZE);
+	}
+}
+
+/**
+ * ftrace_arch_init_callers() - point the calls in ftrace_caller and
+ * ftrace_regs_caller at the list function, at boot
+ *
+ * Our core builds no per-ops trampoline and never calls a single ops'
+ * callback straight from them: the list function filters every call.
+ *
+ * Context: boot, before other CPUs run.
+ * Return: 0, or the error of a site not as built.
+ */
+int __init ftrace_arch_init_callers(void)
+{
+	struct ftrace_site_change c[2] = {
+		{ .ip = (unsigned long)&ftrace_call },
+		{ .ip = (unsigned long)&ftrace_regs_call },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(c); i++) {
+		c[i].from = (unsigned long)ftrace_stub;
+		c[i].to = (unsigned long)arch_ftrace_ops_list_func;
+	}
+	ftrace_arch_init_sites(c, ARRAY_SIZE(c));
+	return c[0].err ?: c[1].err;
 }

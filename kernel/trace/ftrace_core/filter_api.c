@@ -106,10 +106,20 @@ static notrace int api_publish(struct ftrace_ops *ops, bool filter,
 {
 	struct ftrace_hash __rcu **slot = api_slot(ops, filter);
 	struct ftrace_hash *h = ftrace_hash_shell(s, 0, GFP_KERNEL);
+	struct ftrace_sites *other;
 	struct ftrace_hash *old;
+	int ret;
 
 	if (!h)
 		return -ENOMEM;
+	/* the ops that read these shells get the sets first (live.c) */
+	other = ftrace_hash_sites(api_cur(ops, !filter), !filter);
+	ret = filter ? ftrace_core_commit(ops, s, other)
+		     : ftrace_core_commit(ops, other, s);
+	if (ret) {
+		ftrace_hash_shell_free(h);
+		return ret;
+	}
 	old = api_cur(ops, filter);
 	rcu_assign_pointer(*slot, h);
 	ftrace_hash_shell_free(old);
@@ -247,6 +257,30 @@ notrace int ftrace_core_set_regex(struct ftrace_ops *ops,
 		ftrace_sites_put(s);
 	mutex_unlock(&ops->func_hash->regex_lock);
 	kfree(copy);
+	return ret;
+}
+
+/**
+ * ftrace_core_publish() - give an ops' filter or notrace set a new set
+ * @ops: the ops
+ * @filter: the filter, else the notrace set
+ * @s: the set (its reference passes on)
+ *
+ * The registered ops that read the shells get @s first
+ * (ftrace_core_commit()).
+ *
+ * Context: process context; takes ops' regex_lock; may sleep.
+ * Return: 0, or an error: the ops is then unchanged.
+ */
+notrace int ftrace_core_publish(struct ftrace_ops *ops, bool filter,
+				struct ftrace_sites *s)
+{
+	int ret;
+
+	ftrace_core_ops_init(ops);
+	mutex_lock(&ops->func_hash->regex_lock);
+	ret = api_publish(ops, filter, s);
+	mutex_unlock(&ops->func_hash->regex_lock);
 	return ret;
 }
 

@@ -378,6 +378,14 @@ int ftrace_core_set_regex(struct ftrace_ops *ops, const unsigned char *buf,
 			  int len, bool reset, bool filter);
 void ftrace_core_free_filter(struct ftrace_ops *ops);
 
+/*
+ * Before an ops' new sets are published, the registered ops that read
+ * them get them (live.c); beside upstream's core no ops is ours and
+ * this is a no-op (beside.c).
+ */
+int ftrace_core_commit(struct ftrace_ops *ops, struct ftrace_sites *filter,
+		       struct ftrace_sites *notrace_sites);
+
 /* ---- symbols.c: function names to addresses --------------------------- */
 
 int ftrace_core_lookup_symbols(const char **sorted_syms, size_t cnt,
@@ -393,11 +401,14 @@ int ftrace_core_lookup_symbols(const char **sorted_syms, size_t cnt,
  * @ip: the sites, strictly ascending
  * @state: per site, its state (accounting.c)
  * @names: the sites' names, NULL until built (names.c)
+ * @enabled: its sites take part in the registry's plans (live core: the
+ *           kernel's from boot, a module's from its enable)
  */
 struct ftrace_chunk {
 	struct list_head list;
 	struct module *mod;
 	unsigned int nr;
+	bool enabled;
 	unsigned long *ip;
 	u32 *state;
 	struct ftrace_names *names;
@@ -442,6 +453,8 @@ static inline bool ftrace_chunk_site_gone(const struct ftrace_chunk *c,
 	return !c->mod && system_state >= SYSTEM_FREEING_INITMEM &&
 	       is_kernel_inittext(c->ip[i]);
 }
+
+unsigned long *ftrace_module_core_sites(struct module *mod, size_t *nr);
 
 /* ---- update.c: the registered ops, one plan per change, quarantine ---- */
 
@@ -496,6 +509,8 @@ struct ftrace_quarantined {
  * @plans: plans handed to the engine
  * @changes: sites in them
  * @quiet: do not print quarantine reports (tests that make many)
+ * @off: every site holds the NOP (kernel.ftrace_enabled is 0); the
+ *       states are still kept
  */
 struct ftrace_registry {
 	struct mutex *lock;	/* serializes all of it: ftrace_lock */
@@ -510,6 +525,7 @@ struct ftrace_registry {
 	unsigned long plans;
 	unsigned long changes;
 	bool quiet;
+	bool off;
 };
 
 void ftrace_registry_init(struct ftrace_registry *r, struct mutex *lock,
@@ -524,6 +540,10 @@ int ftrace_reg_unregister(struct ftrace_registry *r,
 int ftrace_reg_set(struct ftrace_registry *r, struct ftrace_acct_ops *o,
 		   struct ftrace_sites *filter,
 		   struct ftrace_sites *notrace_sites);
+int ftrace_reg_chunk_enable(struct ftrace_registry *r, struct ftrace_chunk *c);
+int ftrace_reg_switch(struct ftrace_registry *r, bool off);
+void ftrace_reg_quarantine(struct ftrace_registry *r,
+			   const struct ftrace_site_change *ch);
 unsigned long ftrace_reg_target(struct ftrace_registry *r, unsigned long ip,
 				u32 state);
 unsigned int ftrace_reg_check(struct ftrace_registry *r, bool repair,
@@ -549,5 +569,36 @@ int ftrace_listing_release(struct inode *inode, struct file *file);
 
 int ftrace_filter_write_tokens(char *buf, struct ftrace_sites **set);
 void ftrace_filter_chunk_gone(struct ftrace_chunk *c);
+
+/* ---- live*.c: our core running ftrace (CONFIG_FTRACE_OWN_CORE_LIVE) --- */
+
+extern struct ftrace_registry ftrace_live_registry;
+extern struct mutex ftrace_lock;
+extern struct ftrace_ops global_ops;
+extern const struct file_operations ftrace_core_listing_fops;
+extern u64 ftrace_boot_convert_ns, ftrace_module_convert_ns;
+
+void ftrace_live_registry_init(void);
+int ftrace_absent_init(void);
+bool ftrace_live_direct_taken(const struct ftrace_sites *f);
+int ftrace_live_set_enabled(bool on);
+struct ftrace_sites *ftrace_live_ops_sites(struct ftrace_ops *ops,
+					   bool filter);
+
+struct seq_file;
+int ftrace_live_mods_take(char *buf, struct ftrace_ops *ops, bool filter,
+			  struct list_head *pend);
+void ftrace_live_mods_free(struct list_head *pend);
+bool ftrace_live_mods_commit(struct ftrace_ops *ops, bool filter,
+			     struct list_head *pend, bool trunc);
+bool ftrace_live_mods_pending(struct ftrace_ops *ops, bool filter);
+unsigned int ftrace_live_mods_show(struct seq_file *m, struct ftrace_ops *ops,
+				   bool filter);
+void ftrace_live_mods_arm(struct module *mod);
+void ftrace_live_mods_drop(struct ftrace_chunk *c);
+void ftrace_live_mods_add_ops(struct ftrace_ops *ops);
+void ftrace_live_mods_del_ops(struct ftrace_ops *ops);
+int ftrace_core_publish(struct ftrace_ops *ops, bool filter,
+			struct ftrace_sites *s);
 
 #endif /* _KERNEL_TRACE_FTRACE_CORE_INTERNAL_H */

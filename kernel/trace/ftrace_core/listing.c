@@ -219,7 +219,7 @@ int ftrace_listing_release(struct inode *inode, struct file *file)
 	return seq_release_private(inode, file);
 }
 
-static const struct file_operations listing_fops = {
+const struct file_operations ftrace_core_listing_fops = {
 	.open = listing_open,
 	.read = seq_read,
 	.llseek = seq_lseek,
@@ -239,8 +239,8 @@ struct ftrace_core_file {
 };
 
 static const struct ftrace_core_file ftrace_core_files[] __initconst = {
-	{ "available_filter_functions", 0444, 0, &listing_fops },
-	{ "available_filter_functions_addrs", 0444, 1, &listing_fops },
+	{ "available_filter_functions", 0444, 0, &ftrace_core_listing_fops },
+	{ "available_filter_functions_addrs", 0444, 1, &ftrace_core_listing_fops },
 	{ "set_ftrace_filter", 0644, 0, &ftrace_core_filter_fops },
 	{ "set_ftrace_notrace", 0644, 1, &ftrace_core_filter_fops },
 	{ "check", 0444, 0, &ftrace_core_check_fops },

@@ -25,8 +25,16 @@
 
 #include "internal.h"
 
-/* The sites of @mod's table outside its init text, copied. */
-static unsigned long *modules_core_sites(struct module *mod, size_t *nr)
+/**
+ * ftrace_module_core_sites() - the sites of a module's table outside its
+ * init text, copied
+ * @mod: the module
+ * @nr: receives how many
+ *
+ * Context: process context; may sleep.
+ * Return: the copy (kvfree() it), or NULL for no memory.
+ */
+unsigned long *ftrace_module_core_sites(struct module *mod, size_t *nr)
 {
 	const struct module_memory *init = &mod->mem[MOD_INIT_TEXT];
 	unsigned long lo = (unsigned long)init->base, hi = lo + init->size;
@@ -56,7 +64,7 @@ static void modules_live(struct module *mod)
 
 	if (!mod->num_ftrace_callsites)
 		return;
-	ip = modules_core_sites(mod, &nr);
+	ip = ftrace_module_core_sites(mod, &nr);
 	if (!ip)
 		goto nomem;
 	c = ftrace_chunk_build(mod, ip, ip + nr);
@@ -112,6 +120,9 @@ static struct notifier_block modules_nb = {
 
 static int __init ftrace_core_modules_init(void)
 {
+	/* our core live: the loader's hooks do this (live_boot.c) */
+	if (IS_ENABLED(CONFIG_FTRACE_OWN_CORE_LIVE))
+		return 0;
 	return register_module_notifier(&modules_nb);
 }
 core_initcall(ftrace_core_modules_init);

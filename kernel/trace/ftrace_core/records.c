@@ -257,6 +257,8 @@ static int __init ftrace_records_boot(void)
 	struct ftrace_chunk *c;
 	int ret;
 
+	if (IS_ENABLED(CONFIG_FTRACE_OWN_CORE_LIVE))
+		return 0;	/* ftrace_init() built it */
 	c = ftrace_chunk_build(NULL, __start_mcount_loc, __stop_mcount_loc);
 	if (IS_ERR(c)) {
 		pr_err("ftrace core: no kernel chunk (%ld)\n", PTR_ERR(c));

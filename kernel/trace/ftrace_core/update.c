@@ -104,7 +104,7 @@ static notrace unsigned long upd_target(struct ftrace_registry *r,
 	u32 count = state & FTRACE_ACCT_COUNT;
 	const struct ftrace_acct_ops *one = NULL;
 
-	if (!count || (state & FTRACE_ACCT_QUARANTINE))
+	if (!count || (state & FTRACE_ACCT_QUARANTINE) || r->off)
 		return 0;
 	if (count == 1 && (state & (FTRACE_ACCT_DIRECT | FTRACE_ACCT_TRAMP)))
 		one = upd_one_cover(r, ip, idx, as);
@@ -476,6 +476,153 @@ notrace int ftrace_reg_set(struct ftrace_registry *r,
 	}
 	kfree(was);
 	return ret;
+}
+
+/**
+ * ftrace_reg_chunk_enable() - give a chunk's sites what the registered
+ * ops make of them
+ * @r: the registry
+ * @c: a chunk that r->next now walks, every site holding the NOP and
+ *     state 0 (a module's, at its enable), or quarantined
+ *
+ * Each site's state is computed from the registered ops, and the sites
+ * covered go from the NOP to their targets in one run of the engine; a
+ * site refused is quarantined.
+ *
+ * Context: r->lock held; may sleep.
+ * Return: 0; -ENOMEM or the engine's own error: then no site changed and
+ * every state is left 0 (the check reports the sites an ops covers).
+ */
+notrace int ftrace_reg_chunk_enable(struct ftrace_registry *r,
+				    struct ftrace_chunk *c)
+{
+	const struct ftrace_acct_ops *const *ops =
+		(const struct ftrace_acct_ops *const *)r->slot;
+	struct ftrace_site_change *ch;
+	unsigned int i, nr = 0;
+	u32 *want;
+	int ret = 0;
+
+	lockdep_assert_held(r->lock);
+	ch = kvmalloc_array(c->nr, sizeof(*ch), GFP_KERNEL);
+	want = kvmalloc_array(c->nr, sizeof(*want), GFP_KERNEL);
+	if (!ch || !want) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < c->nr; i++) {
+		unsigned long to;
+
+		want[i] = 0;
+		if (c->state[i] & FTRACE_ACCT_QUARANTINE)
+			continue;
+		want[i] = ftrace_acct_compute(c->ip[i], ops, r->nslot);
+		to = upd_target(r, c->ip[i], want[i], r->nslot, NULL);
+		if (!to)
+			continue;
+		memset(&ch[nr], 0, sizeof(ch[nr]));
+		ch[nr].ip = c->ip[i];
+		ch[nr].to = to;
+		nr++;
+	}
+	ret = nr ? r->engine->change(r->engine->data, ch, nr) : 0;
+	if (ret)
+		goto out;
+	if (nr) {
+		r->plans++;
+		r->changes += nr;
+	}
+	for (i = 0; i < c->nr; i++)
+		if (!(c->state[i] & FTRACE_ACCT_QUARANTINE))
+			WRITE_ONCE(c->state[i], want[i]);
+	for (i = 0; i < nr; i++)
+		if (ch[i].err)
+			upd_quarantine(r, &ch[i]);
+out:
+	kvfree(want);
+	kvfree(ch);
+	return ret;
+}
+
+/**
+ * ftrace_reg_switch() - take every site to the NOP, or back to its target
+ * @r: the registry
+ * @off: true: every site holds the NOP from now on (the states are kept
+ *       and updated as usual); false: every covered site calls its
+ *       target again
+ *
+ * kernel.ftrace_enabled: one run of the engine for all the sites that
+ * change; a site refused is quarantined.
+ *
+ * Context: r->lock held; may sleep.
+ * Return: 0; -ENOMEM or the engine's own error: nothing changed.
+ */
+notrace int ftrace_reg_switch(struct ftrace_registry *r, bool off)
+{
+	struct ftrace_site_change *ch = NULL;
+	unsigned int i, nr = 0, cap = 0;
+	struct ftrace_chunk *c;
+	int ret = 0;
+
+	lockdep_assert_held(r->lock);
+	if (r->off == off)
+		return 0;
+	cap = upd_total(r);
+	if (cap) {
+		ch = kvmalloc_array(cap, sizeof(*ch), GFP_KERNEL);
+		if (!ch)
+			return -ENOMEM;
+	}
+	for (c = r->next(r, NULL); c && nr < cap; c = r->next(r, c)) {
+		for (i = 0; i < c->nr && nr < cap; i++) {
+			unsigned long from, to;
+
+			if (ftrace_chunk_site_gone(c, i))
+				continue;
+			from = upd_target(r, c->ip[i], c->state[i], r->nslot,
+					  NULL);
+			r->off = off;
+			to = upd_target(r, c->ip[i], c->state[i], r->nslot,
+					NULL);
+			r->off = !off;
+			if (from == to)
+				continue;
+			memset(&ch[nr], 0, sizeof(ch[nr]));
+			ch[nr].ip = c->ip[i];
+			ch[nr].from = from;
+			ch[nr].to = to;
+			nr++;
+		}
+	}
+	ret = nr ? r->engine->change(r->engine->data, ch, nr) : 0;
+	if (!ret) {
+		r->off = off;
+		if (nr) {
+			r->plans++;
+			r->changes += nr;
+		}
+		for (i = 0; i < nr; i++)
+			if (ch[i].err)
+				upd_quarantine(r, &ch[i]);
+	}
+	kvfree(ch);
+	return ret;
+}
+
+/**
+ * ftrace_reg_quarantine() - quarantine a site refused outside a plan
+ * @r: the registry
+ * @ch: the refused change (its site in a chunk r->next walks)
+ *
+ * For the first conversion of a chunk's sites (boot, module load).
+ *
+ * Context: r->lock held.
+ */
+notrace void ftrace_reg_quarantine(struct ftrace_registry *r,
+				   const struct ftrace_site_change *ch)
+{
+	lockdep_assert_held(r->lock);
+	upd_quarantine(r, ch);
 }
 
 /* ftrace_reg_check()'s report, told the chunk too */

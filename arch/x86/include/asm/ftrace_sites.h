@@ -34,4 +34,7 @@ struct ftrace_site_change {
 int ftrace_arch_change_sites(void *data, struct ftrace_site_change *c,
 			     unsigned int nr);
 
+void ftrace_arch_init_sites(struct ftrace_site_change *c, unsigned int nr);
+int ftrace_arch_init_callers(void);
+
 #endif /* _ASM_X86_FTRACE_SITES_H */

@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * beside.c - what our core's pieces need of the ops while upstream's
+ * kernel/trace/ftrace.c still runs ftrace (CONFIG_FTRACE_OWN_CORE
+ * without _LIVE): no ops is registered with our registry, so an ops'
+ * new sets have nobody to reach before they are published.
+ */
+#include "internal.h"
+
+/**
+ * ftrace_core_commit() - nothing to commit beside upstream's core
+ * @ops: the ops
+ * @filter: its new filter
+ * @notrace_sites: its new notrace set
+ *
+ * Return: 0.
+ */
+notrace int ftrace_core_commit(struct ftrace_ops *ops,
+			       struct ftrace_sites *filter,
+			       struct ftrace_sites *notrace_sites)
+{
+	return 0;
+}

@@ -1,0 +1,787 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * live.c - the ops, bound to the registry (update.c), when our core runs
+ * ftrace (CONFIG_FTRACE_OWN_CORE_LIVE): register_ftrace_function() and
+ * its kin, the list of ops that ftrace_caller's list function walks, the
+ * managers of several users (function_graph's), the trace arrays' ops,
+ * and the commit of an ops' new sets.
+ *
+ * An ops registered here has a slot: a struct ftrace_acct_ops holding
+ * references to the sets its shells (hash.c) held when it registered or
+ * last committed, its flags, no trampoline (every covered site calls
+ * ftrace_caller or ftrace_regs_caller, whose call goes to the list
+ * function).  A manager's slot holds the merge of its users' sets
+ * (subops.c), recomputed whenever a user comes, goes or changes.
+ *
+ * New sets reach text before they are published: a writer of an ops'
+ * filter or notrace set hands the candidate sets to ftrace_core_commit()
+ * under the ops' regex_lock; if the registry cannot apply them (no
+ * memory, the engine's own failure), the writer publishes nothing and
+ * fails.  A shell shared by several ops (function_graph's users point
+ * their func_hash at their tracer's) commits every ops that reads it.
+ *
+ * Order of a registration: the ops joins the list (its callback is
+ * filtered by its sets, so it runs only where it asked), then its sites
+ * are patched.  Of an unregistration: its sites are unpatched, it leaves
+ * the list (keeping its ->next so that a walker on it finds its way),
+ * and a dynamic ops waits for every CPU and task to have left its
+ * callback before the caller may free it.
+ *
+ * Locking: ftrace_lock serializes the slots, the list and every registry
+ * call; ftrace_core_chunks_lock is taken below it for the registry's
+ * walks.  Order: regex_lock > ftrace_lock > ftrace_core_chunks_lock >
+ * text_mutex.  A manager's shells are written only under ftrace_lock
+ * (fgraph calls in with ftrace_lock held), never under a regex_lock.
+ *
+ * The core never traces itself: every function here is notrace.
+ */
+#define pr_fmt(fmt) "ftrace: " fmt
+
+#include <linux/ftrace.h>
+#include <linux/init.h>
+#include <linux/kprobes.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <linux/rcupdate_wait.h>
+#include <asm/sections.h>
+#include <linux/slab.h>
+
+#include "../trace.h"
+#include "../ftrace_internal.h"
+#include "internal.h"
+
+DEFINE_MUTEX(ftrace_lock);
+
+struct ftrace_ops ftrace_list_end __read_mostly = {
+	.func = ftrace_stub,
+	.flags = FTRACE_OPS_FL_STUB | FTRACE_OPS_FL_INITIALIZED,
+};
+
+struct ftrace_ops __rcu *ftrace_ops_list __read_mostly = &ftrace_list_end;
+/* ftrace_caller loads it into the callback's op argument. */
+struct ftrace_ops *function_trace_op __read_mostly = &ftrace_list_end;
+ftrace_func_t ftrace_trace_function __read_mostly = ftrace_stub;
+
+struct ftrace_ops global_ops = {
+	.func = ftrace_stub,
+	.local_hash.regex_lock = __MUTEX_INITIALIZER(global_ops.local_hash.regex_lock),
+	.func_hash = &global_ops.local_hash,
+	.subop_list = LIST_HEAD_INIT(global_ops.subop_list),
+	.flags = FTRACE_OPS_FL_INITIALIZED | FTRACE_OPS_FL_PID,
+};
+
+int ftrace_enabled __read_mostly = 1;
+
+/* A registered ops and what the registry knows of it. */
+struct live_slot {
+	struct list_head list;
+	struct ftrace_ops *ops;
+	struct ftrace_acct_ops acct;
+};
+
+static LIST_HEAD(live_slots);	/* ftrace_lock */
+
+/* The registry of our core's ops: its engine is the x86 one. */
+static const struct ftrace_engine live_engine = {
+	.change = ftrace_arch_change_sites,
+	.caller = FTRACE_ADDR,
+	.regs_caller = FTRACE_REGS_ADDR,
+};
+
+/* The chunks whose sites are live: a module's from its enable on. */
+static notrace struct ftrace_chunk *live_next(struct ftrace_registry *r,
+					      struct ftrace_chunk *c)
+{
+	do {
+		c = ftrace_chunk_next(c);
+	} while (c && !c->enabled);
+	return c;
+}
+
+struct ftrace_registry ftrace_live_registry;
+
+/**
+ * ftrace_live_registry_init() - set up the registry, at ftrace_init()
+ */
+void __init ftrace_live_registry_init(void)
+{
+	ftrace_registry_init(&ftrace_live_registry, &ftrace_lock, &live_engine,
+			     live_next, NULL);
+}
+
+static notrace struct live_slot *live_slot_of(struct ftrace_ops *ops)
+{
+	struct live_slot *s;
+
+	lockdep_assert_held(&ftrace_lock);
+	list_for_each_entry(s, &live_slots, list)
+		if (s->ops == ops)
+			return s;
+	return NULL;
+}
+
+/*
+ * The sets @ops reads now (new references), or @cand_* in place of the
+ * shells of @fh, the func_hash being committed.
+ */
+static notrace void live_sets_of(struct ftrace_ops *ops,
+				 const struct ftrace_ops_hash *fh,
+				 struct ftrace_sites *cand_filter,
+				 struct ftrace_sites *cand_notrace,
+				 struct ftrace_sites **filter,
+				 struct ftrace_sites **notrace_sites)
+{
+	struct ftrace_ops_hash *h = ops->func_hash;
+
+	if (fh && h == fh) {
+		*filter = ftrace_sites_get(cand_filter);
+		*notrace_sites = ftrace_sites_get(cand_notrace);
+		return;
+	}
+	*filter = ftrace_sites_get(ftrace_hash_sites(rcu_dereference_protected(h->filter_hash, true),
+						     true));
+	*notrace_sites = ftrace_sites_get(ftrace_hash_sites(rcu_dereference_protected(h->notrace_hash, true),
+							    false));
+}
+
+static notrace void live_put_sets(struct ftrace_sites *f, struct ftrace_sites *n)
+{
+	ftrace_sites_put(f);
+	ftrace_sites_put(n);
+}
+
+/* Publish a manager's sets in its own shells (ftrace_lock, no regex_lock) */
+static notrace int live_publish_manager(struct ftrace_ops *ops,
+					struct ftrace_sites *f,
+					struct ftrace_sites *n)
+{
+	struct ftrace_hash *hf, *hn, *of, *on;
+
+	lockdep_assert_held(&ftrace_lock);
+	hf = ftrace_hash_shell(ftrace_sites_get(f), 0, GFP_KERNEL);
+	hn = ftrace_hash_shell(ftrace_sites_get(n), 0, GFP_KERNEL);
+	if (!hf || !hn) {
+		ftrace_hash_shell_free(hf);
+		ftrace_hash_shell_free(hn);
+		return -ENOMEM;
+	}
+	of = rcu_dereference_protected(ops->func_hash->filter_hash,
+				       lockdep_is_held(&ftrace_lock));
+	on = rcu_dereference_protected(ops->func_hash->notrace_hash,
+				       lockdep_is_held(&ftrace_lock));
+	rcu_assign_pointer(ops->func_hash->filter_hash, hf);
+	rcu_assign_pointer(ops->func_hash->notrace_hash, hn);
+	ftrace_hash_shell_free(of);
+	ftrace_hash_shell_free(on);
+	return 0;
+}
+
+/*
+ * The merged sets of manager @mgr's users (new references), with
+ * @extra counted as a user and @skip not, and @fh read as @cand_*.
+ */
+static notrace int live_merge(struct ftrace_ops *mgr, struct ftrace_ops *extra,
+			      struct ftrace_ops *skip,
+			      const struct ftrace_ops_hash *fh,
+			      struct ftrace_sites *cand_f,
+			      struct ftrace_sites *cand_n,
+			      struct ftrace_sites **f, struct ftrace_sites **n)
+{
+	struct ftrace_acct_ops *users, **up;
+	struct ftrace_ops *u;
+	unsigned int nr = 0, i;
+	int ret;
+
+	list_for_each_entry(u, &mgr->subop_list, list)
+		nr++;
+	nr++;
+	users = kcalloc(nr, sizeof(*users), GFP_KERNEL);
+	up = kcalloc(nr, sizeof(*up), GFP_KERNEL);
+	ret = -ENOMEM;
+	if (!users || !up)
+		goto out;
+	i = 0;
+	list_for_each_entry(u, &mgr->subop_list, list) {
+		if (u == skip)
+			continue;
+		live_sets_of(u, fh, cand_f, cand_n, &users[i].filter,
+			     &users[i].notrace_sites);
+		users[i].flags = u->flags;
+		up[i] = &users[i];
+		i++;
+	}
+	if (extra) {
+		live_sets_of(extra, fh, cand_f, cand_n, &users[i].filter,
+			     &users[i].notrace_sites);
+		users[i].flags = extra->flags;
+		up[i] = &users[i];
+		i++;
+	}
+	ret = ftrace_subops_merge((const struct ftrace_acct_ops *const *)up,
+				  i, f, n, GFP_KERNEL);
+	while (i--)
+		live_put_sets(users[i].filter, users[i].notrace_sites);
+out:
+	kfree(up);
+	kfree(users);
+	return ret;
+}
+
+/* Hand @ops' slot new sets (references passed on success). */
+static notrace int live_slot_set(struct ftrace_ops *ops, struct ftrace_sites *f,
+				 struct ftrace_sites *n)
+{
+	struct live_slot *s = live_slot_of(ops);
+
+	if (!s)
+		return -EINVAL;
+	return ftrace_reg_set(&ftrace_live_registry, &s->acct, f, n);
+}
+
+/* Add @ops to the list walked at the sites (ftrace_lock). */
+static notrace void live_list_add(struct ftrace_ops *ops)
+{
+	ops->next = rcu_dereference_protected(ftrace_ops_list,
+					      lockdep_is_held(&ftrace_lock));
+	rcu_assign_pointer(ftrace_ops_list, ops);
+}
+
+/* Take @ops off the list; it keeps its ->next for walkers on it. */
+static notrace void live_list_del(struct ftrace_ops *ops)
+{
+	struct ftrace_ops __rcu **p = &ftrace_ops_list;
+	struct ftrace_ops *op;
+
+	for (;;) {
+		op = rcu_dereference_protected(*p, lockdep_is_held(&ftrace_lock));
+		if (op == &ftrace_list_end)
+			return;
+		if (op == ops)
+			break;
+		p = &op->next;
+	}
+	rcu_assign_pointer(*p, rcu_dereference_protected(ops->next, true));
+}
+
+/* Wait until no CPU or task can still be in @ops' callback. */
+static notrace void live_wait_callers(struct ftrace_ops *ops)
+{
+	if (!(ops->flags & FTRACE_OPS_FL_DYNAMIC))
+		return;
+	synchronize_rcu_tasks_rude();
+	if (IS_ENABLED(CONFIG_PREEMPTION))
+		synchronize_rcu_tasks();
+}
+
+/* Put @s's acct into the registry (@in) or take it out. */
+static notrace int live_reg_toggle(struct live_slot *s, bool in)
+{
+	int ret;
+
+	mutex_lock(&ftrace_core_chunks_lock);
+	if (in)
+		ret = ftrace_reg_register(&ftrace_live_registry, &s->acct);
+	else
+		ret = ftrace_reg_unregister(&ftrace_live_registry, &s->acct);
+	mutex_unlock(&ftrace_core_chunks_lock);
+	return ret;
+}
+
+/**
+ * ftrace_live_set_enabled() - apply kernel.ftrace_enabled
+ * @on: 1 to let the registered ops at their sites, 0 to take every site
+ *      back to the NOP
+ *
+ * The ops stay registered and the states stay kept (ftrace_reg_switch());
+ * only the text changes.  A permanent ops (FTRACE_OPS_FL_PERMANENT)
+ * refuses 0.
+ *
+ * Context: takes ftrace_lock; may sleep.
+ * Return: 0, -EBUSY (a permanent ops), or the registry's error: then
+ * nothing changed.
+ */
+notrace int ftrace_live_set_enabled(bool on)
+{
+	struct live_slot *s;
+	int ret = 0;
+
+	mutex_lock(&ftrace_lock);
+	if (!on) {
+		list_for_each_entry(s, &live_slots, list)
+			if (s->ops->flags & FTRACE_OPS_FL_PERMANENT) {
+				ret = -EBUSY;
+				goto out;
+			}
+	}
+	mutex_lock(&ftrace_core_chunks_lock);
+	ret = ftrace_reg_switch(&ftrace_live_registry, !on);
+	mutex_unlock(&ftrace_core_chunks_lock);
+out:
+	ftrace_enabled = !ftrace_live_registry.off;
+	mutex_unlock(&ftrace_lock);
+	return ret;
+}
+
+/**
+ * ftrace_live_direct_taken() - does a direct ops cover a site of @f?
+ * @f: a set of sites (SOME)
+ *
+ * Context: ftrace_lock held.
+ * Return: true if one does.
+ */
+notrace bool ftrace_live_direct_taken(const struct ftrace_sites *f)
+{
+	struct live_slot *s;
+	unsigned int i;
+
+	lockdep_assert_held(&ftrace_lock);
+	list_for_each_entry(s, &live_slots, list) {
+		if (!(s->acct.flags & FTRACE_OPS_FL_DIRECT))
+			continue;
+		for (i = 0; i < f->nr; i++)
+			if (ftrace_acct_covers(&s->acct, f->ip[i]))
+				return true;
+	}
+	return false;
+}
+
+/**
+ * ftrace_startup() - register an ops with the registry and the list
+ * @ops: the ops, not enabled
+ * @command: unused (upstream's FTRACE_* commands)
+ *
+ * Context: ftrace_lock held; may sleep.
+ * Return: 0; -EBUSY if @ops is enabled already, or if it would only
+ * cover quarantined sites; -ENOMEM or the engine's own error.
+ */
+notrace int ftrace_startup(struct ftrace_ops *ops, int command)
+{
+	struct live_slot *s;
+	int ret;
+
+	lockdep_assert_held(&ftrace_lock);
+	ftrace_core_ops_init(ops);
+	if (ops->flags & (FTRACE_OPS_FL_ENABLED | FTRACE_OPS_FL_DELETED))
+		return -EBUSY;
+	if (!is_kernel_core_data((unsigned long)ops))
+		ops->flags |= FTRACE_OPS_FL_DYNAMIC;
+	if (ops->flags & FTRACE_OPS_FL_SAVE_REGS_IF_SUPPORTED)
+		ops->flags |= FTRACE_OPS_FL_SAVE_REGS;
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	s->ops = ops;
+	live_sets_of(ops, NULL, NULL, NULL, &s->acct.filter,
+		     &s->acct.notrace_sites);
+	s->acct.flags = ops->flags;
+	/* users tell a registered ops by it (fprobe_is_registered()) */
+	ops->saved_func = ops->func;
+	if (ops->flags & FTRACE_OPS_FL_DIRECT)
+		s->acct.direct = ops->direct_call;
+
+	ops->flags |= FTRACE_OPS_FL_ADDING;
+	live_list_add(ops);
+	ret = -EBUSY;	/* a permanent ops must run, and ftrace is off */
+	if (!ftrace_live_registry.off || !(ops->flags & FTRACE_OPS_FL_PERMANENT))
+		ret = live_reg_toggle(s, true);
+	ops->flags &= ~FTRACE_OPS_FL_ADDING;
+	if (ret) {
+		live_list_del(ops);
+		live_wait_callers(ops);
+		live_put_sets(s->acct.filter, s->acct.notrace_sites);
+		kfree(s);
+		return ret;
+	}
+	list_add(&s->list, &live_slots);
+	ops->flags |= FTRACE_OPS_FL_ENABLED;
+	return 0;
+}
+
+/**
+ * ftrace_shutdown() - unregister an ops
+ * @ops: the ops
+ * @command: unused
+ *
+ * Context: ftrace_lock held; may sleep.
+ * Return: 0; -EINVAL if @ops is not registered; the registry's error
+ * (@ops then stays registered).
+ */
+notrace int ftrace_shutdown(struct ftrace_ops *ops, int command)
+{
+	struct live_slot *s;
+	int ret;
+
+	lockdep_assert_held(&ftrace_lock);
+	s = live_slot_of(ops);
+	if (!s)
+		return -EINVAL;
+	ops->flags |= FTRACE_OPS_FL_REMOVING;
+	ret = live_reg_toggle(s, false);
+	ops->flags &= ~FTRACE_OPS_FL_REMOVING;
+	if (ret)
+		return ret;
+	list_del(&s->list);
+	live_list_del(ops);
+	ops->flags &= ~FTRACE_OPS_FL_ENABLED;
+	live_wait_callers(ops);
+	live_put_sets(s->acct.filter, s->acct.notrace_sites);
+	kfree(s);
+	return 0;
+}
+
+/**
+ * ftrace_startup_subops() - add a user to a manager ops
+ * @ops: the manager (function_graph's graph_ops)
+ * @subops: the user, not enabled
+ * @command: unused
+ *
+ * The manager covers exactly the sites its users cover (subops.c); it is
+ * registered with its first user.
+ *
+ * Context: ftrace_lock held; may sleep.
+ * Return: 0, -EBUSY if @subops is enabled, or the registry's error
+ * (nothing changed).
+ */
+notrace int ftrace_startup_subops(struct ftrace_ops *ops,
+				  struct ftrace_ops *subops, int command)
+{
+	struct ftrace_sites *f, *n;
+	int ret;
+
+	lockdep_assert_held(&ftrace_lock);
+	ftrace_core_ops_init(ops);
+	ftrace_core_ops_init(subops);
+	if (WARN_ON_ONCE(subops->flags & FTRACE_OPS_FL_ENABLED))
+		return -EBUSY;
+	ret = live_merge(ops, subops, NULL, NULL, NULL, NULL, &f, &n);
+	if (ret)
+		return ret;
+	if (ops->flags & FTRACE_OPS_FL_ENABLED) {
+		ret = live_slot_set(ops, f, n);
+		if (!ret) {
+			ret = live_publish_manager(ops, f, n);
+			WARN_ON_ONCE(ret);	/* its slot already changed */
+			ret = 0;
+		} else {
+			live_put_sets(f, n);
+		}
+	} else {
+		ret = live_publish_manager(ops, f, n);
+		live_put_sets(f, n);
+		if (!ret)
+			ret = ftrace_startup(ops, command);
+	}
+	if (ret)
+		return ret;
+	list_add(&subops->list, &ops->subop_list);
+	subops->flags |= FTRACE_OPS_FL_ENABLED | FTRACE_OPS_FL_SUBOP;
+	subops->managed = ops;
+	return 0;
+}
+
+/**
+ * ftrace_shutdown_subops() - remove a user from its manager
+ * @ops: the manager
+ * @subops: the user
+ * @command: unused
+ *
+ * Context: ftrace_lock held; may sleep.
+ * Return: 0, -EINVAL if @subops is not a user of @ops, or the registry's
+ * error (nothing changed).
+ */
+notrace int ftrace_shutdown_subops(struct ftrace_ops *ops,
+				   struct ftrace_ops *subops, int command)
+{
+	struct ftrace_sites *f, *n;
+	int ret;
+
+	lockdep_assert_held(&ftrace_lock);
+	if (!(subops->flags & FTRACE_OPS_FL_SUBOP) || subops->managed != ops)
+		return -EINVAL;
+	if (list_is_singular(&ops->subop_list)) {
+		ret = ftrace_shutdown(ops, command);
+		if (ret)
+			return ret;
+		live_publish_manager(ops, FTRACE_SITES_NONE_SET,
+				     FTRACE_SITES_NONE_SET);
+	} else {
+		ret = live_merge(ops, NULL, subops, NULL, NULL, NULL, &f, &n);
+		if (ret)
+			return ret;
+		ret = live_slot_set(ops, f, n);
+		if (ret) {
+			live_put_sets(f, n);
+			return ret;
+		}
+		live_publish_manager(ops, f, n);
+	}
+	list_del_init(&subops->list);
+	subops->flags &= ~(FTRACE_OPS_FL_ENABLED | FTRACE_OPS_FL_SUBOP);
+	subops->managed = NULL;
+	return 0;
+}
+
+/*
+ * Commit @fh's candidate sets to the manager @mgr if one of its users
+ * reads @fh.
+ */
+static notrace int live_commit_manager(struct ftrace_ops *mgr,
+				       const struct ftrace_ops_hash *fh,
+				       struct ftrace_sites *cf,
+				       struct ftrace_sites *cn)
+{
+	struct ftrace_sites *f, *n;
+	struct ftrace_ops *u;
+	bool reads = false;
+	int ret;
+
+	list_for_each_entry(u, &mgr->subop_list, list)
+		reads |= u->func_hash == fh;
+	if (!reads)
+		return 0;
+	ret = live_merge(mgr, NULL, NULL, fh, cf, cn, &f, &n);
+	if (ret)
+		return ret;
+	ret = live_slot_set(mgr, f, n);
+	if (ret) {
+		live_put_sets(f, n);
+		return ret;
+	}
+	return live_publish_manager(mgr, f, n);
+}
+
+/**
+ * ftrace_core_commit() - apply an ops' new sets before they are published
+ * @ops: the ops whose func_hash gets them
+ * @filter: the new filter set
+ * @notrace_sites: the new notrace set
+ *
+ * Every registered ops that reads @ops->func_hash (@ops itself, or a
+ * function_graph user sharing its tracer's hashes, through its manager)
+ * gets the sets in the registry.
+ *
+ * Context: @ops' regex_lock held; takes ftrace_lock; may sleep.
+ * Return: 0, or the registry's error: then publish nothing.
+ */
+notrace int ftrace_core_commit(struct ftrace_ops *ops,
+			       struct ftrace_sites *filter,
+			       struct ftrace_sites *notrace_sites)
+{
+	const struct ftrace_ops_hash *fh = ops->func_hash;
+	struct live_slot *s;
+	int ret = 0;
+
+	mutex_lock(&ftrace_lock);
+	list_for_each_entry(s, &live_slots, list) {
+		struct ftrace_ops *op = s->ops;
+
+		if (!list_empty(&op->subop_list))
+			ret = live_commit_manager(op, fh, filter,
+						  notrace_sites);
+		else if (op->func_hash == fh)
+			ret = live_slot_set(op, ftrace_sites_get(filter),
+					    ftrace_sites_get(notrace_sites));
+		if (ret)
+			break;
+	}
+	mutex_unlock(&ftrace_lock);
+	return ret;
+}
+
+/**
+ * register_ftrace_function() - start calling an ops' callback at the
+ * sites its sets cover
+ * @ops: the ops
+ *
+ * Return: 0 or ftrace_startup()'s error.
+ */
+notrace int register_ftrace_function(struct ftrace_ops *ops)
+{
+	int ret;
+
+	ftrace_core_ops_init(ops);
+	mutex_lock(&ftrace_lock);
+	ret = ftrace_startup(ops, 0);
+	mutex_unlock(&ftrace_lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(register_ftrace_function);
+
+/**
+ * unregister_ftrace_function() - stop calling an ops' callback
+ * @ops: the ops
+ *
+ * A dynamic ops may be freed when this returns.
+ *
+ * Return: 0; -EINVAL if it is not registered.
+ */
+notrace int unregister_ftrace_function(struct ftrace_ops *ops)
+{
+	int ret;
+
+	mutex_lock(&ftrace_lock);
+	ret = ftrace_shutdown(ops, 0);
+	mutex_unlock(&ftrace_lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(unregister_ftrace_function);
+
+/**
+ * __register_ftrace_function() - ftrace_startup() for callers holding
+ * ftrace_lock
+ * @ops: the ops
+ *
+ * Return: ftrace_startup()'s.
+ */
+notrace int __register_ftrace_function(struct ftrace_ops *ops)
+{
+	return ftrace_startup(ops, 0);
+}
+
+/**
+ * __unregister_ftrace_function() - ftrace_shutdown() for callers holding
+ * ftrace_lock
+ * @ops: the ops
+ *
+ * Return: ftrace_shutdown()'s.
+ */
+notrace int __unregister_ftrace_function(struct ftrace_ops *ops)
+{
+	return ftrace_shutdown(ops, 0);
+}
+
+/**
+ * arch_ftrace_ops_list_func() - what ftrace_caller calls: every ops on
+ * the list that covers @ip
+ * @ip: the site
+ * @parent_ip: its caller
+ * @op: unused (ftrace_caller's function_trace_op)
+ * @fregs: the saved registers
+ */
+notrace void arch_ftrace_ops_list_func(unsigned long ip,
+				       unsigned long parent_ip,
+				       struct ftrace_ops *op,
+				       struct ftrace_regs *fregs)
+{
+	ftrace_core_list_walk(&ftrace_ops_list, ip, parent_ip, fregs);
+}
+NOKPROBE_SYMBOL(arch_ftrace_ops_list_func);
+
+/**
+ * ftrace_ops_test() - does @ops cover @ip?
+ * @ops: the ops
+ * @ip: the site
+ * @regs: the pt_regs the caller has, or NULL
+ *
+ * Return: 1 if its callback should run there, else 0.
+ */
+notrace int ftrace_ops_test(struct ftrace_ops *ops, unsigned long ip,
+			    void *regs)
+{
+	return ftrace_core_ops_test(ops, ip, regs);
+}
+NOKPROBE_SYMBOL(ftrace_ops_test);
+
+/**
+ * ftrace_ops_get_func() - what a site @ops alone covers would call
+ * @ops: the ops
+ *
+ * Return: its callback, or the assist function.
+ */
+notrace ftrace_func_t ftrace_ops_get_func(struct ftrace_ops *ops)
+{
+	return ftrace_core_ops_get_func(ops);
+}
+
+/**
+ * ftrace_ops_trampoline() - the ops whose trampoline holds @addr
+ * @addr: an address
+ *
+ * Our core builds no trampoline: every site calls ftrace_caller.
+ *
+ * Return: NULL.
+ */
+struct ftrace_ops *ftrace_ops_trampoline(unsigned long addr)
+{
+	return NULL;
+}
+
+/**
+ * is_ftrace_trampoline() - is @addr in an ops' trampoline?
+ * @addr: an address
+ *
+ * Return: false (no trampolines, see ftrace_ops_trampoline()).
+ */
+bool is_ftrace_trampoline(unsigned long addr)
+{
+	return false;
+}
+
+/**
+ * ftrace_init_global_array_ops() - the top-level trace array's ops
+ * @tr: the top-level trace array
+ */
+void __init ftrace_init_global_array_ops(struct trace_array *tr)
+{
+	tr->ops = &global_ops;
+	tr->ops->private = tr;
+	ftrace_init_trace_array(tr);
+	init_array_fgraph_ops(tr, tr->ops);
+}
+
+/**
+ * ftrace_init_array_ops() - give a trace array's ops its callback
+ * @tr: the trace array
+ * @func: the callback
+ */
+void ftrace_init_array_ops(struct trace_array *tr, ftrace_func_t func)
+{
+	if (tr->flags & TRACE_ARRAY_FL_GLOBAL && tr->ops->func != ftrace_stub)
+		pr_warn("the global trace array's ops already has a callback\n");
+	tr->ops->func = func;
+	tr->ops->private = tr;
+}
+
+/**
+ * ftrace_reset_array_ops() - take a trace array's callback away
+ * @tr: the trace array
+ */
+void ftrace_reset_array_ops(struct trace_array *tr)
+{
+	tr->ops->func = ftrace_stub;
+}
+
+/**
+ * ftrace_init_trace_array() - a trace array's lists of probes and :mod:
+ * filters
+ * @tr: the trace array
+ */
+void ftrace_init_trace_array(struct trace_array *tr)
+{
+	INIT_LIST_HEAD(&tr->func_probes);
+	INIT_LIST_HEAD(&tr->mod_trace);
+	INIT_LIST_HEAD(&tr->mod_notrace);
+}
+
+/**
+ * ftrace_kill() - upstream's way to switch ftrace off for good
+ *
+ * Our core never does: a site it cannot patch is quarantined (update.c),
+ * and so is nothing else.  Kept for the tracers' self-tests that call it
+ * when they fail; it only warns.
+ */
+void ftrace_kill(void)
+{
+	pr_warn("ftrace_kill() called: our core quarantines sites instead and goes on\n");
+}
+
+/**
+ * ftrace_is_dead() - has ftrace been switched off for good?
+ *
+ * Return: 0: our core never switches ftrace off.
+ */
+int ftrace_is_dead(void)
+{
+	return 0;
+}

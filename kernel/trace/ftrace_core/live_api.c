@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * live_api.c - the in-kernel filter API under its upstream names, when
+ * our core runs ftrace (CONFIG_FTRACE_OWN_CORE_LIVE): ftrace_set_filter()
+ * and its kin map onto filter_api.c, whose writers commit a registered
+ * ops' new sets to the registry before publishing them (live.c).
+ *
+ * Locking: as filter_api.c (the ops' regex_lock > ftrace_lock).
+ *
+ * The core never traces itself: every function here is notrace.
+ */
+#include <linux/ftrace.h>
+#include <linux/kprobes.h>
+
+#include "../trace.h"
+#include "internal.h"
+
+/**
+ * ftrace_set_filter_ip() - add an address to an ops' filter, or remove it
+ * @ops: the ops
+ * @ip: a site, or the start of a function
+ * @remove: remove it instead
+ * @reset: clear the filter first
+ *
+ * Return: 0, -EINVAL (no site), -ENOENT (not listed), -ENOMEM, or the
+ * registry's error for a registered ops; nothing changed on error.
+ */
+notrace int ftrace_set_filter_ip(struct ftrace_ops *ops, unsigned long ip,
+				 int remove, int reset)
+{
+	return ftrace_core_set_addrs(ops, &ip, ip ? 1 : 0, remove, reset,
+				     true);
+}
+EXPORT_SYMBOL_GPL(ftrace_set_filter_ip);
+
+/**
+ * ftrace_set_filter_ips() - add addresses to an ops' filter, or remove
+ * them, in one change
+ * @ops: the ops
+ * @ips: the addresses
+ * @cnt: how many
+ * @remove: remove them instead
+ * @reset: clear the filter first
+ *
+ * Return: as ftrace_set_filter_ip().
+ */
+notrace int ftrace_set_filter_ips(struct ftrace_ops *ops, unsigned long *ips,
+				  unsigned int cnt, int remove, int reset)
+{
+	return ftrace_core_set_addrs(ops, ips, cnt, remove, reset, true);
+}
+EXPORT_SYMBOL_GPL(ftrace_set_filter_ips);
+
+/**
+ * ftrace_set_filter() - apply a pattern to an ops' filter
+ * @ops: the ops
+ * @buf: the pattern, as a set_ftrace_filter token
+ * @len: its length
+ * @reset: clear the filter first
+ *
+ * Return: 0, -EINVAL if it selects nothing, -ENOMEM, or the registry's
+ * error; nothing changed on error.
+ */
+notrace int ftrace_set_filter(struct ftrace_ops *ops, unsigned char *buf,
+			      int len, int reset)
+{
+	return ftrace_core_set_regex(ops, buf, len, reset, true);
+}
+EXPORT_SYMBOL_GPL(ftrace_set_filter);
+
+/**
+ * ftrace_set_notrace() - apply a pattern to an ops' notrace set
+ * @ops: the ops
+ * @buf: the pattern
+ * @len: its length
+ * @reset: clear the set first
+ *
+ * Return: as ftrace_set_filter().
+ */
+notrace int ftrace_set_notrace(struct ftrace_ops *ops, unsigned char *buf,
+			       int len, int reset)
+{
+	return ftrace_core_set_regex(ops, buf, len, reset, false);
+}
+EXPORT_SYMBOL_GPL(ftrace_set_notrace);
+
+/**
+ * ftrace_set_global_filter() - apply a pattern to the global filter
+ * @buf: the pattern
+ * @len: its length
+ * @reset: clear the filter first
+ */
+notrace void ftrace_set_global_filter(unsigned char *buf, int len, int reset)
+{
+	ftrace_core_set_regex(&global_ops, buf, len, reset, true);
+}
+EXPORT_SYMBOL_GPL(ftrace_set_global_filter);
+
+/**
+ * ftrace_set_global_notrace() - apply a pattern to the global notrace set
+ * @buf: the pattern
+ * @len: its length
+ * @reset: clear the set first
+ */
+notrace void ftrace_set_global_notrace(unsigned char *buf, int len, int reset)
+{
+	ftrace_core_set_regex(&global_ops, buf, len, reset, false);
+}
+EXPORT_SYMBOL_GPL(ftrace_set_global_notrace);
+
+/**
+ * ftrace_ops_set_global_filter() - let an ops use the global sets
+ * @ops: an ops never initialised
+ */
+notrace void ftrace_ops_set_global_filter(struct ftrace_ops *ops)
+{
+	if (ops->flags & FTRACE_OPS_FL_INITIALIZED)
+		return;
+	ftrace_core_ops_init(ops);
+	ops->func_hash = &global_ops.local_hash;
+}
+EXPORT_SYMBOL_GPL(ftrace_ops_set_global_filter);
+
+/**
+ * ftrace_free_filter() - drop an ops' sets
+ * @ops: the ops, not registered
+ */
+notrace void ftrace_free_filter(struct ftrace_ops *ops)
+{
+	WARN_ON_ONCE(ops->flags & FTRACE_OPS_FL_ENABLED);
+	ftrace_core_free_filter(ops);
+}
+EXPORT_SYMBOL_GPL(ftrace_free_filter);
+
+/**
+ * ftrace_lookup_ip() - does a hash list @ip?
+ * @hash: a shell of our core, or NULL
+ * @ip: the address
+ *
+ * Context: any; @hash read under RCU or its writer's lock.
+ * Return: non-NULL if listed.
+ */
+notrace struct ftrace_func_entry *ftrace_lookup_ip(struct ftrace_hash *hash,
+						   unsigned long ip)
+{
+	return ftrace_core_lookup_ip(hash, ip);
+}
+NOKPROBE_SYMBOL(ftrace_lookup_ip);
+
+/**
+ * ftrace_lookup_symbols() - function names to addresses
+ * @sorted_syms: the names, sorted
+ * @cnt: how many
+ * @addrs: receives each one's address
+ *
+ * Return: 0, or -ESRCH if a name was not found.
+ */
+notrace int ftrace_lookup_symbols(const char **sorted_syms, size_t cnt,
+				  unsigned long *addrs)
+{
+	return ftrace_core_lookup_symbols(sorted_syms, cnt, addrs);
+}
+EXPORT_SYMBOL_GPL(ftrace_lookup_symbols);

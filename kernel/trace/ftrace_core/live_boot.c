@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * live_boot.c - the sites' life when our core runs ftrace
+ * (CONFIG_FTRACE_OWN_CORE_LIVE): the kernel's chunk built and its sites
+ * turned into NOPs at ftrace_init(), a module's at load
+ * (ftrace_module_init()), made live at its enable and dropped at its
+ * release, init text forgotten when freed, and the lookups the rest of
+ * the kernel makes on the sites.
+ *
+ * The first conversion of a chunk (every site from "call __fentry__" to
+ * the NOP) happens while its text is not live yet: at boot before other
+ * CPUs run, for a module before its text is executable; the engine's
+ * early path writes it (ftrace_arch_init_sites()).  A site whose bytes
+ * are not the call is quarantined there and then, as a site refused
+ * later is (update.c): ftrace goes on without it.
+ *
+ * Locking: ftrace_lock > ftrace_core_chunks_lock.  A module's chunk is
+ * listed at load, not enabled (the registry's walk skips it) until
+ * ftrace_module_enable(), which gives its sites their targets under
+ * ftrace_lock; it is unlisted under ftrace_lock at release.
+ *
+ * The core never traces itself: every function here is notrace.
+ */
+#define pr_fmt(fmt) "ftrace: " fmt
+
+#include <linux/err.h>
+#include <linux/ftrace.h>
+#include <linux/init.h>
+#include <linux/sched/clock.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+
+#include "../trace.h"
+#include "internal.h"
+
+unsigned long ftrace_update_tot_cnt;
+unsigned long ftrace_number_of_pages;
+unsigned long ftrace_number_of_groups;
+/* How long the first conversions took, for dyn_ftrace_total_info. */
+u64 ftrace_boot_convert_ns, ftrace_module_convert_ns;
+
+/* Account a listed chunk in dyn_ftrace_total_info's figures. */
+static notrace void boot_count(const struct ftrace_chunk *c, int sign)
+{
+	size_t bytes = c->nr * (sizeof(*c->ip) + sizeof(*c->state));
+
+	ftrace_update_tot_cnt += sign * (long)c->nr;
+	ftrace_number_of_pages += sign * (long)DIV_ROUND_UP(bytes, PAGE_SIZE);
+	ftrace_number_of_groups += sign;
+}
+
+/*
+ * Turn every site of @c from the call to __fentry__ into the NOP, early;
+ * refused sites are quarantined.  @c is listed and enabled.
+ */
+static notrace void boot_convert(struct ftrace_chunk *c)
+{
+	struct ftrace_site_change *ch;
+	unsigned int i;
+	bool was;
+
+	ch = kvcalloc(c->nr, sizeof(*ch), GFP_KERNEL);
+	if (!ch) {
+		pr_err("no memory to convert %u sites\n", c->nr);
+		return;
+	}
+	for (i = 0; i < c->nr; i++) {
+		ch[i].ip = c->ip[i];
+		ch[i].from = MCOUNT_ADDR;
+	}
+	ftrace_arch_init_sites(ch, c->nr);
+	mutex_lock(&ftrace_lock);
+	mutex_lock(&ftrace_core_chunks_lock);
+	was = c->enabled;
+	c->enabled = true;	/* for the quarantine's walk */
+	for (i = 0; i < c->nr; i++)
+		if (ch[i].err)
+			ftrace_reg_quarantine(&ftrace_live_registry, &ch[i]);
+	c->enabled = was;
+	mutex_unlock(&ftrace_core_chunks_lock);
+	mutex_unlock(&ftrace_lock);
+	kvfree(ch);
+}
+
+/**
+ * ftrace_init() - the kernel's sites, at boot: built, listed, NOPs
+ *
+ * Called by start_kernel() before other CPUs run.
+ */
+void __init ftrace_init(void)
+{
+	struct ftrace_chunk *c;
+	u64 t0 = local_clock();
+
+	ftrace_live_registry_init();
+	if (ftrace_absent_init() || ftrace_arch_init_callers()) {
+		pr_err("ftrace_caller's call not set: no function tracing\n");
+		return;
+	}
+	c = ftrace_chunk_build(NULL, __start_mcount_loc, __stop_mcount_loc);
+	if (IS_ERR(c)) {
+		pr_err("no kernel sites (%ld)\n", PTR_ERR(c));
+		return;
+	}
+	c->enabled = true;
+	if (ftrace_chunk_list(c)) {
+		ftrace_chunk_free(c);
+		return;
+	}
+	ftrace_kernel_chunk = c;
+	boot_convert(c);
+	boot_count(c, 1);
+	ftrace_boot_convert_ns = local_clock() - t0;
+	pr_info("allocated %lu pages with %lu groups\n",
+		ftrace_number_of_pages, ftrace_number_of_groups);
+}
+
+/* @mod's chunk, or NULL (ftrace_core_chunks_lock held). */
+static notrace struct ftrace_chunk *boot_chunk_of(struct module *mod)
+{
+	struct ftrace_chunk *c;
+
+	lockdep_assert_held(&ftrace_core_chunks_lock);
+	for (c = ftrace_chunk_next(NULL); c; c = ftrace_chunk_next(c))
+		if (c->mod == mod)
+			return c;
+	return NULL;
+}
+
+/**
+ * ftrace_module_init() - a loading module's sites: built, named, NOPs
+ * @mod: the module, its text not executable yet
+ *
+ * Its init text's sites are left out (they stay calls to __fentry__,
+ * which returns at once): they are never traced.
+ */
+void ftrace_module_init(struct module *mod)
+{
+	struct ftrace_chunk *c;
+	struct ftrace_names *n;
+	unsigned long *ip;
+	u64 t0 = local_clock();
+	size_t nr;
+
+	if (!mod->num_ftrace_callsites)
+		return;
+	ip = ftrace_module_core_sites(mod, &nr);
+	if (!ip)
+		goto nomem;
+	c = ftrace_chunk_build(mod, ip, ip + nr);
+	kvfree(ip);
+	if (PTR_ERR_OR_ZERO(c) == -ENOENT)
+		return;
+	if (IS_ERR(c))
+		goto nomem;
+	n = ftrace_names_build_module(mod, c->ip, c->nr);
+	if (IS_ERR(n)) {
+		ftrace_chunk_free(c);
+		goto nomem;
+	}
+	c->names = n;
+	if (ftrace_chunk_list(c)) {
+		pr_err("module %s's sites overlap another chunk\n", mod->name);
+		ftrace_chunk_free(c);
+		return;
+	}
+	boot_convert(c);
+	mutex_lock(&ftrace_lock);
+	boot_count(c, 1);
+	mutex_unlock(&ftrace_lock);
+	ftrace_module_convert_ns += local_clock() - t0;
+	return;
+nomem:
+	pr_err("no memory for module %s's sites: not traceable\n", mod->name);
+}
+
+/**
+ * ftrace_module_enable() - a loaded module's sites get what the
+ * registered ops make of them
+ * @mod: the module, formed, not running yet
+ */
+void ftrace_module_enable(struct module *mod)
+{
+	struct ftrace_chunk *c;
+	int ret;
+
+	mutex_lock(&ftrace_lock);
+	mutex_lock(&ftrace_core_chunks_lock);
+	c = boot_chunk_of(mod);
+	if (c) {
+		c->enabled = true;
+		ret = ftrace_reg_chunk_enable(&ftrace_live_registry, c);
+		if (ret)
+			pr_err("module %s's sites not enabled (%d)\n",
+			       mod->name, ret);
+	}
+	mutex_unlock(&ftrace_core_chunks_lock);
+	mutex_unlock(&ftrace_lock);
+	if (c)
+		ftrace_live_mods_arm(mod);
+}
+
+/**
+ * ftrace_release_mod() - a going (or failed) module's sites are dropped
+ * @mod: the module
+ */
+void ftrace_release_mod(struct module *mod)
+{
+	struct ftrace_chunk *c;
+
+	mutex_lock(&ftrace_core_chunks_lock);
+	c = boot_chunk_of(mod);
+	mutex_unlock(&ftrace_core_chunks_lock);
+	if (c)
+		ftrace_live_mods_drop(c);	/* the filters forget its sites */
+
+	mutex_lock(&ftrace_lock);
+	mutex_lock(&ftrace_core_chunks_lock);
+	c = boot_chunk_of(mod);
+	if (c) {
+		c->enabled = false;
+		boot_count(c, -1);
+	}
+	mutex_unlock(&ftrace_core_chunks_lock);
+	if (c) {
+		ftrace_filter_chunk_gone(c);
+		ftrace_chunk_unlist(c);
+	}
+	mutex_unlock(&ftrace_lock);
+}
+
+/**
+ * ftrace_free_mem() - a module's init text is freed
+ * @mod: the module
+ * @start_ptr: start of the freed text
+ * @end_ptr: its end
+ *
+ * A module's chunk never holds its init sites: nothing to do.
+ */
+void ftrace_free_mem(struct module *mod, void *start_ptr, void *end_ptr)
+{
+}
+
+/**
+ * ftrace_free_init_mem() - the kernel's init text is being freed
+ *
+ * Its sites stay in the kernel's chunk, gone to every walk from now on
+ * (ftrace_chunk_site_gone()); they are never written again.
+ */
+void __init ftrace_free_init_mem(void)
+{
+}
+
+/**
+ * ftrace_location_range() - the first site met by an address range
+ * @start: its first byte
+ * @end: its last byte
+ *
+ * Context: any.
+ * Return: the site, or 0.
+ */
+notrace unsigned long ftrace_location_range(unsigned long start,
+					    unsigned long end)
+{
+	return ftrace_records_range(start, end);
+}
+
+/**
+ * ftrace_location() - the site at @ip, or of the function @ip starts
+ * @ip: an address
+ *
+ * Context: any.
+ * Return: the site, or 0.
+ */
+notrace unsigned long ftrace_location(unsigned long ip)
+{
+	return ftrace_records_location(ip);
+}
+
+/**
+ * ftrace_text_reserved() - does a range hold a site?
+ * @start: its first byte
+ * @end: its last byte
+ *
+ * Context: any.
+ * Return: 1 if it does, else 0.
+ */
+notrace int ftrace_text_reserved(const void *start, const void *end)
+{
+	return !!ftrace_records_range((unsigned long)start,
+				      (unsigned long)end);
+}
+
+/**
+ * ftrace_mod_address_lookup() - names of freed module init functions
+ * @addr: an address
+ * @size: its function's size
+ * @off: its offset
+ * @modname: the module's name
+ * @modbuildid: its build id
+ * @sym: the name
+ *
+ * Our core never traces module init text, so keeps no such name.
+ *
+ * Return: 0 (not found).
+ */
+int ftrace_mod_address_lookup(unsigned long addr, unsigned long *size,
+			      unsigned long *off, char **modname,
+			      const unsigned char **modbuildid, char *sym)
+{
+	return 0;
+}
+
+/**
+ * ftrace_mod_get_kallsym() - the kept names of freed module init
+ * functions, by number
+ * @symnum: the number
+ * @value: its address
+ * @type: its type
+ * @name: its name
+ * @module_name: its module
+ * @exported: whether exported
+ *
+ * Return: -ERANGE: there are none (see ftrace_mod_address_lookup()).
+ */
+int ftrace_mod_get_kallsym(unsigned int symnum, unsigned long *value,
+			   char *type, char *name, char *module_name,
+			   int *exported)
+{
+	return -ERANGE;
+}

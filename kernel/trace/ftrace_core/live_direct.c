@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * live_direct.c - direct calls when our core runs ftrace
+ * (CONFIG_FTRACE_OWN_CORE_LIVE): register_ftrace_direct() and
+ * unregister_ftrace_direct().
+ *
+ * A direct ops is an ops with FTRACE_OPS_FL_DIRECT whose slot carries its
+ * direct address (live.c): a site it alone covers calls that address
+ * straight (update.c's targets); a site it shares with other ops calls
+ * ftrace_regs_caller (the ops asks for pt_regs), whose list function runs
+ * the ops' callback, which points the return of ftrace_regs_caller at the
+ * address (arch_ftrace_set_direct_caller()).  At most one direct ops per
+ * site: a second is refused with -EBUSY.
+ *
+ * modify_ftrace_direct() is not ours yet (-EOPNOTSUPP, live_absent.c).
+ *
+ * Locking: ftrace_lock serializes registration.
+ */
+#include <linux/ftrace.h>
+#include <linux/kprobes.h>
+
+#include "../ftrace_internal.h"
+#include "internal.h"
+
+/* At a shared site: send ftrace_regs_caller on to the direct address. */
+static notrace void direct_func(unsigned long ip, unsigned long parent_ip,
+				struct ftrace_ops *ops,
+				struct ftrace_regs *fregs)
+{
+	unsigned long addr = READ_ONCE(ops->direct_call);
+
+	if (addr)
+		arch_ftrace_set_direct_caller(fregs, addr);
+}
+NOKPROBE_SYMBOL(direct_func);
+
+/**
+ * register_ftrace_direct() - call @addr at the sites of @ops' filter
+ * @ops: the ops, its filter listing the sites, not registered
+ * @addr: the direct trampoline
+ *
+ * Return: 0; -EINVAL (no address, a filter that lists no site, or @ops
+ * registered); -EBUSY if a site has a direct call already; the
+ * registry's error.
+ */
+int register_ftrace_direct(struct ftrace_ops *ops, unsigned long addr)
+{
+	struct ftrace_sites *f;
+	int ret;
+
+	if (!addr)
+		return -EINVAL;
+	ftrace_core_ops_init(ops);
+	mutex_lock(&ftrace_lock);
+	ret = -EINVAL;
+	if (ops->flags & FTRACE_OPS_FL_ENABLED)
+		goto out;
+	f = ftrace_hash_sites(rcu_dereference_protected(ops->func_hash->filter_hash,
+							lockdep_is_held(&ftrace_lock)),
+			      true);
+	if (f->kind != FTRACE_SITES_SOME)
+		goto out;
+	ret = -EBUSY;
+	if (ftrace_live_direct_taken(f))
+		goto out;
+	ops->func = direct_func;
+	ops->direct_call = addr;
+	ops->flags |= FTRACE_OPS_FL_DIRECT | FTRACE_OPS_FL_SAVE_REGS;
+	ret = ftrace_startup(ops, 0);
+	if (ret) {
+		ops->flags &= ~FTRACE_OPS_FL_DIRECT;
+		ops->direct_call = 0;
+	}
+out:
+	mutex_unlock(&ftrace_lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(register_ftrace_direct);
+
+/**
+ * unregister_ftrace_direct() - stop a direct ops
+ * @ops: the ops
+ * @addr: its address
+ * @free_filters: drop its sets too
+ *
+ * Return: 0; -EINVAL if @ops is not a registered direct ops at @addr.
+ */
+int unregister_ftrace_direct(struct ftrace_ops *ops, unsigned long addr,
+			     bool free_filters)
+{
+	int ret = -EINVAL;
+
+	mutex_lock(&ftrace_lock);
+	if ((ops->flags & FTRACE_OPS_FL_DIRECT) && ops->direct_call == addr)
+		ret = ftrace_shutdown(ops, 0);
+	if (!ret) {
+		ops->flags &= ~FTRACE_OPS_FL_DIRECT;
+		ops->direct_call = 0;
+	}
+	mutex_unlock(&ftrace_lock);
+	if (!ret && free_filters)
+		ftrace_core_free_filter(ops);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(unregister_ftrace_direct);
+
+/**
+ * modify_ftrace_direct() - move a direct ops to another address
+ * @ops: the ops
+ * @addr: the new address
+ *
+ * Not ours yet.
+ *
+ * Return: -EOPNOTSUPP.
+ */
+int modify_ftrace_direct(struct ftrace_ops *ops, unsigned long addr)
+{
+	return -EOPNOTSUPP;
+}
+EXPORT_SYMBOL_GPL(modify_ftrace_direct);
