@@ -4,7 +4,7 @@
 
 H := harness
 
-.PHONY: all run check baseline bench fuzz ipis deps tree ours upstream fp fpcheck debug debugcheck core coreperf live corecheck i386 clean
+.PHONY: all run check baseline bench fuzz ipis deps tree ours upstream fp fpcheck debug debugcheck core coreperf live corecheck livecheck i386 clean
 
 all: ours
 
@@ -48,7 +48,13 @@ corecheck: deps tree
 	@$(H)/tree.sh ours
 	@$(H)/corecheck.sh
 
-# make run K=core boots the core kernel instead of ours.
+# The live kernel's step of make check alone: our core running ftrace.
+livecheck: deps tree
+	@$(H)/tree.sh ours
+	@$(H)/corecheck.sh live
+
+# make run K=core boots the core kernel instead of ours (K=live: the live
+# kernel, where our core runs ftrace).
 RUNK := $(if $(K),$(K),ours)
 run: $(RUNK)
 	@HX_KERNEL=$(RUNK) $(H)/run.sh

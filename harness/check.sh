@@ -25,7 +25,9 @@
 #      lockdep and KASAN (harness/corecheck.sh): boot selftests, the
 #      core's KUnit suites, the kselftests of core-pass.txt each followed
 #      by ftrace_core/check (0 mismatches), no kernel report
-#  11. verdict against tools/testing/selftests/ftrace/upstream-results.txt
+#  11. the live kernel, where our core runs ftrace instead of upstream's
+#      (harness/corecheck.sh live): the same, with live-pass.txt
+#  12. verdict against tools/testing/selftests/ftrace/upstream-results.txt
 # Ends with "N passed, N failed, N skipped" (skipped: tests that do not
 # pass on upstream either, reported but not counted); before it, one line
 # per test that passed only on its retry.
@@ -39,7 +41,7 @@ t_start=$(now)
 step() { log "== $*"; }
 count() { if [ "$1" = 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi; }
 
-step "1/11 host tests"
+step "1/12 host tests"
 t0=$(now)
 out=$("$TOP/harness/hosttests.sh" 2>&1)
 printf '%s\n' "$out" | sed 's/^/    /'
@@ -48,7 +50,7 @@ passed=$((passed + ${hp:-0}))
 failed=$((failed + ${hf:-1}))
 t_host=$(($(now) - t0))
 
-step "2/11 build our kernel"
+step "2/12 build our kernel"
 t0=$(now)
 "$TOP/harness/tree.sh" pristine && "$TOP/harness/tree.sh" ours &&
 	"$TOP/harness/kbuild.sh" ours && "$TOP/harness/initramfs.sh" ours
@@ -60,13 +62,13 @@ if [ $rc != 0 ]; then
 	exit 1
 fi
 
-step "3/11 build our overlay for 32-bit x86 (compile only)"
+step "3/12 build our overlay for 32-bit x86 (compile only)"
 t0=$(now)
 "$TOP/harness/kbuild.sh" i386
 count $?
 t_i386=$(($(now) - t0))
 
-step "4/11 recordmcount oracle: our tables against gcc's (builds upstream)"
+step "4/12 recordmcount oracle: our tables against gcc's (builds upstream)"
 t0=$(now)
 # Objects built from C sources our overlay replaces are not comparable.
 skip=$(sed -n 's/\.c$/.o/p' "$BUILD/ours/overlay.manifest" | grep -v '^scripts/')
@@ -76,39 +78,45 @@ skip=$(sed -n 's/\.c$/.o/p' "$BUILD/ours/overlay.manifest" | grep -v '^scripts/'
 count $?
 t_oracle=$(($(now) - t0))
 
-step "5/11 kselftest ftrace on our kernel (one test at a time)"
+step "5/12 kselftest ftrace on our kernel (one test at a time)"
 t0=$(now)
 "$TOP/harness/ksuite.sh" ours
 "$TOP/harness/retry.sh" ours "$RUNS/ours" "$BASELINE"
 t_suite=$(($(now) - t0))
 
-step "6/11 boot: CPUs and ftrace startup selftests"
+step "6/12 boot: CPUs and ftrace startup selftests"
 "$TOP/harness/bootcheck.sh" "$RUNS/ours/boot1.log"
 count $?
 
-step "7/11 patch engine fault test"
+step "7/12 patch engine fault test"
 "$TOP/harness/faulttest.sh"
 count $?
 
-step "8/11 frame-pointer build: stack traces through the trampolines; engine exports"
+step "8/12 frame-pointer build: stack traces through the trampolines; engine exports"
 t0=$(now)
 "$TOP/harness/fpcheck.sh"
 count $?
 t_fp=$(($(now) - t0))
 
-step "9/11 debug build: lockdep, KASAN, list and sleep checks"
+step "9/12 debug build: lockdep, KASAN, list and sleep checks"
 t0=$(now)
 "$TOP/harness/debugcheck.sh"
 count $?
 t_debug=$(($(now) - t0))
 
-step "10/11 core kernel: our own ftrace core's pieces"
+step "10/12 core kernel: our own ftrace core's pieces"
 t0=$(now)
 "$TOP/harness/corecheck.sh"
 count $?
 t_core=$(($(now) - t0))
 
-step "11/11 verdict against upstream's results"
+step "11/12 live kernel: our own core running ftrace (in development)"
+t0=$(now)
+"$TOP/harness/corecheck.sh" live
+count $?
+t_live=$(($(now) - t0))
+
+step "12/12 verdict against upstream's results"
 v=$("$TOP/harness/verdict.sh" "$BASELINE" "$RUNS/ours")
 printf '%s\n' "$v" | grep -v '^verdict '
 read -r _ vp vf vu < <(printf '%s\n' "$v" | grep '^verdict ')
@@ -116,7 +124,7 @@ passed=$((passed + ${vp:-0}))
 failed=$((failed + ${vf:-1}))
 
 echo
-echo "times: host tests ${t_host}s, build ${t_build}s, i386 ${t_i386}s, mcount oracle ${t_oracle}s, kselftest ${t_suite}s, fp ${t_fp}s, debug ${t_debug}s, core ${t_core}s, total $(($(now) - t_start))s"
+echo "times: host tests ${t_host}s, build ${t_build}s, i386 ${t_i386}s, mcount oracle ${t_oracle}s, kselftest ${t_suite}s, fp ${t_fp}s, debug ${t_debug}s, core ${t_core}s, live ${t_live}s, total $(($(now) - t_start))s"
 flaky=$RUNS/ours/flaky.txt
 if [ -s "$flaky" ]; then
 	while read -r key first _ _; do

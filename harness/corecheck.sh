@@ -16,21 +16,33 @@
 #     "N sites, 0 count mismatches, 0 text mismatches".
 # Nothing is retried.  Prints what it found and "core check: PASS|FAIL";
 # exits 0 on PASS.
+#
+# corecheck.sh live: the same for the "live" kernel (configs/core.config
+# + configs/live.config, without the debug options for now), where our
+# core runs ftrace instead of upstream's: its KUnit suites but the three
+# that compare our pieces with upstream's core, and the kselftests of
+# live-pass.txt (ftrace_core/check is then kernel/trace/ftrace_core/
+# live_check.c, on our own records).
 . "$(dirname "$0")/lib.sh"
 
+K=${1:-core}
 CORE_SUITES="ftrace_sites ftrace_names ftrace_records ftrace_acct ftrace_update ftrace_sites_engine ftrace_subops ftrace_symbols ftrace_dispatch ftrace_filter_api"
 LIST=$TOP/tools/testing/selftests/ftrace/core-pass.txt
+if [ "$K" = live ]; then
+	CORE_SUITES="ftrace_sites ftrace_names ftrace_acct ftrace_update ftrace_sites_engine ftrace_subops ftrace_dispatch"
+	LIST=$TOP/tools/testing/selftests/ftrace/live-pass.txt
+fi
 
-if ! "$TOP/harness/kbuild.sh" core || ! "$TOP/harness/initramfs.sh" core; then
-	echo "core check: FAIL (build)"
+if ! "$TOP/harness/kbuild.sh" "$K" || ! "$TOP/harness/initramfs.sh" "$K"; then
+	echo "$K check: FAIL (build)"
 	exit 1
 fi
-dir=$RUNS/core
+dir=$RUNS/$K
 ok=1
 tests=$(grep -v '^#' "$LIST" | sed 's/[[:space:]]*$//' | grep .)
 if [ -n "$tests" ]; then
 	pick="^($(printf '%s\n' "$tests" | sed 's/[.]/\\./g' | paste -sd '|'))\$"
-	HX_BOOT_TIMEOUT=900 picked_suite core "$pick" "$dir" || ok=0
+	HX_BOOT_TIMEOUT=900 picked_suite "$K" "$pick" "$dir" || ok=0
 	echo "    kselftests: $PICKED_SUMMARY"
 	# ftrace_core/check after every test: every record against the ops
 	checks=$(cat "$dir"/vm*.log | tr -d '\r' | grep -a '^@@HX CHECK ' || true)
@@ -51,7 +63,7 @@ if [ -n "$tests" ]; then
 else
 	rm -rf "$dir"
 	mkdir -p "$dir"
-	vm_start core "hx.mode=suite hx.pick=none" "$dir/boot1.log"
+	vm_start "$K" "hx.mode=suite hx.pick=none" "$dir/boot1.log"
 	vm_wait_done "$VM_PID" "$dir/boot1.log" 900 || ok=0
 	echo "    kselftests: none listed"
 fi
@@ -77,4 +89,4 @@ for s in $CORE_SUITES; do
 done
 boot_reports "$dir/boot1.log" || ok=0
 
-check_end core $ok "$dir"
+check_end "$K" $ok "$dir"

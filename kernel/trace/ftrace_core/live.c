@@ -51,6 +51,7 @@
 #include "../ftrace_internal.h"
 #include "internal.h"
 
+/* Serializes the ops, their slots and list, and every registry change. */
 DEFINE_MUTEX(ftrace_lock);
 
 struct ftrace_ops ftrace_list_end __read_mostly = {
@@ -139,10 +140,17 @@ static notrace void live_sets_of(struct ftrace_ops *ops,
 		*notrace_sites = ftrace_sites_get(cand_notrace);
 		return;
 	}
-	*filter = ftrace_sites_get(ftrace_hash_sites(rcu_dereference_protected(h->filter_hash, true),
+	/*
+	 * A writer of these shells publishes after its commit, outside
+	 * ftrace_lock: read them under RCU, take references on the sets.
+	 */
+	rcu_read_lock();
+	*filter = ftrace_sites_get(ftrace_hash_sites(rcu_dereference(h->filter_hash),
 						     true));
-	*notrace_sites = ftrace_sites_get(ftrace_hash_sites(rcu_dereference_protected(h->notrace_hash, true),
-							    false));
+	*notrace_sites =
+		ftrace_sites_get(ftrace_hash_sites(rcu_dereference(h->notrace_hash),
+						   false));
+	rcu_read_unlock();
 }
 
 static notrace void live_put_sets(struct ftrace_sites *f, struct ftrace_sites *n)
@@ -666,6 +674,7 @@ notrace void arch_ftrace_ops_list_func(unsigned long ip,
 {
 	ftrace_core_list_walk(&ftrace_ops_list, ip, parent_ip, fregs);
 }
+
 NOKPROBE_SYMBOL(arch_ftrace_ops_list_func);
 
 /**
@@ -681,6 +690,7 @@ notrace int ftrace_ops_test(struct ftrace_ops *ops, unsigned long ip,
 {
 	return ftrace_core_ops_test(ops, ip, regs);
 }
+
 NOKPROBE_SYMBOL(ftrace_ops_test);
 
 /**
@@ -724,10 +734,12 @@ bool is_ftrace_trampoline(unsigned long addr)
  */
 void __init ftrace_init_global_array_ops(struct trace_array *tr)
 {
-	tr->ops = &global_ops;
-	tr->ops->private = tr;
+	struct ftrace_ops *ops = &global_ops;
+
 	ftrace_init_trace_array(tr);
-	init_array_fgraph_ops(tr, tr->ops);
+	ops->private = tr;
+	tr->ops = ops;
+	init_array_fgraph_ops(tr, ops);
 }
 
 /**
@@ -737,10 +749,12 @@ void __init ftrace_init_global_array_ops(struct trace_array *tr)
  */
 void ftrace_init_array_ops(struct trace_array *tr, ftrace_func_t func)
 {
-	if (tr->flags & TRACE_ARRAY_FL_GLOBAL && tr->ops->func != ftrace_stub)
+	struct ftrace_ops *ops = tr->ops;
+
+	if ((tr->flags & TRACE_ARRAY_FL_GLOBAL) && ops->func != ftrace_stub)
 		pr_warn("the global trace array's ops already has a callback\n");
-	tr->ops->func = func;
-	tr->ops->private = tr;
+	ops->private = tr;
+	ops->func = func;
 }
 
 /**
@@ -773,7 +787,8 @@ void ftrace_init_trace_array(struct trace_array *tr)
  */
 void ftrace_kill(void)
 {
-	pr_warn("ftrace_kill() called: our core quarantines sites instead and goes on\n");
+	pr_warn("%s() called: our core quarantines sites instead and goes on\n",
+		__func__);
 }
 
 /**

@@ -145,6 +145,7 @@ notrace struct ftrace_func_entry *ftrace_lookup_ip(struct ftrace_hash *hash,
 {
 	return ftrace_core_lookup_ip(hash, ip);
 }
+
 NOKPROBE_SYMBOL(ftrace_lookup_ip);
 
 /**

@@ -61,10 +61,8 @@ static notrace void boot_convert(struct ftrace_chunk *c)
 	bool was;
 
 	ch = kvcalloc(c->nr, sizeof(*ch), GFP_KERNEL);
-	if (!ch) {
-		pr_err("no memory to convert %u sites\n", c->nr);
-		return;
-	}
+	if (!ch)
+		return;	/* the sites keep calling __fentry__, which returns */
 	for (i = 0; i < c->nr; i++) {
 		ch[i].ip = c->ip[i];
 		ch[i].from = MCOUNT_ADDR;
@@ -245,11 +243,23 @@ void ftrace_free_mem(struct module *mod, void *start_ptr, void *end_ptr)
 /**
  * ftrace_free_init_mem() - the kernel's init text is being freed
  *
- * Its sites stay in the kernel's chunk, gone to every walk from now on
- * (ftrace_chunk_site_gone()); they are never written again.
+ * Its sites stay in the kernel's chunk, gone to the listings from now on
+ * (ftrace_chunk_site_gone()); their state becomes FTRACE_ACCT_QUARANTINE
+ * without a report, so that no plan names them and no check counts
+ * them: they are never written again.
  */
 void __init ftrace_free_init_mem(void)
 {
+	struct ftrace_chunk *c = ftrace_kernel_chunk;
+	unsigned int i;
+
+	if (!c)
+		return;
+	mutex_lock(&ftrace_lock);
+	for (i = 0; i < c->nr; i++)
+		if (is_kernel_inittext(c->ip[i]))
+			WRITE_ONCE(c->state[i], FTRACE_ACCT_QUARANTINE);
+	mutex_unlock(&ftrace_lock);
 }
 
 /**

@@ -32,6 +32,7 @@ static notrace void direct_func(unsigned long ip, unsigned long parent_ip,
 	if (addr)
 		arch_ftrace_set_direct_caller(fregs, addr);
 }
+
 NOKPROBE_SYMBOL(direct_func);
 
 /**
