@@ -292,6 +292,39 @@ int ftrace_filter_write_tokens(char *buf, struct ftrace_sites **set)
 	return 0;
 }
 
+/**
+ * ftrace_filter_copy_write() - a filter file write's tokens, copied
+ * @ubuf: the user's buffer
+ * @cnt: its length; set to what is taken
+ *
+ * A write longer than a page is taken up to its last white space within
+ * the first page (a short write: the writer goes on with the rest), so
+ * that a token is never split across two writes.
+ *
+ * Context: process context; may sleep.
+ * Return: the copy, NUL-terminated (kfree() it), or an ERR_PTR(): -EFAULT,
+ * -ENOMEM, -E2BIG (a token longer than a page).
+ */
+char *ftrace_filter_copy_write(const char __user *ubuf, size_t *cnt)
+{
+	char *buf, *end, *nl;
+
+	buf = memdup_user_nul(ubuf, min_t(size_t, *cnt, FILTER_WRITE_MAX - 1));
+	if (IS_ERR(buf) || *cnt < FILTER_WRITE_MAX)
+		return buf;
+	end = strrchr(buf, ' ');
+	nl = strrchr(buf, '\n');
+	if (!end || (nl && nl > end))
+		end = nl;
+	if (!end) {
+		kfree(buf);
+		return ERR_PTR(-E2BIG);
+	}
+	*end = '\0';
+	*cnt = end - buf + 1;
+	return buf;
+}
+
 static struct ftrace_sites *filter_get_published(struct ftrace_sites **pub)
 {
 	struct ftrace_sites *s;
@@ -371,23 +404,9 @@ static ssize_t filter_write(struct file *file, const char __user *ubuf,
 
 	if (!cnt)
 		return 0;
-	buf = memdup_user_nul(ubuf, min_t(size_t, cnt, FILTER_WRITE_MAX - 1));
+	buf = ftrace_filter_copy_write(ubuf, &cnt);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
-	if (cnt >= FILTER_WRITE_MAX) {
-		/* whole tokens only: a short write, the caller goes on */
-		char *end = strrchr(buf, ' ');
-		char *nl = strrchr(buf, '\n');
-
-		if (!end || (nl && nl > end))
-			end = nl;
-		if (!end) {
-			kfree(buf);
-			return -E2BIG;	/* a token longer than a page */
-		}
-		*end = '\0';
-		cnt = end - buf + 1;
-	}
 	ret = ftrace_filter_write_tokens(buf, &ff->pending);
 	kfree(buf);
 	if (ret)

@@ -46,6 +46,23 @@
  *             calls now and must call), handed to the engine as one
  *             run; a site the engine refuses is quarantined, never the
  *             whole of ftrace
+ *   beside.c  what the pieces need while upstream's core runs ftrace
+ *
+ * With CONFIG_FTRACE_OWN_CORE_LIVE our core runs ftrace, in place of
+ * upstream's ftrace.o (the "live" kernel), and these bind the pieces:
+ *   live.c        ops as registry slots, the list, managers, commits,
+ *                 kernel.ftrace_enabled's switch
+ *   live_boot.c   the sites at boot, module load, enable and release
+ *   live_api.c    the filter API under its upstream names
+ *   live_files.c  filter files, listings, enabled_functions
+ *   live_mods.c   :mod: filters pending for absent modules; a going
+ *                 module's sites out of the filter files' sets
+ *   live_direct.c direct calls
+ *   live_check.c  the checker on our own records
+ *   live_sysctl.c kernel.ftrace_enabled
+ *   live_absent.c part 2's entry points (-EOPNOTSUPP)
+ * Lock order there: mods_lock > an ops' regex_lock > ftrace_lock >
+ * ftrace_core_chunks_lock > text_mutex.
  */
 #ifndef _KERNEL_TRACE_FTRACE_CORE_INTERNAL_H
 #define _KERNEL_TRACE_FTRACE_CORE_INTERNAL_H
@@ -455,6 +472,7 @@ static inline bool ftrace_chunk_site_gone(const struct ftrace_chunk *c,
 }
 
 unsigned long *ftrace_module_core_sites(struct module *mod, size_t *nr);
+struct ftrace_chunk *ftrace_module_chunk(struct module *mod);
 
 /* ---- update.c: the registered ops, one plan per change, quarantine ---- */
 
@@ -568,6 +586,7 @@ int ftrace_listing_release(struct inode *inode, struct file *file);
 /* ---- filter.c: what a filter file's tokens select ----------------------- */
 
 int ftrace_filter_write_tokens(char *buf, struct ftrace_sites **set);
+char *ftrace_filter_copy_write(const char __user *ubuf, size_t *cnt);
 void ftrace_filter_chunk_gone(struct ftrace_chunk *c);
 
 /* ---- live*.c: our core running ftrace (CONFIG_FTRACE_OWN_CORE_LIVE) --- */

@@ -135,42 +135,17 @@ static notrace struct ftrace_chunk *boot_chunk_of(struct module *mod)
  */
 void ftrace_module_init(struct module *mod)
 {
-	struct ftrace_chunk *c;
-	struct ftrace_names *n;
-	unsigned long *ip;
 	u64 t0 = local_clock();
-	size_t nr;
+	struct ftrace_chunk *c;
 
-	if (!mod->num_ftrace_callsites)
+	c = ftrace_module_chunk(mod);
+	if (!c)
 		return;
-	ip = ftrace_module_core_sites(mod, &nr);
-	if (!ip)
-		goto nomem;
-	c = ftrace_chunk_build(mod, ip, ip + nr);
-	kvfree(ip);
-	if (PTR_ERR_OR_ZERO(c) == -ENOENT)
-		return;
-	if (IS_ERR(c))
-		goto nomem;
-	n = ftrace_names_build_module(mod, c->ip, c->nr);
-	if (IS_ERR(n)) {
-		ftrace_chunk_free(c);
-		goto nomem;
-	}
-	c->names = n;
-	if (ftrace_chunk_list(c)) {
-		pr_err("module %s's sites overlap another chunk\n", mod->name);
-		ftrace_chunk_free(c);
-		return;
-	}
 	boot_convert(c);
 	mutex_lock(&ftrace_lock);
 	boot_count(c, 1);
 	mutex_unlock(&ftrace_lock);
 	ftrace_module_convert_ns += local_clock() - t0;
-	return;
-nomem:
-	pr_err("no memory for module %s's sites: not traceable\n", mod->name);
 }
 
 /**

@@ -30,9 +30,6 @@
 #include "../trace.h"
 #include "internal.h"
 
-/* Longest write taken at once, as filter.c. */
-#define FILES_WRITE_MAX	PAGE_SIZE
-
 /* One open of a filter file for writing. */
 struct files_open {
 	struct ftrace_ops *ops;
@@ -162,22 +159,9 @@ notrace ssize_t ftrace_filter_write(struct file *file, const char __user *ubuf,
 
 	if (!cnt)
 		return 0;
-	buf = memdup_user_nul(ubuf, min_t(size_t, cnt, FILES_WRITE_MAX - 1));
+	buf = ftrace_filter_copy_write(ubuf, &cnt);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
-	if (cnt >= FILES_WRITE_MAX) {
-		char *end = strrchr(buf, ' ');
-		char *nl = strrchr(buf, '\n');
-
-		if (!end || (nl && nl > end))
-			end = nl;
-		if (!end) {
-			kfree(buf);
-			return -E2BIG;
-		}
-		*end = '\0';
-		cnt = end - buf + 1;
-	}
 	ret = ftrace_live_mods_take(buf, fo->ops, fo->filter, &mods);
 	if (!ret)
 		ret = ftrace_filter_write_tokens(buf, &fo->pending);

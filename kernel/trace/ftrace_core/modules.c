@@ -55,7 +55,16 @@ unsigned long *ftrace_module_core_sites(struct module *mod, size_t *nr)
 	return ip;
 }
 
-static void modules_live(struct module *mod)
+/**
+ * ftrace_module_chunk() - a module's chunk, built, named and listed
+ * @mod: the module, its symbols there
+ *
+ * Its init text's sites are left out.  Failures are reported here.
+ *
+ * Context: process context; may sleep.
+ * Return: the listed chunk, or NULL (no site, no memory, an overlap).
+ */
+struct ftrace_chunk *ftrace_module_chunk(struct module *mod)
 {
 	struct ftrace_chunk *c;
 	struct ftrace_names *n;
@@ -63,14 +72,14 @@ static void modules_live(struct module *mod)
 	size_t nr;
 
 	if (!mod->num_ftrace_callsites)
-		return;
+		return NULL;
 	ip = ftrace_module_core_sites(mod, &nr);
 	if (!ip)
 		goto nomem;
 	c = ftrace_chunk_build(mod, ip, ip + nr);
 	kvfree(ip);
 	if (PTR_ERR_OR_ZERO(c) == -ENOENT)
-		return;
+		return NULL;
 	if (IS_ERR(c))
 		goto nomem;
 	n = ftrace_names_build_module(mod, c->ip, c->nr);
@@ -83,10 +92,12 @@ static void modules_live(struct module *mod)
 		pr_err("ftrace core: module %s's sites overlap another chunk\n",
 		       mod->name);
 		ftrace_chunk_free(c);
+		return NULL;
 	}
-	return;
+	return c;
 nomem:
 	pr_err("ftrace core: no memory for module %s's sites\n", mod->name);
+	return NULL;
 }
 
 static void modules_going(struct module *mod)
@@ -108,7 +119,7 @@ static int modules_notify(struct notifier_block *nb, unsigned long state,
 			  void *data)
 {
 	if (state == MODULE_STATE_LIVE)
-		modules_live(data);
+		ftrace_module_chunk(data);
 	else if (state == MODULE_STATE_GOING)
 		modules_going(data);
 	return NOTIFY_OK;
