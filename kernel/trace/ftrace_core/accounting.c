@@ -68,6 +68,7 @@
 #include <linux/ftrace.h>
 #include <linux/limits.h>
 #include <linux/minmax.h>
+#include <linux/sprintf.h>
 #include <linux/types.h>
 
 #include "internal.h"
@@ -388,4 +389,19 @@ notrace unsigned int ftrace_acct_check(struct ftrace_acct_chunk *c,
 			WRITE_ONCE(c->state[i], want);
 	}
 	return bad;
+}
+
+/**
+ * ftrace_acct_state_str() - a state as the checkers print it
+ * @buf: receives "count/RIDT", a '-' for each flag not set
+ * @len: room in @buf
+ * @st: the state
+ */
+notrace void ftrace_acct_state_str(char *buf, size_t len, u32 st)
+{
+	snprintf(buf, len, "%u/%c%c%c%c", (u32)(st & FTRACE_ACCT_COUNT),
+		 st & FTRACE_ACCT_REGS ? 'R' : '-',
+		 st & FTRACE_ACCT_IPMODIFY ? 'I' : '-',
+		 st & FTRACE_ACCT_DIRECT ? 'D' : '-',
+		 st & FTRACE_ACCT_TRAMP ? 'T' : '-');
 }

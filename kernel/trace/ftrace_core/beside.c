@@ -21,3 +21,17 @@ notrace int ftrace_core_commit(struct ftrace_ops *ops,
 {
 	return 0;
 }
+
+/**
+ * ftrace_core_commit_lock() - nothing to hold beside upstream's core
+ */
+notrace void ftrace_core_commit_lock(void)
+{
+}
+
+/**
+ * ftrace_core_commit_unlock() - nothing to drop beside upstream's core
+ */
+notrace void ftrace_core_commit_unlock(void)
+{
+}

@@ -192,15 +192,6 @@ static notrace u32 check_mask(u32 want)
 	return mask;
 }
 
-static notrace void check_flags_str(char *buf, size_t len, u32 st)
-{
-	snprintf(buf, len, "%u/%s%s%s%s", (u32)(st & FTRACE_ACCT_COUNT),
-		 st & FTRACE_ACCT_REGS ? "R" : "-",
-		 st & FTRACE_ACCT_IPMODIFY ? "I" : "-",
-		 st & FTRACE_ACCT_DIRECT ? "D" : "-",
-		 st & FTRACE_ACCT_TRAMP ? "T" : "-");
-}
-
 static notrace void check_count(struct check_run *r, struct dyn_ftrace *rec,
 				const struct check_ops *co)
 {
@@ -215,8 +206,8 @@ static notrace void check_count(struct check_run *r, struct dyn_ftrace *rec,
 		return;
 	if (r->counts++ >= CHECK_LIST)
 		return;
-	check_flags_str(h, sizeof(h), have);
-	check_flags_str(w, sizeof(w), want);
+	ftrace_acct_state_str(h, sizeof(h), have);
+	ftrace_acct_state_str(w, sizeof(w), want);
 	seq_buf_printf(&r->lines, "count %pS %lx: have %s, want %s\n",
 		       (void *)rec->ip, rec->ip, h, w);
 }

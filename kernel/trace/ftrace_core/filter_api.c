@@ -113,15 +113,18 @@ static notrace int api_publish(struct ftrace_ops *ops, bool filter,
 	if (!h)
 		return -ENOMEM;
 	/* the ops that read these shells get the sets first (live.c) */
+	ftrace_core_commit_lock();
 	other = ftrace_hash_sites(api_cur(ops, !filter), !filter);
 	ret = filter ? ftrace_core_commit(ops, s, other)
 		     : ftrace_core_commit(ops, other, s);
 	if (ret) {
+		ftrace_core_commit_unlock();
 		ftrace_hash_shell_free(h);
 		return ret;
 	}
 	old = api_cur(ops, filter);
 	rcu_assign_pointer(*slot, h);
+	ftrace_core_commit_unlock();
 	ftrace_hash_shell_free(old);
 	return 0;
 }

@@ -355,6 +355,8 @@ unsigned int ftrace_acct_check(struct ftrace_acct_chunk *c,
 					      u32 have, u32 want),
 			       void *data);
 
+void ftrace_acct_state_str(char *buf, size_t len, u32 st);
+
 /* ---- subops.c: a manager ops' sets from its users' ------------------- */
 
 int ftrace_subops_merge(const struct ftrace_acct_ops *const *users,
@@ -397,11 +399,14 @@ void ftrace_core_free_filter(struct ftrace_ops *ops);
 
 /*
  * Before an ops' new sets are published, the registered ops that read
- * them get them (live.c); beside upstream's core no ops is ours and
- * this is a no-op (beside.c).
+ * them get them (live.c), the commit and the publication under
+ * ftrace_core_commit_lock() (ftrace_lock); beside upstream's core no ops
+ * is ours and these do nothing (beside.c).
  */
 int ftrace_core_commit(struct ftrace_ops *ops, struct ftrace_sites *filter,
 		       struct ftrace_sites *notrace_sites);
+void ftrace_core_commit_lock(void);
+void ftrace_core_commit_unlock(void);
 
 /* ---- symbols.c: function names to addresses --------------------------- */
 

@@ -15,10 +15,11 @@
  *
  * New sets reach text before they are published: a writer of an ops'
  * filter or notrace set hands the candidate sets to ftrace_core_commit()
- * under the ops' regex_lock; if the registry cannot apply them (no
- * memory, the engine's own failure), the writer publishes nothing and
- * fails.  A shell shared by several ops (function_graph's users point
- * their func_hash at their tracer's) commits every ops that reads it.
+ * under the ops' regex_lock and ftrace_lock, and publishes them before it
+ * drops ftrace_lock; if the registry cannot apply them (no memory, the
+ * engine's own failure), the writer publishes nothing and fails.  A
+ * shell shared by several ops (function_graph's users point their
+ * func_hash at their tracer's) commits every ops that reads it.
  *
  * Order of a registration: the ops joins the list (its callback is
  * filtered by its sets, so it runs only where it asked), then its sites
@@ -141,8 +142,9 @@ static notrace void live_sets_of(struct ftrace_ops *ops,
 		return;
 	}
 	/*
-	 * A writer of these shells publishes after its commit, outside
-	 * ftrace_lock: read them under RCU, take references on the sets.
+	 * Writers publish under ftrace_lock, but ftrace_core_free_filter()
+	 * clears an unregistered ops' shells without it: read them under
+	 * RCU, take references on the sets.
 	 */
 	rcu_read_lock();
 	*filter = ftrace_sites_get(ftrace_hash_sites(rcu_dereference(h->filter_hash),
@@ -241,10 +243,42 @@ static notrace int live_slot_set(struct ftrace_ops *ops, struct ftrace_sites *f,
 				 struct ftrace_sites *n)
 {
 	struct live_slot *s = live_slot_of(ops);
+	int ret;
 
 	if (!s)
 		return -EINVAL;
-	return ftrace_reg_set(&ftrace_live_registry, &s->acct, f, n);
+	mutex_lock(&ftrace_core_chunks_lock);
+	ret = ftrace_reg_set(&ftrace_live_registry, &s->acct, f, n);
+	mutex_unlock(&ftrace_core_chunks_lock);
+	return ret;
+}
+
+/*
+ * Registered manager @mgr takes the merge of its users (@extra counted,
+ * @skip not, @fh read as @cf/@cn): its slot first, then its shells.
+ * Nothing changed on error.
+ */
+static notrace int live_manager_apply(struct ftrace_ops *mgr,
+				      struct ftrace_ops *extra,
+				      struct ftrace_ops *skip,
+				      const struct ftrace_ops_hash *fh,
+				      struct ftrace_sites *cf,
+				      struct ftrace_sites *cn)
+{
+	struct ftrace_sites *f, *n;
+	int ret;
+
+	ret = live_merge(mgr, extra, skip, fh, cf, cn, &f, &n);
+	if (ret)
+		return ret;
+	ret = live_slot_set(mgr, f, n);
+	if (ret) {
+		live_put_sets(f, n);
+		return ret;
+	}
+	/* the slot holds @f and @n now; a failure leaves stale shells */
+	WARN_ON_ONCE(live_publish_manager(mgr, f, n));
+	return 0;
 }
 
 /* Add @ops to the list walked at the sites (ftrace_lock). */
@@ -462,19 +496,12 @@ notrace int ftrace_startup_subops(struct ftrace_ops *ops,
 	ftrace_core_ops_init(subops);
 	if (WARN_ON_ONCE(subops->flags & FTRACE_OPS_FL_ENABLED))
 		return -EBUSY;
-	ret = live_merge(ops, subops, NULL, NULL, NULL, NULL, &f, &n);
-	if (ret)
-		return ret;
 	if (ops->flags & FTRACE_OPS_FL_ENABLED) {
-		ret = live_slot_set(ops, f, n);
-		if (!ret) {
-			ret = live_publish_manager(ops, f, n);
-			WARN_ON_ONCE(ret);	/* its slot already changed */
-			ret = 0;
-		} else {
-			live_put_sets(f, n);
-		}
+		ret = live_manager_apply(ops, subops, NULL, NULL, NULL, NULL);
 	} else {
+		ret = live_merge(ops, subops, NULL, NULL, NULL, NULL, &f, &n);
+		if (ret)
+			return ret;
 		ret = live_publish_manager(ops, f, n);
 		live_put_sets(f, n);
 		if (!ret)
@@ -501,7 +528,6 @@ notrace int ftrace_startup_subops(struct ftrace_ops *ops,
 notrace int ftrace_shutdown_subops(struct ftrace_ops *ops,
 				   struct ftrace_ops *subops, int command)
 {
-	struct ftrace_sites *f, *n;
 	int ret;
 
 	lockdep_assert_held(&ftrace_lock);
@@ -514,15 +540,9 @@ notrace int ftrace_shutdown_subops(struct ftrace_ops *ops,
 		live_publish_manager(ops, FTRACE_SITES_NONE_SET,
 				     FTRACE_SITES_NONE_SET);
 	} else {
-		ret = live_merge(ops, NULL, subops, NULL, NULL, NULL, &f, &n);
+		ret = live_manager_apply(ops, NULL, subops, NULL, NULL, NULL);
 		if (ret)
 			return ret;
-		ret = live_slot_set(ops, f, n);
-		if (ret) {
-			live_put_sets(f, n);
-			return ret;
-		}
-		live_publish_manager(ops, f, n);
 	}
 	list_del_init(&subops->list);
 	subops->flags &= ~(FTRACE_OPS_FL_ENABLED | FTRACE_OPS_FL_SUBOP);
@@ -539,24 +559,14 @@ static notrace int live_commit_manager(struct ftrace_ops *mgr,
 				       struct ftrace_sites *cf,
 				       struct ftrace_sites *cn)
 {
-	struct ftrace_sites *f, *n;
 	struct ftrace_ops *u;
 	bool reads = false;
-	int ret;
 
 	list_for_each_entry(u, &mgr->subop_list, list)
 		reads |= u->func_hash == fh;
 	if (!reads)
 		return 0;
-	ret = live_merge(mgr, NULL, NULL, fh, cf, cn, &f, &n);
-	if (ret)
-		return ret;
-	ret = live_slot_set(mgr, f, n);
-	if (ret) {
-		live_put_sets(f, n);
-		return ret;
-	}
-	return live_publish_manager(mgr, f, n);
+	return live_manager_apply(mgr, NULL, NULL, fh, cf, cn);
 }
 
 /**
@@ -569,7 +579,14 @@ static notrace int live_commit_manager(struct ftrace_ops *mgr,
  * function_graph user sharing its tracer's hashes, through its manager)
  * gets the sets in the registry.
  *
- * Context: @ops' regex_lock held; takes ftrace_lock; may sleep.
+ * The caller publishes the sets before it drops ftrace_lock, so that no
+ * registration or merge reads the shells between the commit and the
+ * publication.  A failure after an earlier ops took the sets leaves that
+ * one with them (reported): only no memory or the engine's own failure
+ * can do that.
+ *
+ * Context: @ops' regex_lock and ftrace_lock held
+ * (ftrace_core_commit_lock()); may sleep.
  * Return: 0, or the registry's error: then publish nothing.
  */
 notrace int ftrace_core_commit(struct ftrace_ops *ops,
@@ -578,23 +595,49 @@ notrace int ftrace_core_commit(struct ftrace_ops *ops,
 {
 	const struct ftrace_ops_hash *fh = ops->func_hash;
 	struct live_slot *s;
+	unsigned int done = 0;
 	int ret = 0;
 
-	mutex_lock(&ftrace_lock);
+	lockdep_assert_held(&ftrace_lock);
 	list_for_each_entry(s, &live_slots, list) {
 		struct ftrace_ops *op = s->ops;
 
-		if (!list_empty(&op->subop_list))
+		if (!list_empty(&op->subop_list)) {
 			ret = live_commit_manager(op, fh, filter,
 						  notrace_sites);
-		else if (op->func_hash == fh)
+		} else if (op->func_hash == fh) {
 			ret = live_slot_set(op, ftrace_sites_get(filter),
 					    ftrace_sites_get(notrace_sites));
+			if (ret)
+				live_put_sets(filter, notrace_sites);
+		}
 		if (ret)
 			break;
+		done++;
 	}
-	mutex_unlock(&ftrace_lock);
+	if (ret && done)
+		pr_warn("new sets reached some ops and not others (%d)\n", ret);
 	return ret;
+}
+
+/**
+ * ftrace_core_commit_lock() - what a commit and its publication hold
+ *
+ * Context: process context; an ops' regex_lock held.
+ */
+notrace void ftrace_core_commit_lock(void)
+	__acquires(&ftrace_lock)
+{
+	mutex_lock(&ftrace_lock);
+}
+
+/**
+ * ftrace_core_commit_unlock() - drop what ftrace_core_commit_lock() took
+ */
+notrace void ftrace_core_commit_unlock(void)
+	__releases(&ftrace_lock)
+{
+	mutex_unlock(&ftrace_lock);
 }
 
 /**
@@ -606,13 +649,8 @@ notrace int ftrace_core_commit(struct ftrace_ops *ops,
  */
 notrace int register_ftrace_function(struct ftrace_ops *ops)
 {
-	int ret;
-
-	ftrace_core_ops_init(ops);
-	mutex_lock(&ftrace_lock);
-	ret = ftrace_startup(ops, 0);
-	mutex_unlock(&ftrace_lock);
-	return ret;
+	guard(mutex)(&ftrace_lock);
+	return ftrace_startup(ops, 0);	/* it initialises @ops */
 }
 EXPORT_SYMBOL_GPL(register_ftrace_function);
 
@@ -626,12 +664,8 @@ EXPORT_SYMBOL_GPL(register_ftrace_function);
  */
 notrace int unregister_ftrace_function(struct ftrace_ops *ops)
 {
-	int ret;
-
-	mutex_lock(&ftrace_lock);
-	ret = ftrace_shutdown(ops, 0);
-	mutex_unlock(&ftrace_lock);
-	return ret;
+	guard(mutex)(&ftrace_lock);
+	return ftrace_shutdown(ops, 0);
 }
 EXPORT_SYMBOL_GPL(unregister_ftrace_function);
 

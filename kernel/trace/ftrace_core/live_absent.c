@@ -85,18 +85,15 @@ out:
 int unregister_ftrace_command(struct ftrace_func_command *cmd)
 {
 	struct ftrace_func_command *p;
-	int ret = -ENODEV;
+	bool found = false;
 
 	mutex_lock(&ftrace_lock);
-	list_for_each_entry(p, &absent_commands, list) {
-		if (p == cmd) {
-			list_del_init(&cmd->list);
-			ret = 0;
-			break;
-		}
-	}
+	list_for_each_entry(p, &absent_commands, list)
+		found |= p == cmd;
+	if (found)
+		list_del_init(&cmd->list);
 	mutex_unlock(&ftrace_lock);
-	return ret;
+	return found ? 0 : -ENODEV;
 }
 
 /**

@@ -123,11 +123,14 @@ EXPORT_SYMBOL_GPL(ftrace_ops_set_global_filter);
 
 /**
  * ftrace_free_filter() - drop an ops' sets
- * @ops: the ops, not registered
+ * @ops: the ops, not registered (a registered one is refused with a
+ *       warning)
  */
 notrace void ftrace_free_filter(struct ftrace_ops *ops)
 {
-	WARN_ON_ONCE(ops->flags & FTRACE_OPS_FL_ENABLED);
+	/* a registered ops keeps its sets: they are what its sites follow */
+	if (WARN_ON_ONCE(ops->flags & FTRACE_OPS_FL_ENABLED))
+		return;
 	ftrace_core_free_filter(ops);
 }
 EXPORT_SYMBOL_GPL(ftrace_free_filter);

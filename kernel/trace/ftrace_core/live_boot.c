@@ -164,9 +164,12 @@ void ftrace_module_enable(struct module *mod)
 	if (c) {
 		c->enabled = true;
 		ret = ftrace_reg_chunk_enable(&ftrace_live_registry, c);
-		if (ret)
-			pr_err("module %s's sites not enabled (%d)\n",
+		if (ret) {
+			/* NOPs with states 0: out of every plan and check */
+			c->enabled = false;
+			pr_err("module %s's sites not enabled (%d): not traceable\n",
 			       mod->name, ret);
+		}
 	}
 	mutex_unlock(&ftrace_core_chunks_lock);
 	mutex_unlock(&ftrace_lock);

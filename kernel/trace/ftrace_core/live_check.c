@@ -41,15 +41,6 @@ struct lcheck_run {
 	unsigned long sites, counts, texts, covered;
 };
 
-static notrace void lcheck_flags(char *buf, size_t len, u32 st)
-{
-	snprintf(buf, len, "%u/%s%s%s%s", (u32)(st & FTRACE_ACCT_COUNT),
-		 st & FTRACE_ACCT_REGS ? "R" : "-",
-		 st & FTRACE_ACCT_IPMODIFY ? "I" : "-",
-		 st & FTRACE_ACCT_DIRECT ? "D" : "-",
-		 st & FTRACE_ACCT_TRAMP ? "T" : "-");
-}
-
 static notrace void lcheck_report(void *data, struct ftrace_chunk *c,
 				  unsigned int site, u32 have, u32 want)
 {
@@ -58,8 +49,8 @@ static notrace void lcheck_report(void *data, struct ftrace_chunk *c,
 
 	if (r->counts++ >= LCHECK_LIST)
 		return;
-	lcheck_flags(h, sizeof(h), have);
-	lcheck_flags(w, sizeof(w), want);
+	ftrace_acct_state_str(h, sizeof(h), have);
+	ftrace_acct_state_str(w, sizeof(w), want);
 	seq_buf_printf(&r->lines, "count %pS %lx: have %s, want %s\n",
 		       (void *)c->ip[site], c->ip[site], h, w);
 }

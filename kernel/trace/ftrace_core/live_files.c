@@ -92,34 +92,31 @@ static notrace int files_notrace_show(struct seq_file *m, void *v)
 	return files_show(m, false);
 }
 
-/**
- * ftrace_regex_open() - open a filter file of an ops
- * @tr: the trace array (unused)
- * @ops: the ops
- * @flag: FTRACE_ITER_FILTER or FTRACE_ITER_NOTRACE
- * @inode: the file's inode
- * @file: the file
- *
- * Return: 0, -EINVAL for a read-write open, or -ENOMEM.
- */
-notrace int ftrace_regex_open(struct trace_array *tr, struct ftrace_ops *ops,
-			      int flag, struct inode *inode, struct file *file)
+/* A filter file's trace array: its ops' (the stack tracer's has none). */
+static notrace struct trace_array *files_tr(struct ftrace_ops *ops)
 {
-	bool filter = flag & FTRACE_ITER_FILTER;
-	struct files_open *fo;
-	struct ftrace_sites *s;
+	return ops ? ops->private : NULL;
+}
 
-	if (!(file->f_mode & FMODE_WRITE)) {
-		s = ftrace_live_ops_sites(ops, filter);
-		/* a large list streams through the name tables */
-		if (s->kind != FTRACE_SITES_SOME ||
-		    ftrace_live_mods_pending(ops, filter)) {
-			ftrace_sites_put(s);
-			return single_open(file, filter ? files_filter_show :
-						 files_notrace_show, ops);
-		}
+static notrace int files_open_read(struct ftrace_ops *ops, bool filter,
+				   struct file *file)
+{
+	struct ftrace_sites *s = ftrace_live_ops_sites(ops, filter);
+
+	/* a large list streams through the name tables */
+	if (s->kind == FTRACE_SITES_SOME &&
+	    !ftrace_live_mods_pending(ops, filter))
 		return ftrace_listing_open_sites(file, s);
-	}
+	ftrace_sites_put(s);
+	return single_open(file, filter ? files_filter_show :
+					  files_notrace_show, ops);
+}
+
+static notrace int files_open_write(struct ftrace_ops *ops, bool filter,
+				    struct file *file)
+{
+	struct files_open *fo;
+
 	if (file->f_mode & FMODE_READ)
 		return -EINVAL;
 	fo = kzalloc(sizeof(*fo), GFP_KERNEL);
@@ -129,15 +126,44 @@ notrace int ftrace_regex_open(struct trace_array *tr, struct ftrace_ops *ops,
 	fo->filter = filter;
 	INIT_LIST_HEAD(&fo->pend_mods);
 	fo->trunc = file->f_flags & O_TRUNC;
-	if (fo->trunc) {
-		fo->pending = FTRACE_SITES_NONE_SET;
-	} else {
+	fo->pending = FTRACE_SITES_NONE_SET;
+	if (!fo->trunc) {
 		fo->pending = ftrace_live_ops_sites(ops, filter);
+		/* adding to "every site" starts a list (ALL is static) */
 		if (ftrace_sites_is_all(fo->pending))
-			fo->pending = FTRACE_SITES_NONE_SET; /* adding starts a list */
+			fo->pending = FTRACE_SITES_NONE_SET;
 	}
 	file->private_data = fo;
 	return 0;
+}
+
+/**
+ * ftrace_regex_open() - open a filter file of an ops
+ * @tr: unused: the trace array is the ops' own (ops->private), held from
+ *      open to release, so that its instance cannot go meanwhile
+ * @ops: the ops, the inode's i_private
+ * @flag: FTRACE_ITER_FILTER or FTRACE_ITER_NOTRACE
+ * @inode: the file's inode
+ * @file: the file
+ *
+ * Return: 0; -EINVAL for a read-write open; -ENOMEM; -EPERM under
+ * lockdown, -ENODEV if the trace array is going.
+ */
+notrace int ftrace_regex_open(struct trace_array *tr, struct ftrace_ops *ops,
+			      int flag, struct inode *inode, struct file *file)
+{
+	bool filter = flag & FTRACE_ITER_FILTER;
+	int ret;
+
+	tr = files_tr(ops);
+	ret = tracing_check_open_get_tr(tr);
+	if (ret)
+		return ret;
+	ret = (file->f_mode & FMODE_WRITE) ? files_open_write(ops, filter, file)
+					    : files_open_read(ops, filter, file);
+	if (ret && tr)
+		trace_array_put(tr);
+	return ret;
 }
 
 /**
@@ -201,11 +227,14 @@ notrace ssize_t ftrace_notrace_write(struct file *file,
  */
 notrace int ftrace_regex_release(struct inode *inode, struct file *file)
 {
+	struct trace_array *tr = files_tr(inode->i_private);
 	struct files_open *fo = file->private_data;
 	struct ftrace_sites *s;
 	bool mods;
 	int ret;
 
+	if (tr)
+		trace_array_put(tr);
 	if (!(file->f_mode & FMODE_WRITE)) {
 		struct seq_file *m = file->private_data;
 

@@ -274,13 +274,13 @@ void ftrace_live_mods_drop(struct ftrace_chunk *c)
 				continue;
 			}
 			res = ftrace_sites_minus(s, gone, GFP_KERNEL);
+			if (!IS_ERR(res) && ftrace_sites_equal(res, s)) {
+				ftrace_sites_put(res);
+				res = ERR_PTR(-ENOENT);	/* none of its sites */
+			}
 			ftrace_sites_put(s);
 			if (IS_ERR(res))
 				continue;
-			if (res->nr == s->nr && res->kind == s->kind) {
-				ftrace_sites_put(res);
-				continue;
-			}
 			if (ftrace_core_publish(o->ops, filter, res))
 				pr_warn("ftrace: module %s's sites left in a filter\n",
 					c->mod->name);

@@ -247,6 +247,22 @@ static notrace void upd_quarantine(struct ftrace_registry *r,
 		MCOUNT_INSN_SIZE, ch->found, ch->err);
 }
 
+/* A run of @nr changes went through: count it, quarantine its refusals. */
+static notrace void upd_outcomes(struct ftrace_registry *r,
+				 const struct ftrace_site_change *ch,
+				 unsigned int nr)
+{
+	unsigned int i;
+
+	if (!nr)
+		return;
+	r->plans++;
+	r->changes += nr;
+	for (i = 0; i < nr; i++)
+		if (ch[i].err)
+			upd_quarantine(r, &ch[i]);
+}
+
 /* How many sites @o covers, and how many of them are not quarantined. */
 static notrace void upd_covered(struct ftrace_registry *r,
 				const struct ftrace_acct_ops *o,
@@ -292,7 +308,7 @@ static notrace int upd_change(struct ftrace_registry *r, unsigned int idx,
 			      struct ftrace_acct_ops *before,
 			      struct ftrace_acct_ops *after)
 {
-	unsigned int total = upd_total(r), i;
+	unsigned int total = upd_total(r);
 	struct upd_plan p = { .r = r, .idx = idx, .was = before };
 	int ret;
 
@@ -314,14 +330,7 @@ static notrace int upd_change(struct ftrace_registry *r, unsigned int idx,
 	ret = p.nr ? r->engine->change(r->engine->data, p.ch, p.nr) : 0;
 	if (ret)
 		goto undo;
-	if (p.nr) {
-		r->plans++;
-		r->changes += p.nr;
-	}
-	for (i = 0; i < p.nr; i++) {
-		if (p.ch[i].err)
-			upd_quarantine(r, &p.ch[i]);
-	}
+	upd_outcomes(r, p.ch, p.nr);
 	kvfree(p.ch);
 	return 0;
 
@@ -528,16 +537,10 @@ notrace int ftrace_reg_chunk_enable(struct ftrace_registry *r,
 	ret = nr ? r->engine->change(r->engine->data, ch, nr) : 0;
 	if (ret)
 		goto out;
-	if (nr) {
-		r->plans++;
-		r->changes += nr;
-	}
 	for (i = 0; i < c->nr; i++)
 		if (!(c->state[i] & FTRACE_ACCT_QUARANTINE))
 			WRITE_ONCE(c->state[i], want[i]);
-	for (i = 0; i < nr; i++)
-		if (ch[i].err)
-			upd_quarantine(r, &ch[i]);
+	upd_outcomes(r, ch, nr);
 out:
 	kvfree(want);
 	kvfree(ch);
@@ -597,13 +600,7 @@ notrace int ftrace_reg_switch(struct ftrace_registry *r, bool off)
 	ret = nr ? r->engine->change(r->engine->data, ch, nr) : 0;
 	if (!ret) {
 		r->off = off;
-		if (nr) {
-			r->plans++;
-			r->changes += nr;
-		}
-		for (i = 0; i < nr; i++)
-			if (ch[i].err)
-				upd_quarantine(r, &ch[i]);
+		upd_outcomes(r, ch, nr);
 	}
 	kvfree(ch);
 	return ret;
