@@ -94,6 +94,7 @@ check_end() {
 picked_suite() {
 	local k=$1 pick=$2 dir=$3 want got
 	rm -rf "$dir"
+	mkdir -p "$(dirname "$dir")"
 	HX_PICK=$pick HX_RUNDIR=$dir "$TOP/harness/ksuite.sh" "$k" > "$dir.log" 2>&1
 	sed 's/^/    /' "$dir/results.txt"
 	sed 's/^/    report: /' "$dir/reports.txt"

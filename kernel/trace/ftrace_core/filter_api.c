@@ -288,6 +288,38 @@ notrace int ftrace_core_publish(struct ftrace_ops *ops, bool filter,
 }
 
 /**
+ * ftrace_core_edit() - replace an ops' filter or notrace set by what
+ * @edit makes of it, with no writer in between
+ * @ops: the ops
+ * @filter: the filter, else the notrace set
+ * @edit: given the current set (borrowed), returns the new one (a new
+ *        reference), NULL to leave it, or an ERR_PTR()
+ * @data: for @edit
+ *
+ * Context: process context; takes ops' regex_lock; may sleep.
+ * Return: 0, @edit's error, or the publication's: the ops is then
+ * unchanged.
+ */
+notrace int ftrace_core_edit(struct ftrace_ops *ops, bool filter,
+			     struct ftrace_sites *(*edit)(struct ftrace_sites *cur,
+							  void *data),
+			     void *data)
+{
+	struct ftrace_sites *s;
+	int ret = 0;
+
+	ftrace_core_ops_init(ops);
+	mutex_lock(&ops->func_hash->regex_lock);
+	s = edit(ftrace_hash_sites(api_cur(ops, filter), filter), data);
+	if (IS_ERR(s))
+		ret = PTR_ERR(s);
+	else if (s)
+		ret = api_publish(ops, filter, s);
+	mutex_unlock(&ops->func_hash->regex_lock);
+	return ret;
+}
+
+/**
  * ftrace_core_free_filter() - drop an ops' filter and notrace sets
  * @ops: the ops, not registered
  *

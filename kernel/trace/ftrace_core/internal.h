@@ -60,9 +60,11 @@
  *   live_direct.c direct calls
  *   live_check.c  the checker on our own records
  *   live_sysctl.c kernel.ftrace_enabled
+ *   live_pid.c    pid filters (set_ftrace_pid, set_ftrace_notrace_pid)
+ *   live_probes.c function commands and probes, their ip -> data maps
  *   live_absent.c part 2's entry points (-EOPNOTSUPP)
- * Lock order there: mods_lock > an ops' regex_lock > ftrace_lock >
- * ftrace_core_chunks_lock > text_mutex.
+ * Lock order there: probes_lock > mods_lock > an ops' regex_lock >
+ * ftrace_lock > ftrace_core_chunks_lock > text_mutex.
  */
 #ifndef _KERNEL_TRACE_FTRACE_CORE_INTERNAL_H
 #define _KERNEL_TRACE_FTRACE_CORE_INTERNAL_H
@@ -396,6 +398,10 @@ int ftrace_core_set_addrs(struct ftrace_ops *ops, const unsigned long *ips,
 int ftrace_core_set_regex(struct ftrace_ops *ops, const unsigned char *buf,
 			  int len, bool reset, bool filter);
 void ftrace_core_free_filter(struct ftrace_ops *ops);
+int ftrace_core_edit(struct ftrace_ops *ops, bool filter,
+		     struct ftrace_sites *(*edit)(struct ftrace_sites *cur,
+						  void *data),
+		     void *data);
 
 /*
  * Before an ops' new sets are published, the registered ops that read
@@ -567,6 +573,7 @@ int ftrace_reg_chunk_enable(struct ftrace_registry *r, struct ftrace_chunk *c);
 int ftrace_reg_switch(struct ftrace_registry *r, bool off);
 void ftrace_reg_quarantine(struct ftrace_registry *r,
 			   const struct ftrace_site_change *ch);
+bool ftrace_reg_quarantined(struct ftrace_registry *r, unsigned long ip);
 unsigned long ftrace_reg_target(struct ftrace_registry *r, unsigned long ip,
 				u32 state);
 unsigned int ftrace_reg_check(struct ftrace_registry *r, bool repair,
@@ -624,5 +631,10 @@ void ftrace_live_mods_add_ops(struct ftrace_ops *ops);
 void ftrace_live_mods_del_ops(struct ftrace_ops *ops);
 int ftrace_core_publish(struct ftrace_ops *ops, bool filter,
 			struct ftrace_sites *s);
+ftrace_func_t ftrace_live_pid_callback(struct ftrace_ops *ops);
+unsigned int ftrace_live_zombies(void);
+struct trace_array;
+int ftrace_live_probes_take(char *buf, struct trace_array *tr, bool filter);
+void ftrace_live_probes_show(struct seq_file *m, struct trace_array *tr);
 
 #endif /* _KERNEL_TRACE_FTRACE_CORE_INTERNAL_H */

@@ -41,6 +41,7 @@
 #include <linux/ftrace.h>
 #include <linux/init.h>
 #include <linux/kprobes.h>
+#include <linux/delay.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
@@ -388,14 +389,141 @@ notrace bool ftrace_live_direct_taken(const struct ftrace_sites *f)
 	return false;
 }
 
+/*
+ * Do @a and @b cover a site in common?  A SOME filter is walked; two ALL
+ * filters walk the live chunks.
+ */
+static notrace bool live_overlap(const struct ftrace_acct_ops *a,
+				 const struct ftrace_acct_ops *b)
+{
+	const struct ftrace_acct_ops *by = ftrace_sites_is_all(a->filter) ? b : a;
+	struct ftrace_chunk *c = NULL;
+	bool both = false;
+	unsigned int i;
+
+	if (ftrace_sites_is_none(a->filter) || ftrace_sites_is_none(b->filter))
+		return false;
+	if (!ftrace_sites_is_all(by->filter)) {
+		for (i = 0; i < by->filter->nr && !both; i++)
+			both = ftrace_acct_covers(a, by->filter->ip[i]) &&
+			       ftrace_acct_covers(b, by->filter->ip[i]);
+		return both;
+	}
+	mutex_lock(&ftrace_core_chunks_lock);
+	while (!both && (c = live_next(&ftrace_live_registry, c)))
+		for (i = 0; i < c->nr && !both; i++)
+			both = ftrace_acct_covers(a, c->ip[i]) &&
+			       ftrace_acct_covers(b, c->ip[i]);
+	mutex_unlock(&ftrace_core_chunks_lock);
+	return both;
+}
+
+/*
+ * May @ops cover what @a says beside the registered ops?  Two ops that
+ * may change the ip (IPMODIFY) never share a site; a direct ops shares
+ * one with an IPMODIFY ops only if the direct ops says it can (its
+ * ops_func: bpf trampolines), as upstream's core asks it.
+ */
+static notrace int live_exclusive(struct ftrace_ops *ops,
+				  const struct ftrace_acct_ops *a)
+{
+	bool ipmod = a->flags & FTRACE_OPS_FL_IPMODIFY;
+	struct live_slot *s;
+	int ret = 0;
+
+	lockdep_assert_held(&ftrace_lock);
+	if (!ipmod && !(a->flags & FTRACE_OPS_FL_DIRECT))
+		return 0;
+	list_for_each_entry(s, &live_slots, list) {
+		struct ftrace_ops *op = s->ops;
+		unsigned long f = s->acct.flags;
+
+		if (op == ops || !(f & FTRACE_OPS_FL_IPMODIFY ||
+				   (ipmod && f & FTRACE_OPS_FL_DIRECT)))
+			continue;
+		if (!live_overlap(a, &s->acct))
+			continue;
+		if (ipmod && f & FTRACE_OPS_FL_IPMODIFY)
+			ret = -EBUSY;
+		else if (ipmod)
+			ret = op->ops_func ?
+			      op->ops_func(op, FTRACE_OPS_CMD_ENABLE_SHARE_IPMODIFY_PEER) :
+			      -EBUSY;
+		else
+			ret = ops->ops_func ?
+			      ops->ops_func(ops, FTRACE_OPS_CMD_ENABLE_SHARE_IPMODIFY_SELF) :
+			      -EBUSY;
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* An IPMODIFY ops leaves: the direct ops that shared with it may stop. */
+static notrace void live_exclusive_end(struct live_slot *gone)
+{
+	struct live_slot *s;
+
+	if (!(gone->acct.flags & FTRACE_OPS_FL_IPMODIFY))
+		return;
+	list_for_each_entry(s, &live_slots, list)
+		if (s != gone && s->acct.flags & FTRACE_OPS_FL_DIRECT &&
+		    s->ops->ops_func && live_overlap(&gone->acct, &s->acct))
+			s->ops->ops_func(s->ops,
+					 FTRACE_OPS_CMD_DISABLE_SHARE_IPMODIFY_PEER);
+}
+
+/*
+ * Slots whose ops left while the registry could not take their sites
+ * back (no memory, the engine's own failure): the ops is gone from the
+ * list and may be freed, its sites still call ftrace_caller, whose list
+ * walk no longer finds it; the slot keeps their states right until a
+ * later change takes it out of the registry (live_reap()).
+ */
+static LIST_HEAD(live_zombies);	/* ftrace_lock */
+
+/* Take the zombies out of the registry now, if it can. */
+static notrace void live_reap(void)
+{
+	struct live_slot *s, *t;
+
+	lockdep_assert_held(&ftrace_lock);
+	list_for_each_entry_safe(s, t, &live_zombies, list) {
+		if (live_reg_toggle(s, false))
+			continue;
+		list_del(&s->list);
+		live_put_sets(s->acct.filter, s->acct.notrace_sites);
+		kfree(s);
+	}
+}
+
+/**
+ * ftrace_live_zombies() - how many left ops still wait to leave the
+ * registry (live_zombies)
+ *
+ * Context: ftrace_lock held.
+ * Return: their number.
+ */
+notrace unsigned int ftrace_live_zombies(void)
+{
+	struct live_slot *s;
+	unsigned int n = 0;
+
+	lockdep_assert_held(&ftrace_lock);
+	list_for_each_entry(s, &live_zombies, list)
+		n++;
+	return n;
+}
+
 /**
  * ftrace_startup() - register an ops with the registry and the list
  * @ops: the ops, not enabled
  * @command: unused (upstream's FTRACE_* commands)
  *
  * Context: ftrace_lock held; may sleep.
- * Return: 0; -EBUSY if @ops is enabled already, or if it would only
- * cover quarantined sites; -ENOMEM or the engine's own error.
+ * Return: 0; -EBUSY if @ops is enabled already, if it would only cover
+ * quarantined sites, or if it may change the ip (IPMODIFY) where another
+ * ops may (live_exclusive()); -ENOMEM or the engine's own error.
  */
 notrace int ftrace_startup(struct ftrace_ops *ops, int command)
 {
@@ -406,6 +534,7 @@ notrace int ftrace_startup(struct ftrace_ops *ops, int command)
 	ftrace_core_ops_init(ops);
 	if (ops->flags & (FTRACE_OPS_FL_ENABLED | FTRACE_OPS_FL_DELETED))
 		return -EBUSY;
+	live_reap();
 	if (!is_kernel_core_data((unsigned long)ops))
 		ops->flags |= FTRACE_OPS_FL_DYNAMIC;
 	if (ops->flags & FTRACE_OPS_FL_SAVE_REGS_IF_SUPPORTED)
@@ -419,8 +548,15 @@ notrace int ftrace_startup(struct ftrace_ops *ops, int command)
 	s->acct.flags = ops->flags;
 	/* users tell a registered ops by it (fprobe_is_registered()) */
 	ops->saved_func = ops->func;
+	ops->func = ftrace_live_pid_callback(ops);
 	if (ops->flags & FTRACE_OPS_FL_DIRECT)
 		s->acct.direct = ops->direct_call;
+	ret = live_exclusive(ops, &s->acct);
+	if (ret) {
+		live_put_sets(s->acct.filter, s->acct.notrace_sites);
+		kfree(s);
+		return ret;
+	}
 
 	ops->flags |= FTRACE_OPS_FL_ADDING;
 	live_list_add(ops);
@@ -431,6 +567,7 @@ notrace int ftrace_startup(struct ftrace_ops *ops, int command)
 	if (ret) {
 		live_list_del(ops);
 		live_wait_callers(ops);
+		ops->func = ops->saved_func;
 		live_put_sets(s->acct.filter, s->acct.notrace_sites);
 		kfree(s);
 		return ret;
@@ -445,30 +582,46 @@ notrace int ftrace_startup(struct ftrace_ops *ops, int command)
  * @ops: the ops
  * @command: unused
  *
+ * Never fails for a registered ops: if the registry cannot take its
+ * sites back now (no memory, the engine's own failure), its slot waits
+ * among the zombies (live_reap()) while the ops leaves the list and may
+ * be freed.  A direct ops' sites would still jump to its trampoline: its
+ * slot is retried for a while first, then kept with a warning.
+ *
  * Context: ftrace_lock held; may sleep.
- * Return: 0; -EINVAL if @ops is not registered; the registry's error
- * (@ops then stays registered).
+ * Return: 0, or -EINVAL if @ops is not registered.
  */
 notrace int ftrace_shutdown(struct ftrace_ops *ops, int command)
 {
 	struct live_slot *s;
+	unsigned int tries = ops->flags & FTRACE_OPS_FL_DIRECT ? 50 : 1;
 	int ret;
 
 	lockdep_assert_held(&ftrace_lock);
 	s = live_slot_of(ops);
 	if (!s)
 		return -EINVAL;
+	live_exclusive_end(s);
 	ops->flags |= FTRACE_OPS_FL_REMOVING;
-	ret = live_reg_toggle(s, false);
+	while ((ret = live_reg_toggle(s, false)) && --tries)
+		msleep(20);
 	ops->flags &= ~FTRACE_OPS_FL_REMOVING;
-	if (ret)
-		return ret;
 	list_del(&s->list);
 	live_list_del(ops);
 	ops->flags &= ~FTRACE_OPS_FL_ENABLED;
 	live_wait_callers(ops);
+	ops->func = ops->saved_func;
+	if (ret) {
+		pr_warn("%ps: sites kept until the registry can take them (%d)\n",
+			ops->func, ret);
+		WARN_ON_ONCE(ops->flags & FTRACE_OPS_FL_DIRECT);
+		s->ops = NULL;
+		list_add(&s->list, &live_zombies);
+		return 0;
+	}
 	live_put_sets(s->acct.filter, s->acct.notrace_sites);
 	kfree(s);
+	live_reap();
 	return 0;
 }
 
@@ -577,7 +730,8 @@ static notrace int live_commit_manager(struct ftrace_ops *mgr,
  *
  * Every registered ops that reads @ops->func_hash (@ops itself, or a
  * function_graph user sharing its tracer's hashes, through its manager)
- * gets the sets in the registry.
+ * gets the sets in the registry, unless they would have an IPMODIFY ops
+ * share a site with another (live_exclusive(): -EBUSY, nothing changed).
  *
  * The caller publishes the sets before it drops ftrace_lock, so that no
  * registration or merge reads the shells between the commit and the
@@ -599,6 +753,17 @@ notrace int ftrace_core_commit(struct ftrace_ops *ops,
 	int ret = 0;
 
 	lockdep_assert_held(&ftrace_lock);
+	list_for_each_entry(s, &live_slots, list) {
+		struct ftrace_acct_ops cand = s->acct;
+
+		if (s->ops->func_hash != fh)
+			continue;
+		cand.filter = filter;
+		cand.notrace_sites = notrace_sites;
+		ret = live_exclusive(s->ops, &cand);
+		if (ret)
+			return ret;
+	}
 	list_for_each_entry(s, &live_slots, list) {
 		struct ftrace_ops *op = s->ops;
 
@@ -760,77 +925,4 @@ struct ftrace_ops *ftrace_ops_trampoline(unsigned long addr)
 bool is_ftrace_trampoline(unsigned long addr)
 {
 	return false;
-}
-
-/**
- * ftrace_init_global_array_ops() - the top-level trace array's ops
- * @tr: the top-level trace array
- */
-void __init ftrace_init_global_array_ops(struct trace_array *tr)
-{
-	struct ftrace_ops *ops = &global_ops;
-
-	ftrace_init_trace_array(tr);
-	ops->private = tr;
-	tr->ops = ops;
-	init_array_fgraph_ops(tr, ops);
-}
-
-/**
- * ftrace_init_array_ops() - give a trace array's ops its callback
- * @tr: the trace array
- * @func: the callback
- */
-void ftrace_init_array_ops(struct trace_array *tr, ftrace_func_t func)
-{
-	struct ftrace_ops *ops = tr->ops;
-
-	if ((tr->flags & TRACE_ARRAY_FL_GLOBAL) && ops->func != ftrace_stub)
-		pr_warn("the global trace array's ops already has a callback\n");
-	ops->private = tr;
-	ops->func = func;
-}
-
-/**
- * ftrace_reset_array_ops() - take a trace array's callback away
- * @tr: the trace array
- */
-void ftrace_reset_array_ops(struct trace_array *tr)
-{
-	tr->ops->func = ftrace_stub;
-}
-
-/**
- * ftrace_init_trace_array() - a trace array's lists of probes and :mod:
- * filters
- * @tr: the trace array
- */
-void ftrace_init_trace_array(struct trace_array *tr)
-{
-	INIT_LIST_HEAD(&tr->func_probes);
-	INIT_LIST_HEAD(&tr->mod_trace);
-	INIT_LIST_HEAD(&tr->mod_notrace);
-}
-
-/**
- * ftrace_kill() - upstream's way to switch ftrace off for good
- *
- * Our core never does: a site it cannot patch is quarantined (update.c),
- * and so is nothing else.  Kept for the tracers' self-tests that call it
- * when they fail; it only warns.
- */
-void ftrace_kill(void)
-{
-	pr_warn("%s() called: our core quarantines sites instead and goes on\n",
-		__func__);
-}
-
-/**
- * ftrace_is_dead() - has ftrace been switched off for good?
- *
- * Return: 0: our core never switches ftrace off.
- */
-int ftrace_is_dead(void)
-{
-	return 0;
 }

@@ -3,7 +3,8 @@
  * live_api.c - the in-kernel filter API under its upstream names, when
  * our core runs ftrace (CONFIG_FTRACE_OWN_CORE_LIVE): ftrace_set_filter()
  * and its kin map onto filter_api.c, whose writers commit a registered
- * ops' new sets to the registry before publishing them (live.c).
+ * ops' new sets to the registry before publishing them (live.c); the
+ * trace arrays' ops; ftrace_kill(), which our core never obeys.
  *
  * Locking: as filter_api.c (the ops' regex_lock > ftrace_lock).
  *
@@ -13,7 +14,30 @@
 #include <linux/kprobes.h>
 
 #include "../trace.h"
+#include "../ftrace_internal.h"
 #include "internal.h"
+
+/*
+ * A filter may not name a quarantined site by address (kprobes, fprobes
+ * by address): its user would wait for calls that never come.
+ */
+static notrace int api_refuse_quarantined(const unsigned long *ips,
+					  unsigned int cnt, int remove)
+{
+	bool q = false;
+	unsigned int i;
+
+	if (remove)
+		return 0;
+	mutex_lock(&ftrace_lock);
+	mutex_lock(&ftrace_core_chunks_lock);
+	for (i = 0; i < cnt && !q; i++)
+		q = ftrace_reg_quarantined(&ftrace_live_registry,
+					   ftrace_location(ips[i]));
+	mutex_unlock(&ftrace_core_chunks_lock);
+	mutex_unlock(&ftrace_lock);
+	return q ? -EBUSY : 0;
+}
 
 /**
  * ftrace_set_filter_ip() - add an address to an ops' filter, or remove it
@@ -22,12 +46,17 @@
  * @remove: remove it instead
  * @reset: clear the filter first
  *
- * Return: 0, -EINVAL (no site), -ENOENT (not listed), -ENOMEM, or the
- * registry's error for a registered ops; nothing changed on error.
+ * Return: 0, -EINVAL (no site), -ENOENT (not listed), -EBUSY (a
+ * quarantined site added), -ENOMEM, or the registry's error for a
+ * registered ops; nothing changed on error.
  */
 notrace int ftrace_set_filter_ip(struct ftrace_ops *ops, unsigned long ip,
 				 int remove, int reset)
 {
+	int ret = api_refuse_quarantined(&ip, 1, remove);
+
+	if (ret)
+		return ret;
 	return ftrace_core_set_addrs(ops, &ip, ip ? 1 : 0, remove, reset,
 				     true);
 }
@@ -47,6 +76,10 @@ EXPORT_SYMBOL_GPL(ftrace_set_filter_ip);
 notrace int ftrace_set_filter_ips(struct ftrace_ops *ops, unsigned long *ips,
 				  unsigned int cnt, int remove, int reset)
 {
+	int ret = api_refuse_quarantined(ips, cnt, remove);
+
+	if (ret)
+		return ret;
 	return ftrace_core_set_addrs(ops, ips, cnt, remove, reset, true);
 }
 EXPORT_SYMBOL_GPL(ftrace_set_filter_ips);
@@ -165,3 +198,76 @@ notrace int ftrace_lookup_symbols(const char **sorted_syms, size_t cnt,
 	return ftrace_core_lookup_symbols(sorted_syms, cnt, addrs);
 }
 EXPORT_SYMBOL_GPL(ftrace_lookup_symbols);
+
+/**
+ * ftrace_init_global_array_ops() - the top-level trace array's ops
+ * @tr: the top-level trace array
+ */
+void __init ftrace_init_global_array_ops(struct trace_array *tr)
+{
+	struct ftrace_ops *ops = &global_ops;
+
+	ftrace_init_trace_array(tr);
+	ops->private = tr;
+	tr->ops = ops;
+	init_array_fgraph_ops(tr, ops);
+}
+
+/**
+ * ftrace_init_array_ops() - give a trace array's ops its callback
+ * @tr: the trace array
+ * @func: the callback
+ */
+void ftrace_init_array_ops(struct trace_array *tr, ftrace_func_t func)
+{
+	struct ftrace_ops *ops = tr->ops;
+
+	if ((tr->flags & TRACE_ARRAY_FL_GLOBAL) && ops->func != ftrace_stub)
+		pr_warn("the global trace array's ops already has a callback\n");
+	ops->private = tr;
+	ops->func = func;
+}
+
+/**
+ * ftrace_reset_array_ops() - take a trace array's callback away
+ * @tr: the trace array
+ */
+void ftrace_reset_array_ops(struct trace_array *tr)
+{
+	tr->ops->func = ftrace_stub;
+}
+
+/**
+ * ftrace_init_trace_array() - a trace array's lists of probes and :mod:
+ * filters
+ * @tr: the trace array
+ */
+void ftrace_init_trace_array(struct trace_array *tr)
+{
+	INIT_LIST_HEAD(&tr->func_probes);
+	INIT_LIST_HEAD(&tr->mod_trace);
+	INIT_LIST_HEAD(&tr->mod_notrace);
+}
+
+/**
+ * ftrace_kill() - upstream's way to switch ftrace off for good
+ *
+ * Our core never does: a site it cannot patch is quarantined (update.c),
+ * and so is nothing else.  Kept for the tracers' self-tests that call it
+ * when they fail; it only warns.
+ */
+void ftrace_kill(void)
+{
+	pr_warn("%s() called: our core quarantines sites instead and goes on\n",
+		__func__);
+}
+
+/**
+ * ftrace_is_dead() - has ftrace been switched off for good?
+ *
+ * Return: 0: our core never switches ftrace off.
+ */
+int ftrace_is_dead(void)
+{
+	return 0;
+}

@@ -14,7 +14,8 @@
  *
  * modify_ftrace_direct() is not ours yet (-EOPNOTSUPP, live_absent.c).
  *
- * Locking: ftrace_lock serializes registration.
+ * Locking: the ops' regex_lock > ftrace_lock: registration reads the
+ * filter and registers with no writer in between.
  */
 #include <linux/ftrace.h>
 #include <linux/kprobes.h>
@@ -47,18 +48,21 @@ NOKPROBE_SYMBOL(direct_func);
 int register_ftrace_direct(struct ftrace_ops *ops, unsigned long addr)
 {
 	struct ftrace_sites *f;
+	struct ftrace_hash *h;
 	int ret;
 
 	if (!addr)
 		return -EINVAL;
 	ftrace_core_ops_init(ops);
+	/* no writer of the filter between this read and the registration */
+	mutex_lock(&ops->func_hash->regex_lock);
 	mutex_lock(&ftrace_lock);
 	ret = -EINVAL;
 	if (ops->flags & FTRACE_OPS_FL_ENABLED)
 		goto out;
-	f = ftrace_hash_sites(rcu_dereference_protected(ops->func_hash->filter_hash,
-							lockdep_is_held(&ftrace_lock)),
-			      true);
+	h = rcu_dereference_protected(ops->func_hash->filter_hash,
+				      lockdep_is_held(&ops->func_hash->regex_lock));
+	f = ftrace_hash_sites(h, true);
 	if (f->kind != FTRACE_SITES_SOME)
 		goto out;
 	ret = -EBUSY;
@@ -74,6 +78,7 @@ int register_ftrace_direct(struct ftrace_ops *ops, unsigned long addr)
 	}
 out:
 	mutex_unlock(&ftrace_lock);
+	mutex_unlock(&ops->func_hash->regex_lock);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(register_ftrace_direct);

@@ -64,7 +64,16 @@ notrace struct ftrace_sites *ftrace_live_ops_sites(struct ftrace_ops *ops,
 	return s;
 }
 
-/* A small set, its pending :mod: tokens, or upstream's lines for none. */
+/* A filter file's trace array: its ops' (the stack tracer's has none). */
+static notrace struct trace_array *files_tr(struct ftrace_ops *ops)
+{
+	return ops ? ops->private : NULL;
+}
+
+/*
+ * A small set, its pending :mod: tokens, or upstream's lines for none;
+ * then a filter's probes.
+ */
 static notrace int files_show(struct seq_file *m, bool filter)
 {
 	struct ftrace_ops *ops = m->private;
@@ -78,6 +87,8 @@ static notrace int files_show(struct seq_file *m, bool filter)
 		seq_puts(m, "#### all functions enabled ####\n");
 	if (!n && !filter && ftrace_sites_is_none(s))
 		seq_puts(m, "#### no functions disabled ####\n");
+	if (filter)
+		ftrace_live_probes_show(m, files_tr(ops));
 	ftrace_sites_put(s);
 	return 0;
 }
@@ -92,20 +103,16 @@ static notrace int files_notrace_show(struct seq_file *m, void *v)
 	return files_show(m, false);
 }
 
-/* A filter file's trace array: its ops' (the stack tracer's has none). */
-static notrace struct trace_array *files_tr(struct ftrace_ops *ops)
-{
-	return ops ? ops->private : NULL;
-}
-
 static notrace int files_open_read(struct ftrace_ops *ops, bool filter,
 				   struct file *file)
 {
 	struct ftrace_sites *s = ftrace_live_ops_sites(ops, filter);
+	struct trace_array *tr = files_tr(ops);
 
 	/* a large list streams through the name tables */
 	if (s->kind == FTRACE_SITES_SOME &&
-	    !ftrace_live_mods_pending(ops, filter))
+	    !ftrace_live_mods_pending(ops, filter) &&
+	    !(filter && tr && !list_empty(&tr->func_probes)))
 		return ftrace_listing_open_sites(file, s);
 	ftrace_sites_put(s);
 	return single_open(file, filter ? files_filter_show :
@@ -173,7 +180,11 @@ notrace int ftrace_regex_open(struct trace_array *tr, struct ftrace_ops *ops,
  * @cnt: their length
  * @ppos: the position
  *
- * Return: bytes taken, or the first bad token's error (nothing applied).
+ * Commands ("glob:traceoff") run at once, in order (live_probes.c); the
+ * filter tokens are kept for the release, all of them or none.
+ *
+ * Return: bytes taken, or the first bad token's error (no filter token
+ * applied).
  */
 notrace ssize_t ftrace_filter_write(struct file *file, const char __user *ubuf,
 				    size_t cnt, loff_t *ppos)
@@ -188,7 +199,9 @@ notrace ssize_t ftrace_filter_write(struct file *file, const char __user *ubuf,
 	buf = ftrace_filter_copy_write(ubuf, &cnt);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
-	ret = ftrace_live_mods_take(buf, fo->ops, fo->filter, &mods);
+	ret = ftrace_live_probes_take(buf, files_tr(fo->ops), fo->filter);
+	if (!ret)
+		ret = ftrace_live_mods_take(buf, fo->ops, fo->filter, &mods);
 	if (!ret)
 		ret = ftrace_filter_write_tokens(buf, &fo->pending);
 	kfree(buf);

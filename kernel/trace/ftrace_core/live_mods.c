@@ -18,9 +18,11 @@
  * at the same addresses is not traced by a stale entry; a filter left
  * with no site traces nothing, it does not become "every function".
  *
- * Locking: mods_lock protects both lists.  Order: mods_lock > an ops'
- * regex_lock > ftrace_lock (dropping publishes under mods_lock; arming
- * publishes after dropping it).
+ * Locking: mods_lock protects both lists and keeps a listed ops from
+ * going.  Order: mods_lock > an ops' regex_lock > ftrace_lock: arming
+ * and dropping edit each set under mods_lock and its ops' regex_lock
+ * (ftrace_core_edit()), so no filter write falls between the read and
+ * the publication.
  */
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -208,45 +210,70 @@ unsigned int ftrace_live_mods_show(struct seq_file *m, struct ftrace_ops *ops,
 	return n;
 }
 
+/* ftrace_core_edit(): the set with a pending token applied */
+static struct ftrace_sites *mods_arm_edit(struct ftrace_sites *cur, void *data)
+{
+	struct mods_pending *e = data;
+	struct ftrace_sites *s;
+	char *tok;
+	int ret;
+
+	/* a filter that traced every function traces the token's now */
+	s = ftrace_sites_is_all(cur) ? FTRACE_SITES_NONE_SET :
+				       ftrace_sites_get(cur);
+	tok = kstrdup(e->token, GFP_KERNEL);
+	ret = tok ? ftrace_filter_write_tokens(tok, &s) : -ENOMEM;
+	kfree(tok);
+	if (ret) {
+		ftrace_sites_put(s);
+		return ERR_PTR(ret);
+	}
+	return s;
+}
+
 /**
  * ftrace_live_mods_arm() - a module loaded: its pending tokens resolve
  * @mod: the module, its sites enabled
+ *
+ * Each token is applied to its ops' set under that ops' regex_lock, and
+ * under mods_lock, which keeps the ops from going
+ * (ftrace_live_mods_del_ops()).
  *
  * Context: process context, ftrace_lock not held; may sleep.
  */
 void ftrace_live_mods_arm(struct module *mod)
 {
 	struct mods_pending *e, *t;
-	struct ftrace_sites *s;
-	LIST_HEAD(arm);
-	char *tok;
 	int ret;
 
 	mutex_lock(&mods_lock);
-	list_for_each_entry_safe(e, t, &mods_pending, list)
-		if (!strcmp(e->module, mod->name))
-			list_move_tail(&e->list, &arm);
-	mutex_unlock(&mods_lock);
-
-	list_for_each_entry_safe(e, t, &arm, list) {
-		s = ftrace_live_ops_sites(e->ops, e->filter);
-		if (ftrace_sites_is_all(s)) {
-			ftrace_sites_put(s);
-			s = FTRACE_SITES_NONE_SET;
-		}
-		tok = kstrdup(e->token, GFP_KERNEL);
-		ret = tok ? ftrace_filter_write_tokens(tok, &s) : -ENOMEM;
-		kfree(tok);
-		if (!ret)
-			ret = ftrace_core_publish(e->ops, e->filter, s);
-		else
-			ftrace_sites_put(s);
+	list_for_each_entry_safe(e, t, &mods_pending, list) {
+		if (strcmp(e->module, mod->name))
+			continue;
+		ret = ftrace_core_edit(e->ops, e->filter, mods_arm_edit, e);
 		if (ret && ret != -EINVAL)
 			pr_warn("ftrace: %s not armed for module %s (%d)\n",
 				e->token, mod->name, ret);
 		list_del(&e->list);
 		mods_free(e);
 	}
+	mutex_unlock(&mods_lock);
+}
+
+/* ftrace_core_edit(): the set without a going module's sites */
+static struct ftrace_sites *mods_drop_edit(struct ftrace_sites *cur,
+					   void *data)
+{
+	struct ftrace_sites *gone = data, *res;
+
+	if (cur->kind != FTRACE_SITES_SOME)
+		return NULL;
+	res = ftrace_sites_minus(cur, gone, GFP_KERNEL);
+	if (!IS_ERR(res) && ftrace_sites_equal(res, cur)) {
+		ftrace_sites_put(res);
+		return NULL;	/* none of its sites */
+	}
+	return res;
 }
 
 /**
@@ -258,7 +285,7 @@ void ftrace_live_mods_arm(struct module *mod)
  */
 void ftrace_live_mods_drop(struct ftrace_chunk *c)
 {
-	struct ftrace_sites *gone, *s, *res;
+	struct ftrace_sites *gone;
 	struct mods_ops *o;
 	int filter;
 
@@ -266,26 +293,11 @@ void ftrace_live_mods_drop(struct ftrace_chunk *c)
 	if (IS_ERR(gone))
 		return;
 	mutex_lock(&mods_lock);
-	list_for_each_entry(o, &mods_ops, list) {
-		for (filter = 0; filter < 2; filter++) {
-			s = ftrace_live_ops_sites(o->ops, filter);
-			if (s->kind != FTRACE_SITES_SOME) {
-				ftrace_sites_put(s);
-				continue;
-			}
-			res = ftrace_sites_minus(s, gone, GFP_KERNEL);
-			if (!IS_ERR(res) && ftrace_sites_equal(res, s)) {
-				ftrace_sites_put(res);
-				res = ERR_PTR(-ENOENT);	/* none of its sites */
-			}
-			ftrace_sites_put(s);
-			if (IS_ERR(res))
-				continue;
-			if (ftrace_core_publish(o->ops, filter, res))
+	list_for_each_entry(o, &mods_ops, list)
+		for (filter = 0; filter < 2; filter++)
+			if (ftrace_core_edit(o->ops, filter, mods_drop_edit, gone))
 				pr_warn("ftrace: module %s's sites left in a filter\n",
 					c->mod->name);
-		}
-	}
 	mutex_unlock(&mods_lock);
 	ftrace_sites_put(gone);
 }

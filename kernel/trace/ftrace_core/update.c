@@ -622,6 +622,31 @@ notrace void ftrace_reg_quarantine(struct ftrace_registry *r,
 	upd_quarantine(r, ch);
 }
 
+/**
+ * ftrace_reg_quarantined() - is @ip a quarantined site?
+ * @r: the registry
+ * @ip: an address
+ *
+ * Context: r->lock and ftrace_core_chunks_lock held.
+ * Return: true if @ip is a site of a chunk r->next walks, quarantined.
+ */
+notrace bool ftrace_reg_quarantined(struct ftrace_registry *r,
+				    unsigned long ip)
+{
+	struct ftrace_chunk *c = NULL;
+	unsigned int i;
+
+	lockdep_assert_held(r->lock);
+	while ((c = r->next(r, c))) {
+		if (ip < ftrace_chunk_first(c) || ip > ftrace_chunk_last(c))
+			continue;
+		i = ftrace_ips_lower(c->ip, 0, c->nr, ip);
+		return i < c->nr && c->ip[i] == ip &&
+		       (READ_ONCE(c->state[i]) & FTRACE_ACCT_QUARANTINE);
+	}
+	return false;
+}
+
 /* ftrace_reg_check()'s report, told the chunk too */
 struct upd_check {
 	void (*report)(void *data, struct ftrace_chunk *c, unsigned int site,

@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * live_kunit.c - KUnit suite "ftrace_live": what the ops of our running
+ * core promise their users (CONFIG_FTRACE_OWN_CORE_LIVE): two ops that
+ * may change the ip never share a site, at registration or at a filter
+ * change, and nothing is half-applied when they would; unregistering
+ * never fails for a registered ops, even when the engine cannot write,
+ * and the sites it left catch up at the next change; unregistering an
+ * ops that is not registered is refused; a site another patcher wrote
+ * over is quarantined while every other site is traced, and an ops or a
+ * kprobe on only that function is refused.
+ *
+ * The suite runs at boot, before any tracer: it uses real functions of
+ * the kernel (vfs_read, vfs_write) and the live registry, and puts every
+ * site back as it found it.  To make the engine fail it swaps the
+ * registry's engine for one that refuses every run, under ftrace_lock.
+ * The quarantine case writes a jmp to the next instruction (harmless if
+ * run) over emergency_sync()'s site and takes it away at the end; the
+ * site stays quarantined for the rest of the boot, as any site another
+ * patcher touched does (ftrace_core/check lists it).
+ */
+#include <kunit/test.h>
+#include <linux/ftrace.h>
+#include <linux/kallsyms.h>
+#include <linux/kprobes.h>
+#include <linux/memory.h>
+#include <linux/string.h>
+
+#include <asm/text-patching.h>
+
+#include "../ftrace_internal.h"
+#include "internal.h"
+
+static notrace void lk_nop(unsigned long ip, unsigned long parent_ip,
+			   struct ftrace_ops *op, struct ftrace_regs *fregs)
+{
+}
+
+#define LK_IPMOD (FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_IPMODIFY)
+
+static struct ftrace_ops lk_a = { .func = lk_nop, .flags = LK_IPMOD };
+static struct ftrace_ops lk_b = { .func = lk_nop, .flags = LK_IPMOD };
+static struct ftrace_ops lk_c = { .func = lk_nop };
+
+static notrace int lk_filter(struct ftrace_ops *ops, const char *name)
+{
+	return ftrace_set_filter(ops, (unsigned char *)name, strlen(name), 1);
+}
+
+static notrace unsigned long lk_site(struct kunit *test, const char *name)
+{
+	unsigned long ip = ftrace_location(kallsyms_lookup_name(name));
+
+	KUNIT_ASSERT_NE(test, ip, 0UL);
+	return ip;
+}
+
+static notrace void lk_ipmodify_exclusive(struct kunit *test)
+{
+	struct pt_regs regs = {};	/* SAVE_REGS ops are tested with regs */
+	unsigned long rd = lk_site(test, "vfs_read");
+	unsigned long wr = lk_site(test, "vfs_write");
+
+	KUNIT_ASSERT_EQ(test, lk_filter(&lk_a, "vfs_read"), 0);
+	KUNIT_ASSERT_EQ(test, register_ftrace_function(&lk_a), 0);
+
+	/* a second ip-modifier on the same site is refused */
+	KUNIT_ASSERT_EQ(test, lk_filter(&lk_b, "vfs_read"), 0);
+	KUNIT_EXPECT_EQ(test, register_ftrace_function(&lk_b), -EBUSY);
+	KUNIT_EXPECT_FALSE(test, lk_b.flags & FTRACE_OPS_FL_ENABLED);
+
+	/* elsewhere it registers; moving onto the site is refused whole */
+	KUNIT_ASSERT_EQ(test, lk_filter(&lk_b, "vfs_write"), 0);
+	KUNIT_ASSERT_EQ(test, register_ftrace_function(&lk_b), 0);
+	KUNIT_EXPECT_EQ(test, lk_filter(&lk_b, "vfs_read"), -EBUSY);
+	KUNIT_EXPECT_TRUE(test, ftrace_ops_test(&lk_b, wr, &regs));
+	KUNIT_EXPECT_FALSE(test, ftrace_ops_test(&lk_b, rd, &regs));
+
+	/* an ops that does not modify the ip shares the site */
+	KUNIT_ASSERT_EQ(test, lk_filter(&lk_c, "vfs_read"), 0);
+	KUNIT_EXPECT_EQ(test, register_ftrace_function(&lk_c), 0);
+	KUNIT_EXPECT_EQ(test, unregister_ftrace_function(&lk_c), 0);
+
+	/* once the first leaves, the site is free */
+	KUNIT_EXPECT_EQ(test, unregister_ftrace_function(&lk_a), 0);
+	KUNIT_EXPECT_EQ(test, lk_filter(&lk_b, "vfs_read"), 0);
+	KUNIT_EXPECT_TRUE(test, ftrace_ops_test(&lk_b, rd, &regs));
+	KUNIT_EXPECT_EQ(test, unregister_ftrace_function(&lk_b), 0);
+
+	ftrace_free_filter(&lk_a);
+	ftrace_free_filter(&lk_b);
+	ftrace_free_filter(&lk_c);
+}
+
+static notrace int lk_refuse(void *data, struct ftrace_site_change *c,
+			     unsigned int nr)
+{
+	return -ENOMEM;
+}
+
+static notrace void lk_unregister_infallible(struct kunit *test)
+{
+	struct ftrace_engine refusing = *ftrace_live_registry.engine;
+	const struct ftrace_engine *saved;
+	unsigned long rd = lk_site(test, "vfs_read");
+	u8 before[MCOUNT_INSN_SIZE], after[MCOUNT_INSN_SIZE];
+	int ret;
+
+	memcpy(before, (void *)rd, sizeof(before));
+	KUNIT_ASSERT_EQ(test, lk_filter(&lk_a, "vfs_read"), 0);
+	KUNIT_ASSERT_EQ(test, register_ftrace_function(&lk_a), 0);
+
+	refusing.change = lk_refuse;
+	mutex_lock(&ftrace_lock);
+	saved = ftrace_live_registry.engine;
+	ftrace_live_registry.engine = &refusing;
+	ret = __unregister_ftrace_function(&lk_a);
+	ftrace_live_registry.engine = saved;
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, ftrace_live_zombies(), 1U);
+	mutex_unlock(&ftrace_lock);
+	KUNIT_EXPECT_FALSE(test, lk_a.flags & FTRACE_OPS_FL_ENABLED);
+	/* it may be registered again at once, and leave normally */
+	KUNIT_EXPECT_EQ(test, register_ftrace_function(&lk_a), 0);
+	KUNIT_EXPECT_EQ(test, unregister_ftrace_function(&lk_a), 0);
+
+	/* the next change took the zombie out: the site is as before */
+	mutex_lock(&ftrace_lock);
+	KUNIT_EXPECT_EQ(test, ftrace_live_zombies(), 0U);
+	mutex_unlock(&ftrace_lock);
+	memcpy(after, (void *)rd, sizeof(after));
+	KUNIT_EXPECT_MEMEQ(test, before, after, sizeof(before));
+
+	/* an ops that is not registered is refused cleanly */
+	KUNIT_EXPECT_EQ(test, unregister_ftrace_function(&lk_a), -EINVAL);
+	ftrace_free_filter(&lk_a);
+}
+
+static const u8 lk_jmp0[MCOUNT_INSN_SIZE] = { 0xe9, 0, 0, 0, 0 };
+static struct ftrace_ops lk_all = { .func = lk_nop };
+
+/* Has the registry reported @ip quarantined, having found @found? */
+static notrace bool lk_reported(unsigned long ip, const u8 *found)
+{
+	struct ftrace_quarantined *q;
+	bool seen = false;
+
+	mutex_lock(&ftrace_lock);
+	list_for_each_entry(q, &ftrace_live_registry.quarantine, list)
+		seen |= q->ip == ip && !memcmp(q->found, found, MCOUNT_INSN_SIZE);
+	mutex_unlock(&ftrace_lock);
+	return seen;
+}
+
+static notrace void lk_poke(unsigned long ip, const u8 *insn)
+{
+	mutex_lock(&text_mutex);
+	text_poke_bp((void *)ip, insn, MCOUNT_INSN_SIZE, NULL);
+	mutex_unlock(&text_mutex);
+}
+
+static notrace void lk_quarantine(struct kunit *test)
+{
+	unsigned long ip = lk_site(test, "emergency_sync");
+	unsigned long rd = lk_site(test, "vfs_read");
+	struct kprobe kp = { .symbol_name = "emergency_sync" };
+	u8 nop[MCOUNT_INSN_SIZE], rd_nop[MCOUNT_INSN_SIZE];
+	int ret;
+
+	memcpy(nop, (void *)ip, sizeof(nop));
+	memcpy(rd_nop, (void *)rd, sizeof(rd_nop));
+	lk_poke(ip, lk_jmp0);	/* another patcher */
+
+	/* every function: that site refused and reported, the rest calls */
+	KUNIT_ASSERT_EQ(test, register_ftrace_function(&lk_all), 0);
+	KUNIT_EXPECT_EQ(test, ftrace_enabled, 1);
+	KUNIT_EXPECT_EQ(test, *(u8 *)rd, (u8)CALL_INSN_OPCODE);
+	KUNIT_EXPECT_MEMEQ(test, (u8 *)ip, lk_jmp0, sizeof(lk_jmp0));
+	KUNIT_EXPECT_TRUE(test, lk_reported(ip, lk_jmp0));
+
+	/* only that function: an ops, an address, a kprobe are refused */
+	KUNIT_ASSERT_EQ(test, lk_filter(&lk_c, "emergency_sync"), 0);
+	KUNIT_EXPECT_EQ(test, register_ftrace_function(&lk_c), -EBUSY);
+	KUNIT_EXPECT_EQ(test, ftrace_set_filter_ip(&lk_b, ip, 0, 1), -EBUSY);
+	ret = register_kprobe(&kp);
+	KUNIT_EXPECT_NE(test, ret, 0);
+	if (!ret)
+		unregister_kprobe(&kp);
+
+	/* later changes work; nop: every site back, the jmp left alone */
+	KUNIT_ASSERT_EQ(test, lk_filter(&lk_c, "vfs_read"), 0);
+	KUNIT_EXPECT_EQ(test, register_ftrace_function(&lk_c), 0);
+	KUNIT_EXPECT_EQ(test, unregister_ftrace_function(&lk_c), 0);
+	KUNIT_EXPECT_EQ(test, unregister_ftrace_function(&lk_all), 0);
+	KUNIT_EXPECT_MEMEQ(test, (u8 *)rd, rd_nop, sizeof(rd_nop));
+	KUNIT_EXPECT_MEMEQ(test, (u8 *)ip, lk_jmp0, sizeof(lk_jmp0));
+
+	lk_poke(ip, nop);	/* the other patcher leaves */
+	ftrace_free_filter(&lk_b);
+	ftrace_free_filter(&lk_c);
+	ftrace_free_filter(&lk_all);
+}
+
+static struct kunit_case lk_cases[] = {
+	KUNIT_CASE(lk_ipmodify_exclusive),
+	KUNIT_CASE(lk_unregister_infallible),
+	KUNIT_CASE(lk_quarantine),
+	{}
+};
+
+static struct kunit_suite lk_suite = {
+	.name = "ftrace_live",
+	.test_cases = lk_cases,
+};
+
+kunit_test_suite(lk_suite);
