@@ -62,6 +62,7 @@
  *   live_sysctl.c kernel.ftrace_enabled
  *   live_pid.c    pid filters (set_ftrace_pid, set_ftrace_notrace_pid)
  *   live_probes.c function commands and probes, their ip -> data maps
+ *   live_profile.c the function profiler (CONFIG_FUNCTION_PROFILER)
  *   live_absent.c part 2's entry points (-EOPNOTSUPP)
  * Lock order there: probes_lock > mods_lock > an ops' regex_lock >
  * ftrace_lock > ftrace_core_chunks_lock > text_mutex.
@@ -636,5 +637,11 @@ unsigned int ftrace_live_zombies(void);
 struct trace_array;
 int ftrace_live_probes_take(char *buf, struct trace_array *tr, bool filter);
 void ftrace_live_probes_show(struct seq_file *m, struct trace_array *tr);
+struct dentry;
+#ifdef CONFIG_FUNCTION_PROFILER
+void ftrace_live_profile_tracefs(struct dentry *d_tracer);
+#else
+static inline void ftrace_live_profile_tracefs(struct dentry *d_tracer) { }
+#endif
 
 #endif /* _KERNEL_TRACE_FTRACE_CORE_INTERNAL_H */

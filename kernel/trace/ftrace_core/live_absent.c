@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * live_absent.c - the entry points of part 2 of our core (graph filter
- * files, the profiler), which the rest of the kernel links against, when our core
+ * files), which the rest of the kernel links against, when our core
  * runs ftrace (CONFIG_FTRACE_OWN_CORE_LIVE, the development kernel
  * only): each refuses with -EOPNOTSUPP or does nothing, as the README
  * lists.  Nothing here reaches the "ours" kernel.
@@ -45,10 +45,3 @@ int __init ftrace_absent_init(void)
 
 bool ftrace_filter_param __initdata;
 
-/**
- * ftrace_graph_graph_time_control() - the profiler (part 2)
- * @enable: unused
- */
-void ftrace_graph_graph_time_control(bool enable)
-{
-}

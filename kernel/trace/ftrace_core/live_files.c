@@ -469,4 +469,5 @@ void __init ftrace_init_tracefs_toplevel(struct trace_array *tr,
 	trace_create_file("enabled_functions", TRACE_MODE_READ, d_tracer,
 			  NULL, &files_enabled_fops);
 	files_create_filters(&global_ops, d_tracer);
+	ftrace_live_profile_tracefs(d_tracer);
 }
