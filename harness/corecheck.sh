@@ -14,6 +14,8 @@
 #     passes, with no kernel report, and after each one tracefs
 #     ftrace_core/check (kernel/trace/ftrace_core/check.c) reads
 #     "N sites, 0 count mismatches, 0 text mismatches".
+# corecheck.sh live also boots once with ftrace=function ftrace_filter=
+# ftrace_notrace= and checks what the function tracer traced from boot.
 # Nothing is retried.  Prints what it found and "core check: PASS|FAIL";
 # exits 0 on PASS.
 #
@@ -88,5 +90,34 @@ for s in $CORE_SUITES; do
 	fi
 done
 boot_reports "$dir/boot1.log" || ok=0
+
+# The live kernel's boot parameters: ftrace=function starts the function
+# tracer at early boot on the global ops, whose sets ftrace_filter= and
+# ftrace_notrace= gave: exactly vfs_read is traced; the graph filter
+# files hold what ftrace_graph_filter= and ftrace_graph_notrace= named.
+if [ "$K" = live ]; then
+	plog=$dir/params.log
+	vm_start "$K" "ftrace=function ftrace_filter=vfs_read,vfs_write ftrace_notrace=vfs_write ftrace_graph_filter=vfs_read ftrace_graph_notrace=vfs_write hx.mode=params" "$plog"
+	vm_wait_done "$VM_PID" "$plog" 300 || ok=0
+	p=$(tr -d '\r' < "$plog" | grep -a '^@@P ' | cut -c5-)
+	want="current_tracer function
+set_ftrace_filter vfs_read
+set_ftrace_filter vfs_write
+set_ftrace_notrace vfs_write
+set_graph_function vfs_read
+set_graph_notrace vfs_write"
+	got=$(printf '%s\n' "$p" | grep -E '^(current_tracer|set_(ftrace|graph)_(filter|notrace|function)) ' | sort)
+	en=$(printf '%s\n' "$p" | grep '^enabled_functions ' | cut -d' ' -f2)
+	tr_funcs=$(printf '%s\n' "$p" | grep '^traced ' | cut -d' ' -f2 | sort -u | paste -sd' ')
+	if [ "$got" = "$want" ] && [ "$en" = vfs_read ] && [ "$tr_funcs" = "vfs_read" ] &&
+	   boot_reports "$plog" > /dev/null; then
+		echo "    boot parameters: PASS (ftrace=function at boot on vfs_read,vfs_write less vfs_write: only vfs_read traced, $(printf '%s\n' "$p" | grep '^traced vfs_read ' | cut -d' ' -f3) calls)"
+	else
+		echo "    boot parameters: FAIL"
+		printf '%s\n' "$p" | head -n 20 | sed 's/^/        /'
+		boot_reports "$plog"
+		ok=0
+	fi
+fi
 
 check_end "$K" $ok "$dir"

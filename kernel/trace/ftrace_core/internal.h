@@ -63,7 +63,9 @@
  *   live_pid.c    pid filters (set_ftrace_pid, set_ftrace_notrace_pid)
  *   live_probes.c function commands and probes, their ip -> data maps
  *   live_profile.c the function profiler (CONFIG_FUNCTION_PROFILER)
- *   live_absent.c part 2's entry points (-EOPNOTSUPP)
+ *   live_params.c boot parameters ftrace_filter=, ftrace_notrace=, and
+ *                 the graph ones
+ *   live_graph.c  set_graph_function, set_graph_notrace
  * Lock order there: probes_lock > mods_lock > an ops' regex_lock >
  * ftrace_lock > ftrace_core_chunks_lock > text_mutex.
  */
@@ -432,6 +434,8 @@ int ftrace_core_lookup_symbols(const char **sorted_syms, size_t cnt,
  * @names: the sites' names, NULL until built (names.c)
  * @enabled: its sites take part in the registry's plans (live core: the
  *           kernel's from boot, a module's from its enable)
+ * @touched: per site, set once the registry has written a call there
+ *           (touched_functions); never cleared while the chunk lives
  */
 struct ftrace_chunk {
 	struct list_head list;
@@ -440,6 +444,7 @@ struct ftrace_chunk {
 	bool enabled;
 	unsigned long *ip;
 	u32 *state;
+	unsigned long *touched;
 	struct ftrace_names *names;
 };
 
@@ -611,7 +616,10 @@ extern const struct file_operations ftrace_core_listing_fops;
 extern u64 ftrace_boot_convert_ns, ftrace_module_convert_ns;
 
 void ftrace_live_registry_init(void);
-int ftrace_absent_init(void);
+int ftrace_live_graph_init(void);
+void ftrace_live_graph_boot(char *buf, bool exclude);
+struct dentry;
+void ftrace_live_graph_tracefs(struct dentry *d_tracer);
 bool ftrace_live_direct_taken(const struct ftrace_sites *f);
 int ftrace_live_set_enabled(bool on);
 struct ftrace_sites *ftrace_live_ops_sites(struct ftrace_ops *ops,
@@ -634,6 +642,7 @@ int ftrace_core_publish(struct ftrace_ops *ops, bool filter,
 			struct ftrace_sites *s);
 ftrace_func_t ftrace_live_pid_callback(struct ftrace_ops *ops);
 unsigned int ftrace_live_zombies(void);
+void ftrace_live_boot_params(void);
 struct trace_array;
 int ftrace_live_probes_take(char *buf, struct trace_array *tr, bool filter);
 void ftrace_live_probes_show(struct seq_file *m, struct trace_array *tr);

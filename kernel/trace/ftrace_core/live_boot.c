@@ -92,7 +92,7 @@ void __init ftrace_init(void)
 	u64 t0 = local_clock();
 
 	ftrace_live_registry_init();
-	if (ftrace_absent_init() || ftrace_arch_init_callers()) {
+	if (ftrace_live_graph_init() || ftrace_arch_init_callers()) {
 		pr_err("ftrace_caller's call not set: no function tracing\n");
 		return;
 	}
@@ -112,6 +112,7 @@ void __init ftrace_init(void)
 	ftrace_boot_convert_ns = local_clock() - t0;
 	pr_info("allocated %lu pages with %lu groups\n",
 		ftrace_number_of_pages, ftrace_number_of_groups);
+	ftrace_live_boot_params();
 }
 
 /* @mod's chunk, or NULL (ftrace_core_chunks_lock held). */

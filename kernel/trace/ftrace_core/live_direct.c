@@ -12,7 +12,7 @@
  * address (arch_ftrace_set_direct_caller()).  At most one direct ops per
  * site: a second is refused with -EBUSY.
  *
- * modify_ftrace_direct() is not ours yet (-EOPNOTSUPP, live_absent.c).
+ * modify_ftrace_direct() is not ours yet (-EOPNOTSUPP, below).
  *
  * Locking: the ops' regex_lock > ftrace_lock: registration reads the
  * filter and registers with no writer in between.

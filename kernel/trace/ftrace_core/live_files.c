@@ -362,10 +362,14 @@ void __init ftrace_set_early_filter(struct ftrace_ops *ops, char *buf,
 	}
 }
 
-/* enabled_functions: every live site some ops covers, and its state */
+/*
+ * enabled_functions: every live site some ops covers, and its state;
+ * touched_functions: every live site that ever got a call, and its state.
+ */
 struct files_enabled {
 	struct ftrace_chunk *c;
 	unsigned int i;
+	bool touched;
 };
 
 static notrace bool files_enabled_settle(struct files_enabled *it)
@@ -375,10 +379,12 @@ static notrace bool files_enabled_settle(struct files_enabled *it)
 			continue;
 		for (; it->i < it->c->nr; it->i++) {
 			u32 st = READ_ONCE(it->c->state[it->i]);
+			bool on = it->touched ?
+				  it->c->touched && test_bit(it->i, it->c->touched) :
+				  (st & FTRACE_ACCT_COUNT) &&
+				  !(st & FTRACE_ACCT_QUARANTINE);
 
-			if ((st & FTRACE_ACCT_COUNT) &&
-			    !(st & FTRACE_ACCT_QUARANTINE) &&
-			    !ftrace_chunk_site_gone(it->c, it->i))
+			if (on && !ftrace_chunk_site_gone(it->c, it->i))
 				return true;
 		}
 	}
@@ -440,9 +446,12 @@ static const struct seq_operations files_enabled_seq = {
 
 static notrace int files_enabled_open(struct inode *inode, struct file *file)
 {
-	if (!__seq_open_private(file, &files_enabled_seq,
-				sizeof(struct files_enabled)))
+	struct files_enabled *it;
+
+	it = __seq_open_private(file, &files_enabled_seq, sizeof(*it));
+	if (!it)
 		return -ENOMEM;
+	it->touched = inode->i_private;	/* touched_functions */
 	return 0;
 }
 
@@ -468,6 +477,9 @@ void __init ftrace_init_tracefs_toplevel(struct trace_array *tr,
 			  d_tracer, (void *)1, &ftrace_core_listing_fops);
 	trace_create_file("enabled_functions", TRACE_MODE_READ, d_tracer,
 			  NULL, &files_enabled_fops);
+	trace_create_file("touched_functions", TRACE_MODE_READ, d_tracer,
+			  (void *)1, &files_enabled_fops);
 	files_create_filters(&global_ops, d_tracer);
 	ftrace_live_profile_tracefs(d_tracer);
+	ftrace_live_graph_tracefs(d_tracer);
 }

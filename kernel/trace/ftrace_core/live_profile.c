@@ -37,7 +37,7 @@
 #include "internal.h"
 
 #define PROF_BITS	14
-#define PROF_SLOTS	(1U << PROF_BITS)
+#define PROF_SLOTS	BIT(PROF_BITS)
 #define PROF_FULL	(PROF_SLOTS / 4 * 3)
 
 struct prof_entry {
@@ -210,14 +210,11 @@ static notrace ssize_t prof_write(struct file *file, const char __user *ubuf,
 				  size_t cnt, loff_t *ppos)
 {
 	unsigned long val;
-	int ret;
+	int err = kstrtoul_from_user(ubuf, cnt, 10, &val);
 
-	ret = kstrtoul_from_user(ubuf, cnt, 10, &val);
-	if (ret)
-		return ret;
-	ret = prof_set(val != 0);
-	if (ret)
-		return ret;
+	err = err ?: prof_set(val != 0);
+	if (err)
+		return err;
 	*ppos += cnt;
 	return cnt;
 }

@@ -22,6 +22,7 @@
  * callers may be in any context, kprobes' int3 handler included).  A
  * removed chunk is freed after a grace period.
  */
+#include <linux/bitmap.h>
 #include <linux/err.h>
 #include <linux/ftrace.h>
 #include <linux/kallsyms.h>
@@ -87,7 +88,10 @@ struct ftrace_chunk *ftrace_chunk_build(struct module *mod,
 		return ERR_PTR(n ? -ENOMEM : -ENOENT);
 	}
 	c->state = kvcalloc(n, sizeof(*c->state), GFP_KERNEL);
-	if (!c->state) {
+	c->touched = bitmap_zalloc(n, GFP_KERNEL);
+	if (!c->state || !c->touched) {
+		bitmap_free(c->touched);
+		kvfree(c->state);
 		kfree(c);
 		kvfree(ip);
 		return ERR_PTR(-ENOMEM);
@@ -107,6 +111,7 @@ void ftrace_chunk_free(struct ftrace_chunk *c)
 	if (IS_ERR_OR_NULL(c))
 		return;
 	ftrace_names_free(c->names);
+	bitmap_free(c->touched);
 	kvfree(c->state);
 	kvfree(c->ip);
 	kfree(c);

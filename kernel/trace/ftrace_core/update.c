@@ -247,7 +247,26 @@ static notrace void upd_quarantine(struct ftrace_registry *r,
 		MCOUNT_INSN_SIZE, ch->found, ch->err);
 }
 
-/* A run of @nr changes went through: count it, quarantine its refusals. */
+/* A call was written at @ip: it is touched for good. */
+static notrace void upd_touch(struct ftrace_registry *r, unsigned long ip)
+{
+	struct ftrace_chunk *c = NULL;
+	unsigned int i;
+
+	while ((c = r->next(r, c))) {
+		if (ip < ftrace_chunk_first(c) || ip > ftrace_chunk_last(c))
+			continue;
+		i = ftrace_ips_lower(c->ip, 0, c->nr, ip);
+		if (i < c->nr && c->ip[i] == ip && c->touched)
+			set_bit(i, c->touched);
+		return;
+	}
+}
+
+/*
+ * A run of @nr changes went through: count it, quarantine its refusals,
+ * mark the sites that got a call touched.
+ */
 static notrace void upd_outcomes(struct ftrace_registry *r,
 				 const struct ftrace_site_change *ch,
 				 unsigned int nr)
@@ -258,9 +277,12 @@ static notrace void upd_outcomes(struct ftrace_registry *r,
 		return;
 	r->plans++;
 	r->changes += nr;
-	for (i = 0; i < nr; i++)
+	for (i = 0; i < nr; i++) {
 		if (ch[i].err)
 			upd_quarantine(r, &ch[i]);
+		else if (ch[i].to)
+			upd_touch(r, ch[i].ip);
+	}
 }
 
 /* How many sites @o covers, and how many of them are not quarantined. */
