@@ -647,7 +647,7 @@ struct trace_array;
 int ftrace_live_probes_take(char *buf, struct trace_array *tr, bool filter);
 void ftrace_live_probes_show(struct seq_file *m, struct trace_array *tr);
 struct dentry;
-#ifdef CONFIG_FUNCTION_PROFILER
+#if defined(CONFIG_FUNCTION_PROFILER) && defined(CONFIG_FUNCTION_GRAPH_TRACER)
 void ftrace_live_profile_tracefs(struct dentry *d_tracer);
 #else
 static inline void ftrace_live_profile_tracefs(struct dentry *d_tracer) { }

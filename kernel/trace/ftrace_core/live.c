@@ -546,9 +546,6 @@ notrace int ftrace_startup(struct ftrace_ops *ops, int command)
 	live_sets_of(ops, NULL, NULL, NULL, &s->acct.filter,
 		     &s->acct.notrace_sites);
 	s->acct.flags = ops->flags;
-	/* users tell a registered ops by it (fprobe_is_registered()) */
-	ops->saved_func = ops->func;
-	ops->func = ftrace_live_pid_callback(ops);
 	if (ops->flags & FTRACE_OPS_FL_DIRECT)
 		s->acct.direct = ops->direct_call;
 	ret = live_exclusive(ops, &s->acct);
@@ -557,6 +554,9 @@ notrace int ftrace_startup(struct ftrace_ops *ops, int command)
 		kfree(s);
 		return ret;
 	}
+	/* users tell a registered ops by it (fprobe_is_registered()) */
+	ops->saved_func = ops->func;
+	ops->func = ftrace_live_pid_callback(ops);
 
 	ops->flags |= FTRACE_OPS_FL_ADDING;
 	live_list_add(ops);

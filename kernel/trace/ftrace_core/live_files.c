@@ -246,15 +246,18 @@ notrace int ftrace_regex_release(struct inode *inode, struct file *file)
 	bool mods;
 	int ret;
 
-	if (tr)
-		trace_array_put(tr);
+	/* the trace array (and its ops) stays until the file is done */
 	if (!(file->f_mode & FMODE_WRITE)) {
 		struct seq_file *m = file->private_data;
 
 		if (m->op->show == files_filter_show ||
 		    m->op->show == files_notrace_show)
-			return single_release(inode, file);
-		return ftrace_listing_release(inode, file);
+			ret = single_release(inode, file);
+		else
+			ret = ftrace_listing_release(inode, file);
+		if (tr)
+			trace_array_put(tr);
+		return ret;
 	}
 	s = fo->pending;
 	mods = ftrace_live_mods_commit(fo->ops, fo->filter, &fo->pend_mods,
@@ -266,6 +269,8 @@ notrace int ftrace_regex_release(struct inode *inode, struct file *file)
 	if (ret)
 		pr_warn("ftrace: filter not applied (%d)\n", ret);
 	kfree(fo);
+	if (tr)
+		trace_array_put(tr);
 	return 0;
 }
 

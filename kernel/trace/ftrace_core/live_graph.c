@@ -11,7 +11,8 @@
  * is "every function" for the first and "none" for the second.  Each
  * holds a shell (hash.c) around the set of listed sites, "no site" when
  * nothing is listed; a writer builds a new set and publishes a new shell,
- * the old one goes after a grace period.
+ * the old one goes once every CPU has left the graph tracer's readers
+ * (an RCU-tasks-rude wait, then a grace period).
  *
  * A file opened for writing starts from the published set, or from none
  * with O_TRUNC; each write's tokens apply whole or not at all (filter.c),
@@ -23,6 +24,7 @@
  * The core never traces itself: every function here is notrace.
  */
 #include <linux/ftrace.h>
+#include <linux/rcupdate_wait.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/tracefs.h>
@@ -51,19 +53,32 @@ static notrace struct ftrace_sites *graph_sites(bool exclude)
 	return ftrace_sites_get(ftrace_hash_sites(h, false));
 }
 
-/* Publish @s (its reference passes) as one file's sites. */
-static notrace int graph_publish(bool exclude, struct ftrace_sites *s)
+/*
+ * Publish @s (its reference passes) as one file's sites; the shell it
+ * replaces is left in *@old for the caller to free.
+ */
+static notrace int graph_swap(bool exclude, struct ftrace_sites *s,
+			      struct ftrace_hash **old)
 {
-	struct ftrace_hash *h = ftrace_hash_shell(s, 0, GFP_KERNEL), *old;
+	struct ftrace_hash *h = ftrace_hash_shell(s, 0, GFP_KERNEL);
 
 	lockdep_assert_held(&graph_lock);
 	if (!h)
 		return -ENOMEM;
-	old = rcu_dereference_protected(*graph_slot(exclude),
-					lockdep_is_held(&graph_lock));
+	*old = rcu_dereference_protected(*graph_slot(exclude),
+					 lockdep_is_held(&graph_lock));
 	rcu_assign_pointer(*graph_slot(exclude), h);
-	ftrace_hash_shell_free(old);
 	return 0;
+}
+
+/* At boot: no reader can hold the old shell past a grace period. */
+static int __init graph_publish_boot(bool exclude, struct ftrace_sites *s)
+{
+	struct ftrace_hash *old = NULL;
+	int ret = graph_swap(exclude, s, &old);
+
+	ftrace_hash_shell_free(old);
+	return ret;
 }
 
 /**
@@ -76,8 +91,8 @@ int __init ftrace_live_graph_init(void)
 	int ret;
 
 	guard(mutex)(&graph_lock);
-	ret = graph_publish(false, FTRACE_SITES_NONE_SET);
-	return ret ?: graph_publish(true, FTRACE_SITES_NONE_SET);
+	ret = graph_publish_boot(false, FTRACE_SITES_NONE_SET);
+	return ret ?: graph_publish_boot(true, FTRACE_SITES_NONE_SET);
 }
 
 /**
@@ -98,7 +113,7 @@ void __init ftrace_live_graph_boot(char *buf, bool exclude)
 			pr_warn("ftrace: graph boot pattern %s matches nothing\n",
 				func);
 	}
-	if (graph_publish(exclude, s))
+	if (graph_publish_boot(exclude, s))
 		pr_warn("ftrace: graph boot patterns not applied\n");
 }
 
@@ -177,13 +192,22 @@ static notrace ssize_t graph_write(struct file *file, const char __user *ubuf,
 static notrace int graph_release(struct inode *inode, struct file *file)
 {
 	struct graph_open *go = file->private_data;
+	struct ftrace_hash *old = NULL;
 
 	if (!(file->f_mode & FMODE_WRITE))
 		return single_release(inode, file);
 	mutex_lock(&graph_lock);
-	if (graph_publish(go->exclude, go->pending))
+	if (graph_swap(go->exclude, go->pending, &old))
 		pr_warn("ftrace: graph filter not applied\n");
 	mutex_unlock(&graph_lock);
+	/*
+	 * The graph tracer reads the shells with preemption off, also where
+	 * RCU is not watching: wait for every CPU to have left such a place.
+	 */
+	if (old) {
+		synchronize_rcu_tasks_rude();
+		ftrace_hash_shell_free(old);
+	}
 	kfree(go);
 	return 0;
 }

@@ -63,6 +63,8 @@ __setup("ftrace_graph_notrace=", params_set_graph_notrace);
 
 static int __init params_set_graph_depth(char *str)
 {
+	if (!IS_ENABLED(CONFIG_FUNCTION_GRAPH_TRACER))
+		return 0;
 	return str && !kstrtouint(str, 0, &fgraph_max_depth);
 }
 __setup("ftrace_graph_max_depth=", params_set_graph_depth);

@@ -213,6 +213,48 @@ static notrace struct ftrace_sites *probe_resolve(const char *glob)
 	return ret ? ERR_PTR(ret) : s;
 }
 
+/*
+ * Every live site that is not quarantined, as a list (a reference): what
+ * a probe on "*" is on.
+ */
+static notrace struct ftrace_sites *probe_every_site(void)
+{
+	struct ftrace_registry *r = &ftrace_live_registry;
+	struct ftrace_ipvec v = {};
+	struct ftrace_sites *s = ERR_PTR(-ENOMEM);
+	struct ftrace_chunk *c = NULL;
+	unsigned int i;
+	int ret = 0;
+
+	mutex_lock(&ftrace_lock);
+	mutex_lock(&ftrace_core_chunks_lock);
+	while (!ret && (c = r->next(r, c)))
+		for (i = 0; !ret && i < c->nr; i++)
+			if (!(READ_ONCE(c->state[i]) & FTRACE_ACCT_QUARANTINE))
+				ret = ftrace_ipvec_push(&v, c->ip[i], GFP_KERNEL);
+	mutex_unlock(&ftrace_core_chunks_lock);
+	mutex_unlock(&ftrace_lock);
+	if (!ret)
+		s = ftrace_sites_from(v.ip, v.nr, GFP_KERNEL);
+	ftrace_ipvec_free(&v);
+	return s;
+}
+
+/* Is every site of @s quarantined (a probe there would never run)? */
+static notrace bool probe_only_quarantined(const struct ftrace_sites *s)
+{
+	bool all = true;
+	unsigned int i;
+
+	mutex_lock(&ftrace_lock);
+	mutex_lock(&ftrace_core_chunks_lock);
+	for (i = 0; all && i < s->nr; i++)
+		all = ftrace_reg_quarantined(&ftrace_live_registry, s->ip[i]);
+	mutex_unlock(&ftrace_core_chunks_lock);
+	mutex_unlock(&ftrace_lock);
+	return all;
+}
+
 /* A probe's functions now (a reference): its filter, never "all". */
 static notrace struct ftrace_sites *probe_sites(struct live_probe *p)
 {
@@ -287,8 +329,9 @@ static notrace int probe_set(struct live_probe *p, struct ftrace_sites *s)
  * @probe_ops: what runs there
  * @data: handed to probe_ops->init for each function added
  *
- * Return: the number of functions added; -EINVAL if @glob adds none, or
- * an error of init, of memory or of the registry (then nothing added).
+ * Return: the number of functions added; -EINVAL if @glob adds none;
+ * -EBUSY if every function it adds is quarantined; or an error of init,
+ * of memory or of the registry (then nothing added).
  */
 notrace int register_ftrace_function_probe(char *glob, struct trace_array *tr,
 					   struct ftrace_probe_ops *probe_ops,
@@ -303,6 +346,8 @@ notrace int register_ftrace_function_probe(char *glob, struct trace_array *tr,
 		return -EINVAL;
 	guard(mutex)(&probes_lock);
 	want = probe_resolve(glob);
+	if (!IS_ERR(want) && ftrace_sites_is_all(want))
+		want = probe_every_site();
 	if (IS_ERR(want))
 		return PTR_ERR(want);
 	p = probe_find(tr, probe_ops) ?: probe_new(tr, probe_ops);
@@ -311,18 +356,25 @@ notrace int register_ftrace_function_probe(char *glob, struct trace_array *tr,
 		return -ENOMEM;
 	}
 	cur = probe_sites(p);
+	/*
+	 * Everything that can fail comes before init: a failure after it
+	 * would hand data back to probe_ops->free that its command frees
+	 * too (enable_event's).
+	 */
 	add = ftrace_sites_minus(want, cur, GFP_KERNEL);
 	ret = PTR_ERR_OR_ZERO(add);
 	if (!ret && add->kind != FTRACE_SITES_SOME)
 		ret = -EINVAL;		/* nothing new */
+	if (!ret && probe_only_quarantined(add))
+		ret = -EBUSY;
+	if (!ret) {
+		all = ftrace_sites_union(cur, add, GFP_KERNEL);
+		ret = PTR_ERR_OR_ZERO(all);
+	}
 	while (!ret && probe_ops->init && inited < add->nr) {
 		ret = probe_ops->init(probe_ops, tr, add->ip[inited], data,
 				      &p->data);
 		inited += !ret;
-	}
-	if (!ret) {
-		all = ftrace_sites_union(cur, add, GFP_KERNEL);
-		ret = PTR_ERR_OR_ZERO(all);
 	}
 	if (!ret)
 		ret = probe_set(p, all);
@@ -410,8 +462,18 @@ notrace void clear_ftrace_function_probes(struct trace_array *tr)
 					     struct live_probe, list);
 		po = p ? p->probe_ops : NULL;
 		mutex_unlock(&probes_lock);
-		if (!po || unregister_ftrace_function_probe_func(NULL, tr, po))
+		if (!po)
 			return;
+		if (!unregister_ftrace_function_probe_func(NULL, tr, po))
+			continue;
+		/* no memory to do it cleanly: @tr goes, so must its probes */
+		guard(mutex)(&probes_lock);
+		p = probe_find(tr, po);
+		if (!p)
+			continue;
+		if (p->ops.flags & FTRACE_OPS_FL_ENABLED)
+			unregister_ftrace_function(&p->ops);
+		probe_end(p);
 	}
 }
 
