@@ -395,10 +395,21 @@ static int filter_open(struct inode *inode, struct file *file)
 	return 0;
 }
 
-static ssize_t filter_write(struct file *file, const char __user *ubuf,
-			    size_t cnt, loff_t *ppos)
+/**
+ * ftrace_filter_write_set() - one write of a filter-like file, applied
+ * to the set its writer will publish
+ * @ubuf: the write
+ * @cnt: its length
+ * @ppos: the file position, advanced by what was taken
+ * @set: replaced by the result only if every token is good
+ *
+ * Context: process context; may sleep.
+ * Return: bytes taken (whole tokens), or the first bad token's error
+ * (@set unchanged).
+ */
+ssize_t ftrace_filter_write_set(const char __user *ubuf, size_t cnt,
+				loff_t *ppos, struct ftrace_sites **set)
 {
-	struct filter_file *ff = file->private_data;
 	char *buf;
 	int ret;
 
@@ -407,12 +418,20 @@ static ssize_t filter_write(struct file *file, const char __user *ubuf,
 	buf = ftrace_filter_copy_write(ubuf, &cnt);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
-	ret = ftrace_filter_write_tokens(buf, &ff->pending);
+	ret = ftrace_filter_write_tokens(buf, set);
 	kfree(buf);
 	if (ret)
 		return ret;
 	*ppos += cnt;
 	return cnt;
+}
+
+static ssize_t filter_write(struct file *file, const char __user *ubuf,
+			    size_t cnt, loff_t *ppos)
+{
+	struct filter_file *ff = file->private_data;
+
+	return ftrace_filter_write_set(ubuf, cnt, ppos, &ff->pending);
 }
 
 static int filter_release(struct inode *inode, struct file *file)

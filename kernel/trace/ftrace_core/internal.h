@@ -605,6 +605,8 @@ int ftrace_listing_release(struct inode *inode, struct file *file);
 
 int ftrace_filter_write_tokens(char *buf, struct ftrace_sites **set);
 char *ftrace_filter_copy_write(const char __user *ubuf, size_t *cnt);
+ssize_t ftrace_filter_write_set(const char __user *ubuf, size_t cnt,
+				loff_t *ppos, struct ftrace_sites **set);
 void ftrace_filter_chunk_gone(struct ftrace_chunk *c);
 
 /* ---- live*.c: our core running ftrace (CONFIG_FTRACE_OWN_CORE_LIVE) --- */

@@ -173,20 +173,8 @@ static notrace ssize_t graph_write(struct file *file, const char __user *ubuf,
 				   size_t cnt, loff_t *ppos)
 {
 	struct graph_open *go = file->private_data;
-	char *buf;
-	int ret;
 
-	if (!cnt)
-		return 0;
-	buf = ftrace_filter_copy_write(ubuf, &cnt);
-	if (IS_ERR(buf))
-		return PTR_ERR(buf);
-	ret = ftrace_filter_write_tokens(buf, &go->pending);
-	kfree(buf);
-	if (ret)
-		return ret;
-	*ppos += cnt;
-	return cnt;
+	return ftrace_filter_write_set(ubuf, cnt, ppos, &go->pending);
 }
 
 static notrace int graph_release(struct inode *inode, struct file *file)
