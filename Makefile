@@ -4,7 +4,7 @@
 
 H := harness
 
-.PHONY: all run check baseline bench fuzz ipis deps tree ours upstream fp fpcheck debug debugcheck core coreperf live corecheck livecheck i386 clean
+.PHONY: all run check baseline bench fuzz ipis deps tree ours upstream fp fpcheck debug debugcheck core coreperf live liveperf corecheck livecheck i386 clean
 
 all: ours
 
@@ -19,9 +19,11 @@ tree: deps
 # our own ftrace core under lockdep and KASAN (configs/debug.config and
 # configs/core.config) and without them (coreperf, for make bench
 # HX_BENCH_KERNELS="upstream coreperf"), and live: our core running
-# ftrace instead of upstream's (configs/live.config, in development; make
-# run K=live boots it): one source tree, six configs.
-ours fp debug core coreperf live: tree
+# ftrace instead of upstream's (configs/live.config, in development, under
+# the debug options as core; make run K=live boots it) and liveperf, the
+# same without them (make bench HX_BENCH_KERNELS="upstream liveperf"):
+# one source tree, seven configs.
+ours fp debug core coreperf live liveperf: tree
 	@$(H)/tree.sh ours
 	@$(H)/kbuild.sh $@
 	@$(H)/initramfs.sh $@

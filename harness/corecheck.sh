@@ -19,8 +19,9 @@
 # Nothing is retried.  Prints what it found and "core check: PASS|FAIL";
 # exits 0 on PASS.
 #
-# corecheck.sh live: the same for the "live" kernel (configs/core.config
-# + configs/live.config, without the debug options for now), where our
+# corecheck.sh live: the same for the "live" kernel (configs/debug.config
+# + configs/core.config + configs/live.config: the same debug options as
+# core; liveperf is it without them, for make bench), where our
 # core runs ftrace instead of upstream's: its KUnit suites but the three
 # that compare our pieces with upstream's core, and the kselftests of
 # live-pass.txt (ftrace_core/check is then kernel/trace/ftrace_core/

@@ -124,6 +124,16 @@ fi
 
 B read_available_filter_functions_ms "$(ms "$(hxtool read available_filter_functions)")"
 
+# Memory per call site, after that read (a kernel whose names are built
+# on first use has them now).  Our core (live) prints its records, name
+# tables and index in ftrace_core/check; upstream's core keeps only its
+# record pages (dyn_ftrace_total_info), its names are kallsyms'.
+bps=
+[ -r ftrace_core/check ] &&
+	bps=$(sed -n 's/^memory: .*, \([0-9.]*\) bytes per site$/\1/p' ftrace_core/check)
+[ -n "$bps" ] || bps=$(awk '{ printf "%.2f", $3 * 4096 / $1; exit }' FS='[ :]+' dyn_ftrace_total_info)
+B bytes_per_site "$bps"
+
 # Cost per call: getppid() with the function tracer off, then on all.
 B getppid_off_ns "$(hxtool getppid 1000000)"
 echo function > current_tracer

@@ -596,6 +596,7 @@ struct file;
 struct inode;
 
 const struct ftrace_names *ftrace_chunk_names(struct ftrace_chunk *c);
+size_t ftrace_chunk_bytes(struct ftrace_chunk *c, size_t *names);
 extern const struct file_operations ftrace_core_filter_fops;
 extern const struct file_operations ftrace_core_check_fops;
 int ftrace_listing_open_sites(struct file *file, struct ftrace_sites *only);

@@ -66,6 +66,26 @@ const struct ftrace_names *ftrace_chunk_names(struct ftrace_chunk *c)
 	return n;
 }
 
+/**
+ * ftrace_chunk_bytes() - memory a chunk's records and names hold
+ * @c: a listed chunk
+ * @names: set to the bytes of its name table (0: not built yet)
+ *
+ * Context: process context, ftrace_core_chunks_lock held.
+ * Return: the bytes of its addresses, states, touched bits and names.
+ */
+size_t ftrace_chunk_bytes(struct ftrace_chunk *c, size_t *names)
+{
+	size_t rec = c->nr * (sizeof(*c->ip) + sizeof(*c->state)) +
+		     BITS_TO_LONGS(c->nr) * sizeof(long) + sizeof(*c);
+
+	lockdep_assert_held(&ftrace_core_chunks_lock);
+	mutex_lock(&ftrace_core_names_lock);
+	*names = c->names ? ftrace_names_bytes(c->names) : 0;
+	mutex_unlock(&ftrace_core_names_lock);
+	return rec + *names;
+}
+
 /* A site not listed: gone, or not in the set listed. */
 static bool listing_skip(const struct listing_iter *it)
 {

@@ -8,6 +8,7 @@
  *
  *   N sites, M count mismatches, K text mismatches
  *   O ops enabled, C sites covered, Q quarantined, ftrace on|off
+ *   memory: B bytes for S records (N of names), P.PP bytes per site
  *   count <function>+<off> <ip>: have <count>/<flags>, want <count>/<flags>
  *   text <function>+<off> <ip>: have <5 bytes>, want <5 bytes>
  *   quarantined <function>+<off> <ip>: expected <5 bytes>, found <5 bytes> (errno)
@@ -39,6 +40,7 @@
 struct lcheck_run {
 	struct seq_buf lines;
 	unsigned long sites, counts, texts, covered;
+	size_t bytes, names, records;
 };
 
 static notrace void lcheck_report(void *data, struct ftrace_chunk *c,
@@ -95,6 +97,11 @@ static notrace int lcheck_show(struct seq_file *m, void *v)
 	for (i = 0; i < reg->nslot; i++)
 		nops += !!reg->slot[i];
 	for (c = reg->next(reg, NULL); c; c = reg->next(reg, c)) {
+		size_t names;
+
+		r.bytes += ftrace_chunk_bytes(c, &names);
+		r.names += names;
+		r.records += c->nr;
 		for (i = 0; i < c->nr; i++) {
 			u32 st = READ_ONCE(c->state[i]);
 
@@ -120,6 +127,9 @@ static notrace int lcheck_show(struct seq_file *m, void *v)
 	seq_printf(m, "%u ops enabled, %lu sites covered, %u quarantined, ftrace %s\n",
 		   nops, r.covered, reg->nr_quarantined,
 		   READ_ONCE(ftrace_enabled) ? "on" : "off");
+	seq_printf(m, "memory: %zu bytes for %zu records (%zu of names), %zu.%02zu bytes per site\n",
+		   r.bytes, r.records, r.names, r.bytes / max(r.records, 1UL),
+		   r.bytes * 100 / max(r.records, 1UL) % 100);
 	seq_write(m, buf, seq_buf_used(&r.lines));
 	if (r.counts || r.texts)
 		pr_warn_ratelimited("ftrace_core: check: %lu count and %lu text mismatches in %lu sites\n",
