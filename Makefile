@@ -4,7 +4,7 @@
 
 H := harness
 
-.PHONY: all run check baseline bench fuzz ipis deps tree ours upstream fp fpcheck debug debugcheck core coreperf live liveperf corecheck livecheck i386 clean
+.PHONY: all run check baseline bench fuzz ipis deps tree ours upstream fp fpcheck debug debugcheck core coreperf live livedebug corecheck livecheck livedebugcheck i386 clean
 
 all: ours
 
@@ -19,11 +19,11 @@ tree: deps
 # our own ftrace core under lockdep and KASAN (configs/debug.config and
 # configs/core.config) and without them (coreperf, for make bench
 # HX_BENCH_KERNELS="upstream coreperf"), and live: our core running
-# ftrace instead of upstream's (configs/live.config, in development, under
-# the debug options as core; make run K=live boots it) and liveperf, the
-# same without them (make bench HX_BENCH_KERNELS="upstream liveperf"):
-# one source tree, seven configs.
-ours fp debug core coreperf live liveperf: tree
+# ftrace instead of upstream's (configs/live.config, in development; make
+# run K=live boots it; make bench HX_BENCH_KERNELS="upstream live") and
+# livedebug, the same under the debug options: one source tree, seven
+# configs.
+ours fp debug core coreperf live livedebug: tree
 	@$(H)/tree.sh ours
 	@$(H)/kbuild.sh $@
 	@$(H)/initramfs.sh $@
@@ -54,6 +54,13 @@ corecheck: deps tree
 livecheck: deps tree
 	@$(H)/tree.sh ours
 	@$(H)/corecheck.sh live
+
+# The live kernel under lockdep, KASAN and the list, object and
+# sleep-in-atomic checks: the same checks as livecheck (about 25 min;
+# not a step of make check, whose 90 minutes it does not fit in).
+livedebugcheck: deps tree
+	@$(H)/tree.sh ours
+	@$(H)/corecheck.sh livedebug
 
 # make run K=core boots the core kernel instead of ours (K=live: the live
 # kernel, where our core runs ftrace).

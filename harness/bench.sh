@@ -16,6 +16,10 @@
 # earlier run's upstream figures: harness/benchtable.sh FILES...).
 # HX_BENCH_PARTS=switch measures the tracer switches and the call sites
 # only (a boot in about a minute under -icount instead of seven).
+# Every full run ends with the scale figures: a module of 20,000
+# functions (harness/scale.sh, harness/scale/hx_scale.c) loaded, the
+# tracer switched at all sites with it, an fprobe on 10,000 of its
+# functions by name.
 . "$(dirname "$0")/lib.sh"
 
 REPS=${HX_BENCH_REPS:-5}
@@ -33,12 +37,17 @@ one_run() {
 	logf=$dir/$mode-$k-$rep.log
 	: > "$logf"
 	HX_ICOUNT=$([ "$mode" = icount ] && echo 1 || echo 0)
-	vm_start "$k" "ftrace=nop hx.mode=bench hx.bench=$PARTS" "$logf"
+	HX_INITRD=initramfs-bench.cpio.gz vm_start "$k" "ftrace=nop hx.mode=bench hx.bench=$PARTS" "$logf"
 	vm_wait_done "$VM_PID" "$logf" 900 ||
 		echo "bench: $k $mode run $rep timed out" >&2
 	grep -a '^@@B ' "$logf" | tr -d '\r' | awk -v k="$k" -v m="$mode" \
 		'{ print m, k, $2, $3 }' >> "$dir/all.txt"
 }
+
+# the scale module, built against each kernel, in its bench initramfs
+for k in $KERNELS; do
+	"$TOP/harness/scale.sh" "$k" || exit 1
+done
 
 for mode in $MODES; do
 	n=$REPS

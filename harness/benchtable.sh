@@ -5,10 +5,11 @@
 #   benchtable.sh ALL.TXT...
 #
 # Input lines: "MODE KERNEL FIGURE VALUE" (MODE tcg|icount, KERNEL
-# upstream|ours), one per sample; several files are merged.  Output: per
-# figure, in order of first appearance, the median of each kernel and the
-# ratio ours/upstream, for plain TCG and for -icount ("-" where a side
-# has no sample).
+# upstream|ours|live|...), one per sample; several files are merged.
+# Output: one table per mode that has samples; per figure, in order of
+# first appearance, the median of each kernel (upstream first, the others
+# in order of appearance), each followed by its ratio to upstream ("-"
+# where a side has no sample).
 set -u
 awk '
 function median(s,   a, n, i, j, t) {
@@ -19,21 +20,34 @@ function median(s,   a, n, i, j, t) {
 }
 function ratio(o, u) { return (o == "" || u == "" || u + 0 == 0) ? "-" : sprintf("%.2f", o / u) }
 function cell(x) { return x == "" ? "-" : x }
+function med(mode, k, f) { return ((mode, k, f) in v) ? median(v[mode, k, f]) : "" }
 {
 	v[$1, $2, $3] = v[$1, $2, $3] " " $4
 	if (!($3 in seen)) { seen[$3] = 1; order[++nf] = $3 }
+	if (!($2 in kseen)) { kseen[$2] = 1; if ($2 != "upstream") ks[++nk] = $2 }
+	modes[$1] = 1
 }
 END {
-	printf "%-36s %12s %12s %6s | %12s %12s %6s\n", "figure (median)", "upstream", "ours", "ratio", \
-		"icount:up", "icount:ours", "ratio"
-	for (i = 1; i <= nf; i++) {
-		f = order[i]
-		for (m = 1; m <= 2; m++) {
-			mode = m == 1 ? "tcg" : "icount"
-			u[m] = ((mode, "upstream", f) in v) ? median(v[mode, "upstream", f]) : ""
-			o[m] = ((mode, "ours", f) in v) ? median(v[mode, "ours", f]) : ""
+	for (m = 1; m <= 2; m++) {
+		mode = m == 1 ? "tcg" : "icount"
+		if (!(mode in modes))
+			continue
+		printf "%s\n%-38s %12s", (mode == "tcg" ? "plain TCG" : "-icount"), "figure (median)", "upstream"
+		for (j = 1; j <= nk; j++)
+			printf " %12s %6s", ks[j], "ratio"
+		printf "\n"
+		for (i = 1; i <= nf; i++) {
+			f = order[i]
+			u = med(mode, "upstream", f)
+			line = sprintf("%-38s %12s", f, cell(u))
+			any = u != ""
+			for (j = 1; j <= nk; j++) {
+				o = med(mode, ks[j], f)
+				any = any || o != ""
+				line = line sprintf(" %12s %6s", cell(o), ratio(o, u))
+			}
+			if (any)
+				print line
 		}
-		printf "%-36s %12s %12s %6s | %12s %12s %6s\n", f, cell(u[1]), cell(o[1]), \
-			ratio(o[1], u[1]), cell(u[2]), cell(o[2]), ratio(o[2], u[2])
 	}
 }' "$@"

@@ -19,9 +19,10 @@
 # Nothing is retried.  Prints what it found and "core check: PASS|FAIL";
 # exits 0 on PASS.
 #
-# corecheck.sh live: the same for the "live" kernel (configs/debug.config
-# + configs/core.config + configs/live.config: the same debug options as
-# core; liveperf is it without them, for make bench), where our
+# corecheck.sh live: the same for the "live" kernel (configs/core.config
+# + configs/live.config; corecheck.sh livedebug: the same kernel with
+# configs/debug.config, make livedebugcheck, not a step of make check),
+# where our
 # core runs ftrace instead of upstream's: its KUnit suites but the three
 # that compare our pieces with upstream's core, and the kselftests of
 # live-pass.txt (ftrace_core/check is then kernel/trace/ftrace_core/
@@ -31,7 +32,7 @@
 K=${1:-core}
 CORE_SUITES="ftrace_sites ftrace_names ftrace_records ftrace_acct ftrace_update ftrace_sites_engine ftrace_subops ftrace_symbols ftrace_dispatch ftrace_filter_api"
 LIST=$TOP/tools/testing/selftests/ftrace/core-pass.txt
-if [ "$K" = live ]; then
+if [ "$K" = live ] || [ "$K" = livedebug ]; then
 	CORE_SUITES="ftrace_sites ftrace_names ftrace_acct ftrace_update ftrace_sites_engine ftrace_subops ftrace_dispatch ftrace_live"
 	LIST=$TOP/tools/testing/selftests/ftrace/live-pass.txt
 fi
@@ -96,10 +97,10 @@ boot_reports "$dir/boot1.log" || ok=0
 # tracer at early boot on the global ops, whose sets ftrace_filter= and
 # ftrace_notrace= gave: exactly vfs_read is traced; the graph filter
 # files hold what ftrace_graph_filter= and ftrace_graph_notrace= named.
-if [ "$K" = live ]; then
+if [ "$K" = live ] || [ "$K" = livedebug ]; then
 	plog=$dir/params.log
 	vm_start "$K" "ftrace=function ftrace_filter=vfs_read,vfs_write ftrace_notrace=vfs_write ftrace_graph_filter=vfs_read ftrace_graph_notrace=vfs_write hx.mode=params" "$plog"
-	vm_wait_done "$VM_PID" "$plog" 300 || ok=0
+	vm_wait_done "$VM_PID" "$plog" 600 || ok=0
 	p=$(tr -d '\r' < "$plog" | grep -a '^@@P ' | cut -c5-)
 	want="current_tracer function
 set_ftrace_filter vfs_read

@@ -45,9 +45,9 @@ die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 # Source tree of kernel $1.
 ksrc() {
 	case $1 in
-	ours | fp | debug | core | coreperf | live | liveperf | i386) echo "$OURS_SRC" ;;
+	ours | fp | debug | core | coreperf | live | livedebug | i386) echo "$OURS_SRC" ;;
 	upstream) echo "$PRISTINE" ;;
-	*) die "unknown kernel '$1' (ours, fp, debug, core, coreperf, live, liveperf, i386 or upstream)" ;;
+	*) die "unknown kernel '$1' (ours, fp, debug, core, coreperf, live, livedebug, i386 or upstream)" ;;
 	esac
 }
 
@@ -113,12 +113,14 @@ now() { date +%s; }
 # guarantees that ftrace's int3 patching relies on (upstream itself oopses
 # in its boot selftests under thread=multi).  HX_ICOUNT=1 adds
 # "-icount shift=0,sleep=off": guest time then counts instructions.
+# HX_INITRD names another initramfs of that kernel's folder (make bench:
+# initramfs-bench.cpio.gz, harness/scale.sh).
 qemu_cmd() {
 	local k=$1 extra=$2
 	QEMU=(qemu-system-x86_64 -accel tcg,thread=single -smp 2 -m 2G
 		-nodefaults -no-user-config -no-reboot -display none
 		-kernel "$BUILD/$k/obj/arch/x86/boot/bzImage"
-		-initrd "$BUILD/$k/initramfs.cpio.gz"
+		-initrd "$BUILD/$k/${HX_INITRD:-initramfs.cpio.gz}"
 		-append "console=ttyS0,115200 oops=panic panic=-1 $extra")
 	if [ "${HX_ICOUNT:-0}" = 1 ]; then
 		QEMU+=(-icount shift=0,sleep=off)

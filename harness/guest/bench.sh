@@ -139,3 +139,26 @@ B getppid_off_ns "$(hxtool getppid 1000000)"
 echo function > current_tracer
 B getppid_traced_ns "$(hxtool getppid 1000000)"
 echo nop > current_tracer
+
+# Scale (harness/scale.sh puts the module in the bench initramfs): load a
+# module of 20,000 functions, switch the function tracer on and off at
+# every site with it loaded (about 42,000), attach an fprobe to 10,000 of
+# its functions by name and detach it (the module times both and counts
+# the handler's calls: one per probed function called), unload.
+S=/sys/module/hx_scale/parameters/fprobe
+if [ -f /opt/hx/hx_scale.ko ]; then
+	B scale_load_ms "$(ms "$(hxtool insmod /opt/hx/hx_scale.ko)")"
+	B scale_sites "$(awk '{ print $1; exit }' dyn_ftrace_total_info)"
+	timed_write current_tracer function scale_enable_all
+	timed_write current_tracer nop scale_disable_all
+	if echo 10000 > $S; then
+		set -- $(cat $S)
+		if [ "$1" = 10000 ] && [ "$4" = 10000 ] && [ "$5" = 0 ]; then
+			B fprobe_10000_register_ms "$(ms "$2")"
+			B fprobe_10000_unregister_ms "$(ms "$3")"
+		else
+			echo "bench: fprobe on 10000 functions: $*" >&2
+		fi
+	fi
+	B scale_unload_ms "$(ms "$(hxtool rmmod hx_scale)")"
+fi

@@ -13,6 +13,8 @@
  *                                  one open; partial writes are resumed
  *   hxtool read FILE               ns to read FILE to its end
  *   hxtool getppid N               ns per getppid() over N calls
+ *   hxtool insmod FILE             ns for finit_module() of FILE
+ *   hxtool rmmod NAME              ns for delete_module() of NAME
  *
  * Exit status 1 and a message on stderr when a call fails.  write-ipi
  * reads the counters in the same process right around the write, so no
@@ -193,6 +195,30 @@ static long long cmd_getppid(long n)
 	return (now_ns() - t0) / n;
 }
 
+static long long cmd_insmod(const char *file)
+{
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
+	long long t0;
+
+	if (fd < 0)
+		fail("open", file);
+	t0 = now_ns();
+	if (syscall(SYS_finit_module, fd, "", 0))
+		fail("finit_module", file);
+	t0 = now_ns() - t0;
+	close(fd);
+	return t0;
+}
+
+static long long cmd_rmmod(const char *name)
+{
+	long long t0 = now_ns();
+
+	if (syscall(SYS_delete_module, name, O_NONBLOCK))
+		fail("delete_module", name);
+	return now_ns() - t0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *c = argc > 1 ? argv[1] : "";
@@ -211,8 +237,12 @@ int main(int argc, char **argv)
 		r = cmd_read(argv[2]);
 	} else if (!strcmp(c, "getppid") && argc == 3 && atol(argv[2]) > 0) {
 		r = cmd_getppid(atol(argv[2]));
+	} else if (!strcmp(c, "insmod") && argc == 3) {
+		r = cmd_insmod(argv[2]);
+	} else if (!strcmp(c, "rmmod") && argc == 3) {
+		r = cmd_rmmod(argv[2]);
 	} else {
-		fprintf(stderr, "usage: hxtool write|write-ipi|append-each|write-all|read|getppid ...\n");
+		fprintf(stderr, "usage: hxtool write|write-ipi|append-each|write-all|read|getppid|insmod|rmmod ...\n");
 		return 2;
 	}
 	printf("%lld\n", r);

@@ -110,6 +110,9 @@ void __init ftrace_init(void)
 	boot_convert(c);
 	boot_count(c, 1);
 	ftrace_boot_convert_ns = local_clock() - t0;
+	/* as upstream's two lines, both after the work (make bench reads them) */
+	pr_info("allocating %u entries in %lu pages\n", c->nr,
+		ftrace_number_of_pages);
 	pr_info("allocated %lu pages with %lu groups\n",
 		ftrace_number_of_pages, ftrace_number_of_groups);
 	ftrace_live_boot_params();
