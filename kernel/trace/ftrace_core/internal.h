@@ -191,9 +191,31 @@ static inline bool ftrace_sites_is_none(const struct ftrace_sites *s)
 
 struct module;
 
-/* In ftrace_names->name[]: no valid name; the low bits hold the offset. */
+/*
+ * ftrace_names->name[] of a site: FTRACE_NAME_BAD, no valid name, the low
+ * bits holding the offset from its nearest symbol; else bits 0-27 are the
+ * offset of its name in the pool and bits 28-30 its offset from its
+ * function's start (FTRACE_NAME_START_UNKNOWN: too large to hold).
+ */
 #define FTRACE_NAME_BAD		BIT(31)
 #define FTRACE_NAME_OFF_MAX	(FTRACE_NAME_BAD - 1)
+#define FTRACE_NAME_POOL_MASK	GENMASK(27, 0)
+#define FTRACE_NAME_START_SHIFT	28
+#define FTRACE_NAME_START_UNKNOWN 7U
+
+/* The pool offset of a named site's name[] value. */
+static inline u32 ftrace_name_pool(u32 v)
+{
+	return v & FTRACE_NAME_POOL_MASK;
+}
+
+/* A named site's name[] value: its name at @pool_off, @start bytes in. */
+static inline u32 ftrace_name_val(u32 pool_off, unsigned long start)
+{
+	return pool_off | (u32)min_t(unsigned long, start,
+				     FTRACE_NAME_START_UNKNOWN)
+			  << FTRACE_NAME_START_SHIFT;
+}
 
 /*
  * A site further than this from its symbol is the leftover of a dropped
@@ -289,7 +311,26 @@ static inline const char *ftrace_names_name(const struct ftrace_names *n,
 		*bad_off = v & FTRACE_NAME_OFF_MAX;
 		return NULL;
 	}
-	return n->pool + v;
+	return n->pool + ftrace_name_pool(v);
+}
+
+/**
+ * ftrace_names_start() - a named site's offset from its function's start
+ * @n: the table
+ * @site: the site's index in its chunk
+ *
+ * Return: the offset (0, or the ENDBR before the site), or -1 if the
+ * table could not hold it (or the site has no valid name).
+ */
+static inline long ftrace_names_start(const struct ftrace_names *n,
+				      unsigned int site)
+{
+	u32 v = n->name[site];
+	u32 start = v >> FTRACE_NAME_START_SHIFT;
+
+	if ((v & FTRACE_NAME_BAD) || start == FTRACE_NAME_START_UNKNOWN)
+		return -1;
+	return start;
 }
 
 /* ---- accounting.c: each site's state, derived from the ops' sets -------- */

@@ -59,8 +59,8 @@ const struct ftrace_names *ftrace_chunk_names(struct ftrace_chunk *c)
 	if (!n) {
 		n = c->mod ? ftrace_names_build_module(c->mod, c->ip, c->nr)
 			   : ftrace_names_build_kernel(c->ip, c->nr);
-		if (!IS_ERR(n))
-			c->names = n;
+		if (!IS_ERR(n))	/* read locklessly by ftrace_location() */
+			smp_store_release(&c->names, n);
 	}
 	mutex_unlock(&ftrace_core_names_lock);
 	return n;

@@ -12,7 +12,10 @@
  *
  * Layout (struct ftrace_names): @pool holds every distinct name once, in
  * strcmp() order, NUL-terminated; @name[i] is the offset in @pool of site
- * i's name, or FTRACE_NAME_BAD | offset for a site whose nearest symbol is
+ * i's name with the site's offset from its function's start in the top
+ * bits (ftrace_name_val(): ftrace_lookup_symbols() needs the start, and
+ * a module's kallsyms lookup is a walk of all its symbols), or
+ * FTRACE_NAME_BAD | offset for a site whose nearest symbol is
  * more than FTRACE_MCOUNT_MAX_OFFSET bytes before it (the leftover site of
  * a weak function the linker dropped; upstream lists it as
  * "__ftrace_invalid_address___<offset>" and never matches it); @by_name
@@ -74,8 +77,9 @@ static notrace int names_buf_add(struct names_buf *b, const char *s, u32 *off)
 		size_t cap = max3(b->cap * 2, b->len + len, (size_t)4096);
 		char *p;
 
-		if (cap > FTRACE_NAME_OFF_MAX)
+		if (b->len + len > FTRACE_NAME_POOL_MASK)
 			return -E2BIG;
+		cap = min_t(size_t, cap, FTRACE_NAME_POOL_MASK + 1);
 		p = kvrealloc(b->s, cap, GFP_KERNEL);
 		if (!p)
 			return -ENOMEM;
@@ -108,7 +112,7 @@ static notrace int names_merge_upto(struct names_merge *m, unsigned long limit)
 			if (err)
 				return err;
 		}
-		m->name[m->next++] = m->sym_off;
+		m->name[m->next++] = ftrace_name_val(m->sym_off, off);
 	}
 	return 0;
 }
@@ -154,7 +158,8 @@ static notrace int names_cmp_site(const void *a, const void *b,
 {
 	const struct names_sort *ns = priv;
 	u32 x = *(const u32 *)a, y = *(const u32 *)b;
-	int c = strcmp(ns->buf + ns->name[x], ns->buf + ns->name[y]);
+	int c = strcmp(ns->buf + ftrace_name_pool(ns->name[x]),
+		       ns->buf + ftrace_name_pool(ns->name[y]));
 
 	if (c)
 		return c;
@@ -196,7 +201,7 @@ static notrace struct ftrace_names *names_finish(struct names_merge *m)
 	/* the pool gets no more than the buffer held: one copy per name */
 	for (k = 0; k < n->nr_named; k++) {
 		u32 *np = &n->name[n->by_name[k]];
-		const char *s = m->buf.s + *np;
+		const char *s = m->buf.s + ftrace_name_pool(*np);
 
 		if (prev == U32_MAX || strcmp(n->pool + prev, s)) {
 			size_t l = strlen(s) + 1;
@@ -205,7 +210,7 @@ static notrace struct ftrace_names *names_finish(struct names_merge *m)
 			prev = len;
 			len += l;
 		}
-		*np = prev;
+		*np = prev | (*np & ~FTRACE_NAME_POOL_MASK);
 	}
 	n->pool_len = len;
 	return n;
@@ -426,7 +431,8 @@ static notrace unsigned int names_lower(const struct ftrace_names *n,
 
 	while (lo < hi) {
 		unsigned int mid = lo + (hi - lo) / 2;
-		const char *s = n->pool + n->name[n->by_name[mid]];
+		const char *s = n->pool +
+				ftrace_name_pool(n->name[n->by_name[mid]]);
 
 		if (strncmp(s, p->str, p->len) < 0 ||
 		    (p->type == FTRACE_NAME_FULL && strcmp(s, p->str) < 0))
@@ -464,7 +470,7 @@ int ftrace_names_match(const struct ftrace_names *n,
 
 	for (; k < n->nr_named; k++) {
 		unsigned int site = n->by_name[k];
-		u32 off = n->name[site];
+		u32 off = ftrace_name_pool(n->name[site]);
 
 		if (off != last) {	/* a new name */
 			last = off;

@@ -232,12 +232,61 @@ notrace unsigned long ftrace_records_range(unsigned long start,
 	return ip;
 }
 
+/*
+ * The site of the function that starts at @ip, as its chunk's name table
+ * (a module's is built at its load) tells it without kallsyms: the site
+ * at most FTRACE_NAME_MAX_OFFSET bytes after @ip whose offset from its
+ * function's start is exactly that, else 0 (no function starts at @ip;
+ * the table names a site's function after the highest symbol at or below
+ * it), in *@site.  False: the table cannot tell (not built, no such site,
+ * an offset it could not hold).  RCU-sched held.
+ */
+static notrace bool records_start_site(unsigned long ip, unsigned long *site)
+{
+	const struct ftrace_names *n;
+	struct ftrace_chunk *c;
+	unsigned int lo, hi;
+	long start;
+
+	list_for_each_entry_rcu(c, &ftrace_chunks, list) {
+		if (ftrace_chunk_last(c) < ip)
+			continue;
+		if (ftrace_chunk_first(c) > ip &&
+		    ftrace_chunk_first(c) - ip > FTRACE_NAME_MAX_OFFSET)
+			return false;
+		n = smp_load_acquire(&c->names);
+		if (!n)
+			return false;
+		lo = 0;
+		hi = c->nr;
+		while (lo < hi) {	/* the first site at or after @ip */
+			unsigned int mid = lo + (hi - lo) / 2;
+
+			if (c->ip[mid] < ip)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (c->ip[lo] - ip > FTRACE_NAME_MAX_OFFSET)
+			return false;
+		start = ftrace_names_start(n, lo);
+		if (start < 0)
+			return false;
+		*site = start == c->ip[lo] - ip ? c->ip[lo] : 0;
+		return true;
+	}
+	return false;
+}
+
 /**
  * ftrace_records_location() - the site of a function, or at an address
  * @ip: a site, or the first byte of a function
  *
  * As upstream's ftrace_location(): a site met by @ip itself, else, if @ip
- * starts a function, the first site inside it (after an ENDBR).
+ * starts a function, the first site inside it (after an ENDBR).  The
+ * function's start comes from the name table where it can tell (in a
+ * module, kallsyms walks every symbol of the module for each address);
+ * else from kallsyms.
  *
  * Context: any; takes no lock, never sleeps.
  * Return: the site's address, or 0.
@@ -246,8 +295,16 @@ notrace unsigned long ftrace_records_location(unsigned long ip)
 {
 	unsigned long loc = ftrace_records_range(ip, ip);
 	unsigned long size, offset;
+	bool known;
 
-	if (loc || !kallsyms_lookup_size_offset(ip, &size, &offset) || offset)
+	if (loc)
+		return loc;
+	rcu_read_lock_sched_notrace();
+	known = records_start_site(ip, &loc);
+	rcu_read_unlock_sched_notrace();
+	if (known)
+		return loc;
+	if (!kallsyms_lookup_size_offset(ip, &size, &offset) || offset)
 		return loc;
 	return ftrace_records_range(ip, ip + size - 1);
 }

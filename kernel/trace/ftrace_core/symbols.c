@@ -6,9 +6,10 @@
  * Upstream walks every kallsyms symbol of the kernel and of every module,
  * with a binary search of the names and an ftrace_location() per symbol,
  * for each call.  Here each name is one search of the name index of the
- * kernel's chunk, then of the modules' chunks: O(k log n) for k names,
- * and one kallsyms_lookup_size_offset() per name found, for the start of
- * its function.
+ * kernel's chunk, then of the modules' chunks: O(k log n) for k names;
+ * the start of each function is the site less the offset its name table
+ * keeps (kallsyms_lookup_size_offset() only where the table could not
+ * hold it: in a module that lookup walks every symbol of the module).
  *
  * What it answers is upstream's: for each name, the start (sym+0) of a
  * function of that name that has a live site; the kernel's first, and
@@ -56,12 +57,16 @@ static notrace unsigned long symbols_in(struct ftrace_chunk *c,
 	struct symbols_hit h = { .c = c, .site = -1 };
 	const struct ftrace_names *n = ftrace_chunk_names(c);
 	unsigned long size, off;
+	long start;
 
 	if (IS_ERR(n))
 		return 0;
 	ftrace_names_match(n, &p, symbols_first, &h);
 	if (h.site < 0)
 		return 0;
+	start = ftrace_names_start(n, h.site);
+	if (start >= 0)
+		return c->ip[h.site] - start;
 	if (!kallsyms_lookup_size_offset(c->ip[h.site], &size, &off))
 		return 0;
 	return c->ip[h.site] - off;
