@@ -254,6 +254,7 @@ static notrace bool records_start_site(unsigned long ip, unsigned long *site)
 		if (ftrace_chunk_first(c) > ip &&
 		    ftrace_chunk_first(c) - ip > FTRACE_NAME_MAX_OFFSET)
 			return false;
+		/* pairs with ftrace_chunk_names() publishing a built table */
 		n = smp_load_acquire(&c->names);
 		if (!n)
 			return false;
