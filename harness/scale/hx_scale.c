@@ -9,9 +9,8 @@
  * Writing N to /sys/module/hx_scale/parameters/fprobe registers one
  * fprobe on the first N of them by name (register_fprobe_syms(), as
  * bpftrace and fprobe users attach), then unregisters it; reading the
- * parameter gives "N register_ns unregister_ns hits errno lookup_ns" of
- * the last run (lookup_ns: ftrace_lookup_symbols() of the same names
- * alone, before the registration)
+ * parameter gives "N register_ns unregister_ns hits errno" of the last
+ * run
  * (hits: the fprobe's entry handler ran once per function called while
  * it was registered, checked by calling each function once).
  *
@@ -19,7 +18,6 @@
  * (module parameters are serialized by the kernel's param lock).
  */
 #include <linux/fprobe.h>
-#include <linux/ftrace.h>
 #include <linux/kernel.h>
 #include <linux/moduleparam.h>
 #include <linux/module.h>
@@ -44,14 +42,13 @@ static int hx_entry(struct fprobe *fp, unsigned long ip, unsigned long ret_ip,
 
 static struct {
 	unsigned int n;
-	u64 reg_ns, unreg_ns, hits, lookup_ns;
+	u64 reg_ns, unreg_ns, hits;
 	int err;
 } hx_last;
 
 static int hx_fprobe_run(unsigned int n)
 {
 	struct fprobe fp = { .entry_handler = hx_entry };
-	unsigned long *addrs;
 	const char **syms;
 	char *names;
 	unsigned int i;
@@ -68,17 +65,6 @@ static int hx_fprobe_run(unsigned int n)
 		snprintf(names + 16 * i, 16, "hx_scale_f%u", 10000 + i);
 		syms[i] = names + 16 * i;
 	}
-	/* the names alone (they are in strcmp() order already) */
-	addrs = kvcalloc(n, sizeof(*addrs), GFP_KERNEL);
-	err = -ENOMEM;
-	if (!addrs)
-		goto out;
-	t0 = local_clock();
-	err = ftrace_lookup_symbols(syms, n, addrs);
-	hx_last.lookup_ns = local_clock() - t0;
-	kvfree(addrs);
-	if (err)
-		goto out;
 	hx_hits = 0;
 	t0 = local_clock();
 	err = register_fprobe_syms(&fp, syms, n);
@@ -113,9 +99,9 @@ static int hx_fprobe_set(const char *val, const struct kernel_param *kp)
 
 static int hx_fprobe_get(char *buf, const struct kernel_param *kp)
 {
-	return sysfs_emit(buf, "%u %llu %llu %llu %d %llu\n", hx_last.n,
+	return sysfs_emit(buf, "%u %llu %llu %llu %d\n", hx_last.n,
 			  hx_last.reg_ns, hx_last.unreg_ns, hx_last.hits,
-			  hx_last.err, hx_last.lookup_ns);
+			  hx_last.err);
 }
 
 static const struct kernel_param_ops hx_fprobe_ops = {
