@@ -124,9 +124,10 @@ static void fap_pool(struct kunit *test, struct fap_world *w)
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, n);
 	for (tries = 0; got < FAP_POOL && tries < 100000; tries++) {
 		k = fap_below(w, n->nr_named);
-		v = n->name[n->by_name[k]];
-		if ((k && n->name[n->by_name[k - 1]] == v) ||
-		    (k + 1 < n->nr_named && n->name[n->by_name[k + 1]] == v))
+		v = ftrace_name_pool(n->name[n->by_name[k]]);
+		if ((k && ftrace_name_pool(n->name[n->by_name[k - 1]]) == v) ||
+		    (k + 1 < n->nr_named &&
+		     ftrace_name_pool(n->name[n->by_name[k + 1]]) == v))
 			continue;	/* a name of several functions */
 		w->site[got] = ftrace_kernel_chunk->ip[n->by_name[k]];
 		if (ftrace_chunk_site_gone(ftrace_kernel_chunk, n->by_name[k]) ||

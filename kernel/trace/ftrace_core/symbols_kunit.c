@@ -52,12 +52,13 @@ static const char *fsy_pick(const struct ftrace_names *n,
 
 	for (tries = 0; tries < 1000; tries++) {
 		k = prandom_u32_state(rnd) % n->nr_named;
-		s = n->pool + n->name[n->by_name[k]];
+		s = n->pool + ftrace_name_pool(n->name[n->by_name[k]]);
 		if (!repeated)
 			return s;
 		/* by_name is sorted by name: a repeat is a neighbour */
 		if (k + 1 < n->nr_named &&
-		    n->name[n->by_name[k + 1]] == n->name[n->by_name[k]])
+		    ftrace_name_pool(n->name[n->by_name[k + 1]]) ==
+		    ftrace_name_pool(n->name[n->by_name[k]]))
 			return s;
 	}
 	return ftrace_names_name(n, n->by_name[0], &off);
