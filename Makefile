@@ -4,7 +4,7 @@
 
 H := harness
 
-.PHONY: all run check baseline bench fuzz ipis deps tree ours upstream fp fpcheck debug debugcheck core coreperf live livedebug corecheck livecheck livedebugcheck i386 clean
+.PHONY: all run check baseline bench fuzz ipis deps tree ours upstream fp fpcheck debug debugcheck core coreperf live livedebug corecheck livecheck livedebugcheck churn i386 clean
 
 all: ours
 
@@ -61,6 +61,12 @@ livecheck: deps tree
 livedebugcheck: deps tree
 	@$(H)/tree.sh ours
 	@$(H)/corecheck.sh livedebug
+
+# Module churn at full length on the live kernel: core/module-churn.tc
+# with 1,000 load/unload cycles, about 50 min (make check runs 20).
+churn: deps tree
+	@$(H)/tree.sh ours
+	@$(H)/churn.sh
 
 # make run K=core boots the core kernel instead of ours (K=live: the live
 # kernel, where our core runs ftrace).

@@ -6,7 +6,7 @@
 
 PKGS="linux-source-6.12 qemu-system-x86 busybox-static flex bison bc
 libelf-dev libssl-dev cpio xz-utils ccache kmod patch gcc make libc6-dev
-dash coreutils util-linux gzip binutils python3 time"
+dash coreutils util-linux gzip binutils python3 time trace-cmd linux-perf"
 
 missing=
 for p in $PKGS; do

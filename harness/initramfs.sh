@@ -10,7 +10,8 @@
 # the exec'd file name; nice and chrt are not busybox applets); a second
 # user and group; the kernel's modules with depmod; that kernel's
 # kselftest ftrace folder (with our own tests from the overlay) and the
-# guest scripts of harness/guest.
+# guest scripts of harness/guest; for the live kernels, trace-cmd, perf
+# and the module with a foreign site (/opt/hx/hx_foreign.ko).
 . "$(dirname "$0")/lib.sh"
 
 k=${1:-}
@@ -48,6 +49,23 @@ cp "$bb" "$root/bin/sh"
 copy_with_libs /usr/bin/dash /bin/dash
 copy_with_libs /usr/bin/nice /usr/bin/nice
 copy_with_libs /usr/bin/chrt /usr/bin/chrt
+# Real clients of the core, for the live kernels' core/clients.tc:
+# Debian's trace-cmd and perf (bookworm's perf is 6.1's; its ftrace
+# command only needs tracefs).
+case $k in
+live | livedebug)
+	copy_with_libs /usr/bin/trace-cmd /usr/bin/trace-cmd
+	copy_with_libs /usr/bin/perf /usr/bin/perf
+	# core/quarantine-module.tc's module (harness/foreign), out of tree
+	fdir=$BUILD/$k/foreign
+	rm -rf "$fdir"
+	mkdir -p "$fdir" "$root/opt/hx"
+	cp "$TOP"/harness/foreign/hx_foreign.c "$TOP"/harness/foreign/Makefile "$fdir/"
+	make -C "$src" O="$out" CC="$KCC" M="$fdir" modules > "$fdir/build.log" 2>&1 ||
+		{ tail -n 20 "$fdir/build.log" >&2; die "[$k] hx_foreign build failed"; }
+	cp "$fdir/hx_foreign.ko" "$root/opt/hx/"
+	;;
+esac
 
 cat > "$root/etc/passwd" <<'PW'
 root:x:0:0:root:/root:/bin/sh

@@ -15,6 +15,12 @@
  *   hxtool getppid N               ns per getppid() over N calls
  *   hxtool insmod FILE             ns for finit_module() of FILE
  *   hxtool rmmod NAME              ns for delete_module() of NAME
+ *   hxtool try FILE t|a CHUNK DATA open FILE (t: O_TRUNC, a: O_APPEND),
+ *                                  write DATA in writes of CHUNK bytes
+ *                                  (0: one write; a short write goes on
+ *                                  from where it stopped), close; prints
+ *                                  "ok" or the errno name of the first
+ *                                  call that failed ("write EINVAL")
  *
  * Exit status 1 and a message on stderr when a call fails.  write-ipi
  * reads the counters in the same process right around the write, so no
@@ -70,6 +76,61 @@ static void put_file(const char *file, int flags, const char *buf, size_t len)
 	write_full(fd, buf, len, file);
 	if (close(fd))
 		fail("close", file);
+}
+
+static const char *errno_name(int e)
+{
+	static char num[16];
+
+	switch (e) {
+	case EINVAL: return "EINVAL";
+	case ENOENT: return "ENOENT";
+	case EBUSY: return "EBUSY";
+	case ENODEV: return "ENODEV";
+	case ENOMEM: return "ENOMEM";
+	case EPERM: return "EPERM";
+	case E2BIG: return "E2BIG";
+	case ENAMETOOLONG: return "ENAMETOOLONG";
+	case ENOSPC: return "ENOSPC";
+	case EFAULT: return "EFAULT";
+	case ERANGE: return "ERANGE";
+	case ESRCH: return "ESRCH";
+	case EOPNOTSUPP: return "EOPNOTSUPP";
+	}
+	snprintf(num, sizeof(num), "E%d", e);
+	return num;
+}
+
+/* hxtool try: what a writer of FILE is told, call by call. */
+static int cmd_try(const char *file, const char *mode, long chunk,
+		   const char *data)
+{
+	size_t len = strlen(data), off = 0;
+	int fd = open(file, O_WRONLY | (*mode == 'a' ? O_APPEND : O_TRUNC));
+
+	if (fd < 0) {
+		printf("open %s\n", errno_name(errno));
+		return 0;
+	}
+	while (off < len) {
+		size_t n = chunk > 0 && (size_t)chunk < len - off ? chunk : len - off;
+		ssize_t w = write(fd, data + off, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			printf("write %s\n", w < 0 ? errno_name(errno) : "0");
+			close(fd);
+			return 0;
+		}
+		off += w;
+	}
+	if (close(fd)) {
+		printf("close %s\n", errno_name(errno));
+		return 0;
+	}
+	printf("ok\n");
+	return 0;
 }
 
 static char *slurp(const char *path, size_t *lenp)
@@ -241,8 +302,11 @@ int main(int argc, char **argv)
 		r = cmd_insmod(argv[2]);
 	} else if (!strcmp(c, "rmmod") && argc == 3) {
 		r = cmd_rmmod(argv[2]);
+	} else if (!strcmp(c, "try") && argc == 6 &&
+		   (!strcmp(argv[3], "t") || !strcmp(argv[3], "a"))) {
+		return cmd_try(argv[2], argv[3], atol(argv[4]), argv[5]);
 	} else {
-		fprintf(stderr, "usage: hxtool write|write-ipi|append-each|write-all|read|getppid|insmod|rmmod ...\n");
+		fprintf(stderr, "usage: hxtool write|write-ipi|append-each|write-all|read|getppid|insmod|rmmod|try ...\n");
 		return 2;
 	}
 	printf("%lld\n", r);

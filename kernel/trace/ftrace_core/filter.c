@@ -23,15 +23,20 @@
  * cache is not ours yet).  Other commands (func:cmd:param) are part 2:
  * -EOPNOTSUPP.
  *
- * A write of more than a page is taken up to its last white space within
- * the first page (a short write: the writer goes on with the rest); a
- * token is never split across two writes, as upstream's parser allows.
+ * A token may span writes, as with upstream's parser ("dd bs=1"): what
+ * follows a write's last white space is kept by the open file (the
+ * writer's carry) until a later write or the close ends it.  A write of
+ * more than a page is taken up to its last white space within the first
+ * page (a short write: the writer goes on with the rest).  A token longer
+ * than upstream's parser takes (FILTER_TOKEN_MAX) is refused, -EINVAL.
  *
  * Each write is applied whole or not at all: its tokens are resolved into
  * a new site set, which replaces the file's pending set only if every
  * token was good.  As upstream does, the pending set starts empty when the
  * file is opened with O_TRUNC ('>'), from the published set otherwise
- * ('>>'), and is published when the file is closed.  Readers list the
+ * ('>>'), and is published when the file is closed, unless a write of
+ * that open was refused: then nothing is published, not even the
+ * truncation (upstream publishes what it took).  Readers list the
  * published set (listing.c), holding a reference to it: a writer
  * replacing it never changes what a reader walks.
  *
@@ -62,6 +67,8 @@
 
 /* Longest write taken at once (upstream's parser buffer is a page too). */
 #define FILTER_WRITE_MAX	PAGE_SIZE
+/* The longest token, as upstream's parser (FTRACE_BUFF_MAX less its NUL) */
+#define FILTER_TOKEN_MAX	(KSYM_SYMBOL_LEN + 3)
 
 static DEFINE_MUTEX(filter_lock);
 
@@ -72,7 +79,7 @@ static struct ftrace_sites *filter_sets[2] = {
 
 /* One open for writing: the set it will publish. */
 struct filter_file {
-	struct ftrace_sites *pending;
+	struct ftrace_filter_writer w;
 };
 
 /* What one token asks for. */
@@ -279,6 +286,10 @@ int ftrace_filter_write_tokens(char *buf, struct ftrace_sites **set)
 	while ((tok = strsep(&buf, " \t\n")) != NULL) {
 		if (!*tok)
 			continue;
+		if (strlen(tok) > FILTER_TOKEN_MAX) {
+			ret = -EINVAL;
+			break;
+		}
 		ret = filter_apply(tok, &work);
 		if (ret)
 			break;
@@ -292,36 +303,72 @@ int ftrace_filter_write_tokens(char *buf, struct ftrace_sites **set)
 	return 0;
 }
 
+static bool filter_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n';
+}
+
 /**
- * ftrace_filter_copy_write() - a filter file write's tokens, copied
+ * ftrace_filter_copy_write() - a filter file write's complete tokens
  * @ubuf: the user's buffer
  * @cnt: its length; set to what is taken
+ * @carry: the open file's unfinished token (kmalloc'ed, or NULL), which
+ *         this write continues; replaced by what follows the write's last
+ *         white space.  NULL: every token of the write is complete.
  *
  * A write longer than a page is taken up to its last white space within
- * the first page (a short write: the writer goes on with the rest), so
- * that a token is never split across two writes.
+ * the first page (a short write: the writer goes on with the rest).
  *
  * Context: process context; may sleep.
- * Return: the copy, NUL-terminated (kfree() it), or an ERR_PTR(): -EFAULT,
- * -ENOMEM, -E2BIG (a token longer than a page).
+ * Return: the carried token and the write up to its last white space,
+ * NUL-terminated (kfree() it; it may hold no token), or an ERR_PTR():
+ * -EFAULT, -ENOMEM, -EINVAL (a token longer than FILTER_TOKEN_MAX, or a
+ * page without white space).
  */
-char *ftrace_filter_copy_write(const char __user *ubuf, size_t *cnt)
+char *ftrace_filter_copy_write(const char __user *ubuf, size_t *cnt,
+			       char **carry)
 {
-	char *buf, *end, *nl;
+	size_t head = carry && *carry ? strlen(*carry) : 0;
+	size_t take = min_t(size_t, *cnt, FILTER_WRITE_MAX - 1);
+	size_t len = head + take, end;
+	char *buf, *rest = NULL;
 
-	buf = memdup_user_nul(ubuf, min_t(size_t, *cnt, FILTER_WRITE_MAX - 1));
-	if (IS_ERR(buf) || *cnt < FILTER_WRITE_MAX)
-		return buf;
-	end = strrchr(buf, ' ');
-	nl = strrchr(buf, '\n');
-	if (!end || (nl && nl > end))
-		end = nl;
-	if (!end) {
+	buf = kmalloc(len + 1, GFP_KERNEL);
+	if (!buf)
+		return ERR_PTR(-ENOMEM);
+	if (head)
+		memcpy(buf, *carry, head);
+	if (copy_from_user(buf + head, ubuf, take)) {
 		kfree(buf);
-		return ERR_PTR(-E2BIG);
+		return ERR_PTR(-EFAULT);
 	}
-	*end = '\0';
-	*cnt = end - buf + 1;
+	buf[len] = '\0';
+	/* just past the last white space, 0 if none */
+	for (end = len; end && !filter_space(buf[end - 1]); end--)
+		;
+	if (take < *cnt) {
+		if (end <= head) {
+			kfree(buf);
+			return ERR_PTR(-EINVAL);
+		}
+		*cnt = end - head;
+	} else if (!carry) {
+		end = len;
+	} else if (len - end > FILTER_TOKEN_MAX) {
+		kfree(buf);
+		return ERR_PTR(-EINVAL);
+	} else if (end < len) {
+		rest = kstrdup(buf + end, GFP_KERNEL);
+		if (!rest) {
+			kfree(buf);
+			return ERR_PTR(-ENOMEM);
+		}
+	}
+	buf[end] = '\0';
+	if (carry) {
+		kfree(*carry);
+		*carry = rest;
+	}
 	return buf;
 }
 
@@ -389,10 +436,18 @@ static int filter_open(struct inode *inode, struct file *file)
 	ff = kzalloc(sizeof(*ff), GFP_KERNEL);
 	if (!ff)
 		return -ENOMEM;
-	ff->pending = (file->f_flags & O_TRUNC) ? FTRACE_SITES_NONE_SET
-						: filter_get_published(pub);
+	ff->w.pending = (file->f_flags & O_TRUNC) ? FTRACE_SITES_NONE_SET
+						  : filter_get_published(pub);
 	file->private_data = ff;
 	return 0;
+}
+
+/* A writer's complete tokens into its pending set, all or none. */
+static int filter_writer_take(struct ftrace_filter_writer *w, char *buf)
+{
+	if (w->plain && strchr(buf, ':'))
+		return -EINVAL;	/* no function name holds one */
+	return ftrace_filter_write_tokens(buf, &w->pending);
 }
 
 /**
@@ -401,29 +456,65 @@ static int filter_open(struct inode *inode, struct file *file)
  * @ubuf: the write
  * @cnt: its length
  * @ppos: the file position, advanced by what was taken
- * @set: replaced by the result only if every token is good
+ * @w: the writer: its pending set is replaced by the result only if
+ *     every token is good, else it is marked refused
  *
  * Context: process context; may sleep.
- * Return: bytes taken (whole tokens), or the first bad token's error
- * (@set unchanged).
+ * Return: bytes taken, or the first bad token's error (the pending set
+ * unchanged).
  */
 ssize_t ftrace_filter_write_set(const char __user *ubuf, size_t cnt,
-				loff_t *ppos, struct ftrace_sites **set)
+				loff_t *ppos, struct ftrace_filter_writer *w)
 {
 	char *buf;
 	int ret;
 
 	if (!cnt)
 		return 0;
-	buf = ftrace_filter_copy_write(ubuf, &cnt);
-	if (IS_ERR(buf))
-		return PTR_ERR(buf);
-	ret = ftrace_filter_write_tokens(buf, set);
-	kfree(buf);
-	if (ret)
+	buf = ftrace_filter_copy_write(ubuf, &cnt, &w->carry);
+	if (IS_ERR(buf)) {
+		ret = PTR_ERR(buf);
+	} else {
+		ret = filter_writer_take(w, buf);
+		kfree(buf);
+	}
+	if (ret) {
+		w->refused = true;
 		return ret;
+	}
 	*ppos += cnt;
 	return cnt;
+}
+
+/**
+ * ftrace_filter_writer_end() - a writer closes: the token its last write
+ * left unfinished is applied
+ * @w: the writer; its carry is freed
+ * @name: the file's name, for the log
+ *
+ * An error there cannot reach the writer: it is logged, and nothing is
+ * published.
+ *
+ * Context: process context; may sleep.
+ * Return: true if the pending set is to be published (no write and not
+ * the last token refused); false if the caller drops it.
+ */
+bool ftrace_filter_writer_end(struct ftrace_filter_writer *w,
+			      const char *name)
+{
+	int ret;
+
+	if (w->carry && !w->refused) {
+		ret = filter_writer_take(w, w->carry);
+		if (ret) {
+			pr_warn_ratelimited("ftrace: %s: last token refused (%d): nothing applied\n",
+					    name, ret);
+			w->refused = true;
+		}
+	}
+	kfree(w->carry);
+	w->carry = NULL;
+	return !w->refused;
 }
 
 static ssize_t filter_write(struct file *file, const char __user *ubuf,
@@ -431,7 +522,7 @@ static ssize_t filter_write(struct file *file, const char __user *ubuf,
 {
 	struct filter_file *ff = file->private_data;
 
-	return ftrace_filter_write_set(ubuf, cnt, ppos, &ff->pending);
+	return ftrace_filter_write_set(ubuf, cnt, ppos, &ff->w);
 }
 
 static int filter_release(struct inode *inode, struct file *file)
@@ -442,9 +533,14 @@ static int filter_release(struct inode *inode, struct file *file)
 
 	if (!(file->f_mode & FMODE_WRITE))
 		return ftrace_listing_release(inode, file);
+	if (!ftrace_filter_writer_end(&ff->w, file_dentry(file)->d_name.name)) {
+		ftrace_sites_put(ff->w.pending);
+		kfree(ff);
+		return 0;
+	}
 	mutex_lock(&filter_lock);
 	old = *pub;
-	*pub = ff->pending;
+	*pub = ff->w.pending;
 	mutex_unlock(&filter_lock);
 	ftrace_sites_put(old);
 	kfree(ff);

@@ -621,6 +621,8 @@ int ftrace_reg_switch(struct ftrace_registry *r, bool off);
 void ftrace_reg_quarantine(struct ftrace_registry *r,
 			   const struct ftrace_site_change *ch);
 bool ftrace_reg_quarantined(struct ftrace_registry *r, unsigned long ip);
+void ftrace_reg_forget_chunk(struct ftrace_registry *r,
+			     struct ftrace_chunk *c);
 unsigned long ftrace_reg_target(struct ftrace_registry *r, unsigned long ip,
 				u32 state);
 unsigned int ftrace_reg_check(struct ftrace_registry *r, bool repair,
@@ -645,10 +647,29 @@ int ftrace_listing_release(struct inode *inode, struct file *file);
 
 /* ---- filter.c: what a filter file's tokens select ----------------------- */
 
+/**
+ * struct ftrace_filter_writer - an open filter-like file's writer
+ * @pending: the set its close publishes
+ * @carry: a token its last write left unfinished (kmalloc'ed), which a
+ *         later write or the close ends
+ * @refused: a write was refused: the close publishes nothing
+ * @plain: patterns only, as upstream's graph files take them: a token
+ *         with a ':' (":mod:", a command) is refused, -EINVAL
+ */
+struct ftrace_filter_writer {
+	struct ftrace_sites *pending;
+	char *carry;
+	bool refused;
+	bool plain;
+};
+
 int ftrace_filter_write_tokens(char *buf, struct ftrace_sites **set);
-char *ftrace_filter_copy_write(const char __user *ubuf, size_t *cnt);
+char *ftrace_filter_copy_write(const char __user *ubuf, size_t *cnt,
+			       char **carry);
 ssize_t ftrace_filter_write_set(const char __user *ubuf, size_t cnt,
-				loff_t *ppos, struct ftrace_sites **set);
+				loff_t *ppos, struct ftrace_filter_writer *w);
+bool ftrace_filter_writer_end(struct ftrace_filter_writer *w,
+			      const char *name);
 void ftrace_filter_chunk_gone(struct ftrace_chunk *c);
 
 /* ---- live*.c: our core running ftrace (CONFIG_FTRACE_OWN_CORE_LIVE) --- */

@@ -201,6 +201,7 @@ void ftrace_release_mod(struct module *mod)
 	if (c) {
 		c->enabled = false;
 		boot_count(c, -1);
+		ftrace_reg_forget_chunk(&ftrace_live_registry, c);
 	}
 	mutex_unlock(&ftrace_core_chunks_lock);
 	if (c) {

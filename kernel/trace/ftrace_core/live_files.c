@@ -9,7 +9,10 @@
  * A filter file opened for writing starts from no site with O_TRUNC,
  * from the ops' set otherwise; each write's tokens apply whole or not at
  * all (filter.c); the result is published at close, through the
- * registry for a registered ops (ftrace_core_publish()).  As upstream
+ * registry for a registered ops (ftrace_core_publish()), unless a write
+ * of that open was refused: then nothing is, not even the truncation
+ * (upstream publishes what it took, an empty filter after a refused
+ * "echo bad > set_ftrace_filter", which means every function).  As upstream
  * shows it, a filter left empty traces every function ("#### all
  * functions enabled ####"), and an empty notrace set refuses none.
  *
@@ -35,7 +38,7 @@ struct files_open {
 	struct ftrace_ops *ops;
 	bool filter;
 	bool trunc;
-	struct ftrace_sites *pending;
+	struct ftrace_filter_writer w;	/* pending set, carry, refused */
 	struct list_head pend_mods;	/* :mod: tokens for absent modules */
 };
 
@@ -133,12 +136,12 @@ static notrace int files_open_write(struct ftrace_ops *ops, bool filter,
 	fo->filter = filter;
 	INIT_LIST_HEAD(&fo->pend_mods);
 	fo->trunc = file->f_flags & O_TRUNC;
-	fo->pending = FTRACE_SITES_NONE_SET;
+	fo->w.pending = FTRACE_SITES_NONE_SET;
 	if (!fo->trunc) {
-		fo->pending = ftrace_live_ops_sites(ops, filter);
+		fo->w.pending = ftrace_live_ops_sites(ops, filter);
 		/* adding to "every site" starts a list (ALL is static) */
-		if (ftrace_sites_is_all(fo->pending))
-			fo->pending = FTRACE_SITES_NONE_SET;
+		if (ftrace_sites_is_all(fo->w.pending))
+			fo->w.pending = FTRACE_SITES_NONE_SET;
 	}
 	file->private_data = fo;
 	return 0;
@@ -173,6 +176,31 @@ notrace int ftrace_regex_open(struct trace_array *tr, struct ftrace_ops *ops,
 	return ret;
 }
 
+/*
+ * Complete tokens of a writer: commands run at once, in order
+ * (live_probes.c), ":mod:" tokens for absent modules are kept for the
+ * close, the rest go into the pending set; a bad token refuses them all
+ * (and the open: its close publishes nothing).
+ */
+static notrace int files_take(struct files_open *fo, char *buf)
+{
+	LIST_HEAD(mods);
+	int ret;
+
+	ret = ftrace_live_probes_take(buf, files_tr(fo->ops), fo->filter);
+	if (!ret)
+		ret = ftrace_live_mods_take(buf, fo->ops, fo->filter, &mods);
+	if (!ret)
+		ret = ftrace_filter_write_tokens(buf, &fo->w.pending);
+	if (ret) {
+		ftrace_live_mods_free(&mods);
+		fo->w.refused = true;
+		return ret;
+	}
+	list_splice_tail(&mods, &fo->pend_mods);
+	return 0;
+}
+
 /**
  * ftrace_filter_write() - a write to a filter file
  * @file: the file
@@ -180,8 +208,10 @@ notrace int ftrace_regex_open(struct trace_array *tr, struct ftrace_ops *ops,
  * @cnt: their length
  * @ppos: the position
  *
- * Commands ("glob:traceoff") run at once, in order (live_probes.c); the
- * filter tokens are kept for the release, all of them or none.
+ * A token the write leaves unfinished waits for the next write or the
+ * close (filter.c's writer).  Commands ("glob:traceoff") run at once, in
+ * order (live_probes.c); the filter tokens are kept for the release, all
+ * of them or none.
  *
  * Return: bytes taken, or the first bad token's error (no filter token
  * applied).
@@ -190,26 +220,20 @@ notrace ssize_t ftrace_filter_write(struct file *file, const char __user *ubuf,
 				    size_t cnt, loff_t *ppos)
 {
 	struct files_open *fo = file->private_data;
-	LIST_HEAD(mods);
 	char *buf;
 	int ret;
 
 	if (!cnt)
 		return 0;
-	buf = ftrace_filter_copy_write(ubuf, &cnt);
-	if (IS_ERR(buf))
+	buf = ftrace_filter_copy_write(ubuf, &cnt, &fo->w.carry);
+	if (IS_ERR(buf)) {
+		fo->w.refused = true;
 		return PTR_ERR(buf);
-	ret = ftrace_live_probes_take(buf, files_tr(fo->ops), fo->filter);
-	if (!ret)
-		ret = ftrace_live_mods_take(buf, fo->ops, fo->filter, &mods);
-	if (!ret)
-		ret = ftrace_filter_write_tokens(buf, &fo->pending);
-	kfree(buf);
-	if (ret) {
-		ftrace_live_mods_free(&mods);
-		return ret;
 	}
-	list_splice_tail(&mods, &fo->pend_mods);
+	ret = files_take(fo, buf);
+	kfree(buf);
+	if (ret)
+		return ret;
 	*ppos += cnt;
 	return cnt;
 }
@@ -235,6 +259,11 @@ notrace ssize_t ftrace_notrace_write(struct file *file,
  * @inode: its inode
  * @file: the file
  *
+ * An open with a refused write publishes nothing, not even the
+ * truncation of its O_TRUNC: "echo bad > set_ftrace_filter" leaves the
+ * filter as it was (upstream publishes the empty filter, which turns a
+ * running function tracer onto every function).
+ *
  * Return: 0 (an error of the registry is reported in the log: the ops
  * keeps its sets).
  */
@@ -259,7 +288,17 @@ notrace int ftrace_regex_release(struct inode *inode, struct file *file)
 			trace_array_put(tr);
 		return ret;
 	}
-	s = fo->pending;
+	/* the token the last write left unfinished */
+	if (fo->w.carry && !fo->w.refused && files_take(fo, fo->w.carry))
+		pr_warn_ratelimited("ftrace: %s: last token refused: nothing applied\n",
+				    file_dentry(file)->d_name.name);
+	kfree(fo->w.carry);
+	if (fo->w.refused) {
+		ftrace_live_mods_free(&fo->pend_mods);
+		ftrace_sites_put(fo->w.pending);
+		goto out;
+	}
+	s = fo->w.pending;
 	mods = ftrace_live_mods_commit(fo->ops, fo->filter, &fo->pend_mods,
 				       fo->trunc);
 	/* an empty filter traces every function, as upstream's */
@@ -268,6 +307,7 @@ notrace int ftrace_regex_release(struct inode *inode, struct file *file)
 	ret = ftrace_core_publish(fo->ops, fo->filter, s);
 	if (ret)
 		pr_warn("ftrace: filter not applied (%d)\n", ret);
+out:
 	kfree(fo);
 	if (tr)
 		trace_array_put(tr);

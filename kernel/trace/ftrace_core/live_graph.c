@@ -15,8 +15,10 @@
  * (an RCU-tasks-rude wait, then a grace period).
  *
  * A file opened for writing starts from the published set, or from none
- * with O_TRUNC; each write's tokens apply whole or not at all (filter.c),
- * and the close publishes.
+ * with O_TRUNC; each write's tokens apply whole or not at all, a token
+ * may span writes (filter.c's writer), and the close publishes, unless a
+ * write of that open was refused (then nothing is, not even the
+ * truncation).
  *
  * Locking: graph_lock serializes the publications (and the reads of the
  * published sets by writers and listings).
@@ -120,7 +122,7 @@ void __init ftrace_live_graph_boot(char *buf, bool exclude)
 /* An open writer: what it will publish. */
 struct graph_open {
 	bool exclude;
-	struct ftrace_sites *pending;
+	struct ftrace_filter_writer w;
 };
 
 static notrace int graph_show(struct seq_file *m, void *v)
@@ -158,11 +160,12 @@ static notrace int graph_open(struct inode *inode, struct file *file)
 	if (!go)
 		return -ENOMEM;
 	go->exclude = exclude;
+	go->w.plain = true;	/* as upstream's: no :mod:, no commands */
 	if (file->f_flags & O_TRUNC) {
-		go->pending = FTRACE_SITES_NONE_SET;
+		go->w.pending = FTRACE_SITES_NONE_SET;
 	} else {
 		mutex_lock(&graph_lock);
-		go->pending = graph_sites(exclude);
+		go->w.pending = graph_sites(exclude);
 		mutex_unlock(&graph_lock);
 	}
 	file->private_data = go;
@@ -174,7 +177,7 @@ static notrace ssize_t graph_write(struct file *file, const char __user *ubuf,
 {
 	struct graph_open *go = file->private_data;
 
-	return ftrace_filter_write_set(ubuf, cnt, ppos, &go->pending);
+	return ftrace_filter_write_set(ubuf, cnt, ppos, &go->w);
 }
 
 static notrace int graph_release(struct inode *inode, struct file *file)
@@ -184,8 +187,14 @@ static notrace int graph_release(struct inode *inode, struct file *file)
 
 	if (!(file->f_mode & FMODE_WRITE))
 		return single_release(inode, file);
+	/* a write refused: nothing published, not even O_TRUNC */
+	if (!ftrace_filter_writer_end(&go->w, file_dentry(file)->d_name.name)) {
+		ftrace_sites_put(go->w.pending);
+		kfree(go);
+		return 0;
+	}
 	mutex_lock(&graph_lock);
-	if (graph_swap(go->exclude, go->pending, &old))
+	if (graph_swap(go->exclude, go->w.pending, &old))
 		pr_warn("ftrace: graph filter not applied\n");
 	mutex_unlock(&graph_lock);
 	/*

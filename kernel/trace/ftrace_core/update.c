@@ -224,7 +224,9 @@ static notrace void upd_quarantine(struct ftrace_registry *r,
 {
 	struct ftrace_quarantined *q;
 	struct ftrace_chunk *c;
+	unsigned long off;
 	unsigned int site;
+	const char *name;
 
 	c = upd_find(r, ch->ip, &site);
 	if (!c)
@@ -242,6 +244,20 @@ static notrace void upd_quarantine(struct ftrace_registry *r,
 	}
 	if (r->quiet)
 		return;
+	/*
+	 * A loading module's symbols are not known to kallsyms yet (%pS
+	 * prints the bare address): its chunk's names are.
+	 */
+	name = c->mod && c->names ? ftrace_names_name(c->names, site, &off)
+				  : NULL;
+	if (name) {
+		/* an offset too large for the table: not an ENDBR, see names.c */
+		off = max(ftrace_names_start(c->names, site), 0L);
+		pr_warn("site %s+0x%lx [%s] quarantined: expected %*phN, found %*phN (%d); the rest of ftrace goes on\n",
+			name, off, c->mod->name, MCOUNT_INSN_SIZE,
+			ch->expected, MCOUNT_INSN_SIZE, ch->found, ch->err);
+		return;
+	}
 	pr_warn("site %pS quarantined: expected %*phN, found %*phN (%d); the rest of ftrace goes on\n",
 		(void *)ch->ip, MCOUNT_INSN_SIZE, ch->expected,
 		MCOUNT_INSN_SIZE, ch->found, ch->err);
@@ -667,6 +683,38 @@ notrace bool ftrace_reg_quarantined(struct ftrace_registry *r,
 		       (READ_ONCE(c->state[i]) & FTRACE_ACCT_QUARANTINE);
 	}
 	return false;
+}
+
+/**
+ * ftrace_reg_forget_chunk() - a going chunk's sites leave the quarantine
+ * @r: the registry
+ * @c: the chunk (a module's), no longer walked by plans
+ *
+ * So that the quarantine lists and counts only sites that exist: a
+ * module loaded later at the same addresses starts clean.
+ *
+ * Context: r->lock held.
+ */
+notrace void ftrace_reg_forget_chunk(struct ftrace_registry *r,
+				     struct ftrace_chunk *c)
+{
+	struct ftrace_quarantined *q, *tmp;
+	unsigned int i;
+
+	lockdep_assert_held(r->lock);
+	for (i = 0; i < c->nr; i++)
+		if ((READ_ONCE(c->state[i]) & FTRACE_ACCT_QUARANTINE) &&
+		    !WARN_ON_ONCE(!r->nr_quarantined))
+			r->nr_quarantined--;
+	list_for_each_entry_safe(q, tmp, &r->quarantine, list) {
+		if (q->ip < ftrace_chunk_first(c) || q->ip > ftrace_chunk_last(c))
+			continue;
+		i = ftrace_ips_lower(c->ip, 0, c->nr, q->ip);
+		if (i < c->nr && c->ip[i] == q->ip) {
+			list_del(&q->list);
+			kfree(q);
+		}
+	}
 }
 
 /* ftrace_reg_check()'s report, told the chunk too */
