@@ -63,7 +63,7 @@ livedebugcheck: deps tree
 	@$(H)/corecheck.sh livedebug
 
 # Module churn at full length on the live kernel: core/module-churn.tc
-# with 1,000 load/unload cycles, about 50 min (make check runs 20).
+# with 1,000 load/unload cycles (make check runs 100).
 churn: deps tree
 	@$(H)/tree.sh ours
 	@$(H)/churn.sh
