@@ -240,8 +240,11 @@ void __init ftrace_free_init_mem(void)
 		return;
 	mutex_lock(&ftrace_lock);
 	for (i = 0; i < c->nr; i++)
-		if (is_kernel_inittext(c->ip[i]))
+		if (is_kernel_inittext(c->ip[i])) {
 			WRITE_ONCE(c->state[i], FTRACE_ACCT_QUARANTINE);
+			/* as upstream: dyn_ftrace_total_info counts live sites */
+			ftrace_update_tot_cnt--;
+		}
 	mutex_unlock(&ftrace_lock);
 }
 
