@@ -308,13 +308,13 @@ static bool filter_space(char c)
 	return c == ' ' || c == '\t' || c == '\n';
 }
 
-/**
- * ftrace_filter_copy_write() - a filter file write's complete tokens
+/*
+ * filter_copy_write() - a filter file write's complete tokens
  * @ubuf: the user's buffer
  * @cnt: its length; set to what is taken
  * @carry: the open file's unfinished token (kmalloc'ed, or NULL), which
  *         this write continues; replaced by what follows the write's last
- *         white space.  NULL: every token of the write is complete.
+ *         white space
  *
  * A write longer than a page is taken up to its last white space within
  * the first page (a short write: the writer goes on with the rest).
@@ -325,10 +325,10 @@ static bool filter_space(char c)
  * -EFAULT, -ENOMEM, -EINVAL (a token longer than FILTER_TOKEN_MAX, or a
  * page without white space).
  */
-char *ftrace_filter_copy_write(const char __user *ubuf, size_t *cnt,
+static char *filter_copy_write(const char __user *ubuf, size_t *cnt,
 			       char **carry)
 {
-	size_t head = carry && *carry ? strlen(*carry) : 0;
+	size_t head = *carry ? strlen(*carry) : 0;
 	size_t take = min_t(size_t, *cnt, FILTER_WRITE_MAX - 1);
 	size_t len = head + take, end;
 	char *buf, *rest = NULL;
@@ -352,8 +352,6 @@ char *ftrace_filter_copy_write(const char __user *ubuf, size_t *cnt,
 			return ERR_PTR(-EINVAL);
 		}
 		*cnt = end - head;
-	} else if (!carry) {
-		end = len;
 	} else if (len - end > FILTER_TOKEN_MAX) {
 		kfree(buf);
 		return ERR_PTR(-EINVAL);
@@ -365,10 +363,8 @@ char *ftrace_filter_copy_write(const char __user *ubuf, size_t *cnt,
 		}
 	}
 	buf[end] = '\0';
-	if (carry) {
-		kfree(*carry);
-		*carry = rest;
-	}
+	kfree(*carry);
+	*carry = rest;
 	return buf;
 }
 
@@ -442,11 +438,11 @@ static int filter_open(struct inode *inode, struct file *file)
 	return 0;
 }
 
-/* A writer's complete tokens into its pending set, all or none. */
+/* A writer's complete tokens: its own take, or into its pending set. */
 static int filter_writer_take(struct ftrace_filter_writer *w, char *buf)
 {
-	if (w->plain && strchr(buf, ':'))
-		return -EINVAL;	/* no function name holds one */
+	if (w->take)
+		return w->take(w, buf);
 	return ftrace_filter_write_tokens(buf, &w->pending);
 }
 
@@ -471,7 +467,7 @@ ssize_t ftrace_filter_write_set(const char __user *ubuf, size_t cnt,
 
 	if (!cnt)
 		return 0;
-	buf = ftrace_filter_copy_write(ubuf, &cnt, &w->carry);
+	buf = filter_copy_write(ubuf, &cnt, &w->carry);
 	if (IS_ERR(buf)) {
 		ret = PTR_ERR(buf);
 	} else {

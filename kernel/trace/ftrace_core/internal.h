@@ -653,19 +653,17 @@ int ftrace_listing_release(struct inode *inode, struct file *file);
  * @carry: a token its last write left unfinished (kmalloc'ed), which a
  *         later write or the close ends
  * @refused: a write was refused: the close publishes nothing
- * @plain: patterns only, as upstream's graph files take them: a token
- *         with a ':' (":mod:", a command) is refused, -EINVAL
+ * @take: what complete tokens do (NULL: ftrace_filter_write_tokens() on
+ *        @pending); returns 0 or the first bad token's error, all or none
  */
 struct ftrace_filter_writer {
 	struct ftrace_sites *pending;
 	char *carry;
 	bool refused;
-	bool plain;
+	int (*take)(struct ftrace_filter_writer *w, char *buf);
 };
 
 int ftrace_filter_write_tokens(char *buf, struct ftrace_sites **set);
-char *ftrace_filter_copy_write(const char __user *ubuf, size_t *cnt,
-			       char **carry);
 ssize_t ftrace_filter_write_set(const char __user *ubuf, size_t cnt,
 				loff_t *ppos, struct ftrace_filter_writer *w);
 bool ftrace_filter_writer_end(struct ftrace_filter_writer *w,

@@ -122,6 +122,31 @@ static notrace int files_open_read(struct ftrace_ops *ops, bool filter,
 					  files_notrace_show, ops);
 }
 
+/*
+ * Complete tokens of a writer: commands run at once, in order
+ * (live_probes.c), ":mod:" tokens for absent modules are kept for the
+ * close, the rest go into the pending set; a bad token refuses them all
+ * (and the open: its close publishes nothing).
+ */
+static notrace int files_take(struct ftrace_filter_writer *w, char *buf)
+{
+	struct files_open *fo = container_of(w, struct files_open, w);
+	LIST_HEAD(mods);
+	int ret;
+
+	ret = ftrace_live_probes_take(buf, files_tr(fo->ops), fo->filter);
+	if (!ret)
+		ret = ftrace_live_mods_take(buf, fo->ops, fo->filter, &mods);
+	if (!ret)
+		ret = ftrace_filter_write_tokens(buf, &fo->w.pending);
+	if (ret) {
+		ftrace_live_mods_free(&mods);
+		return ret;
+	}
+	list_splice_tail(&mods, &fo->pend_mods);
+	return 0;
+}
+
 static notrace int files_open_write(struct ftrace_ops *ops, bool filter,
 				    struct file *file)
 {
@@ -134,6 +159,7 @@ static notrace int files_open_write(struct ftrace_ops *ops, bool filter,
 		return -ENOMEM;
 	fo->ops = ops;
 	fo->filter = filter;
+	fo->w.take = files_take;
 	INIT_LIST_HEAD(&fo->pend_mods);
 	fo->trunc = file->f_flags & O_TRUNC;
 	fo->w.pending = FTRACE_SITES_NONE_SET;
@@ -176,31 +202,6 @@ notrace int ftrace_regex_open(struct trace_array *tr, struct ftrace_ops *ops,
 	return ret;
 }
 
-/*
- * Complete tokens of a writer: commands run at once, in order
- * (live_probes.c), ":mod:" tokens for absent modules are kept for the
- * close, the rest go into the pending set; a bad token refuses them all
- * (and the open: its close publishes nothing).
- */
-static notrace int files_take(struct files_open *fo, char *buf)
-{
-	LIST_HEAD(mods);
-	int ret;
-
-	ret = ftrace_live_probes_take(buf, files_tr(fo->ops), fo->filter);
-	if (!ret)
-		ret = ftrace_live_mods_take(buf, fo->ops, fo->filter, &mods);
-	if (!ret)
-		ret = ftrace_filter_write_tokens(buf, &fo->w.pending);
-	if (ret) {
-		ftrace_live_mods_free(&mods);
-		fo->w.refused = true;
-		return ret;
-	}
-	list_splice_tail(&mods, &fo->pend_mods);
-	return 0;
-}
-
 /**
  * ftrace_filter_write() - a write to a filter file
  * @file: the file
@@ -220,22 +221,8 @@ notrace ssize_t ftrace_filter_write(struct file *file, const char __user *ubuf,
 				    size_t cnt, loff_t *ppos)
 {
 	struct files_open *fo = file->private_data;
-	char *buf;
-	int ret;
 
-	if (!cnt)
-		return 0;
-	buf = ftrace_filter_copy_write(ubuf, &cnt, &fo->w.carry);
-	if (IS_ERR(buf)) {
-		fo->w.refused = true;
-		return PTR_ERR(buf);
-	}
-	ret = files_take(fo, buf);
-	kfree(buf);
-	if (ret)
-		return ret;
-	*ppos += cnt;
-	return cnt;
+	return ftrace_filter_write_set(ubuf, cnt, ppos, &fo->w);
 }
 
 /**
@@ -288,12 +275,8 @@ notrace int ftrace_regex_release(struct inode *inode, struct file *file)
 			trace_array_put(tr);
 		return ret;
 	}
-	/* the token the last write left unfinished */
-	if (fo->w.carry && !fo->w.refused && files_take(fo, fo->w.carry))
-		pr_warn_ratelimited("ftrace: %s: last token refused: nothing applied\n",
-				    file_dentry(file)->d_name.name);
-	kfree(fo->w.carry);
-	if (fo->w.refused) {
+	/* the token the last write left unfinished, or a refusal */
+	if (!ftrace_filter_writer_end(&fo->w, file_dentry(file)->d_name.name)) {
 		ftrace_live_mods_free(&fo->pend_mods);
 		ftrace_sites_put(fo->w.pending);
 		goto out;

@@ -143,6 +143,14 @@ static notrace int graph_show(struct seq_file *m, void *v)
 	return 0;
 }
 
+/* Patterns only, as upstream's graph files: no ":mod:", no command. */
+static notrace int graph_take(struct ftrace_filter_writer *w, char *buf)
+{
+	if (strchr(buf, ':'))
+		return -EINVAL;	/* no function name holds one */
+	return ftrace_filter_write_tokens(buf, &w->pending);
+}
+
 static notrace int graph_open(struct inode *inode, struct file *file)
 {
 	bool exclude = inode->i_private;
@@ -160,7 +168,7 @@ static notrace int graph_open(struct inode *inode, struct file *file)
 	if (!go)
 		return -ENOMEM;
 	go->exclude = exclude;
-	go->w.plain = true;	/* as upstream's: no :mod:, no commands */
+	go->w.take = graph_take;
 	if (file->f_flags & O_TRUNC) {
 		go->w.pending = FTRACE_SITES_NONE_SET;
 	} else {
