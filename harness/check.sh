@@ -38,8 +38,26 @@ passed=0
 failed=0
 t_start=$(now)
 
+# Each failing step's name and first FAIL lines, printed again just
+# before the last line: CI shows only the tail of the output.
+why=
 step() { log "== $*"; }
 count() { if [ "$1" = 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi; }
+# run_step NAME CMD...: run a counted step, its output shown as it comes
+run_step() {
+	local name=$1 rc out
+	shift
+	out=$RUNS/step.out
+	mkdir -p "$RUNS"
+	"$@" 2>&1 | tee "$out"
+	rc=${PIPESTATUS[0]}
+	count "$rc"
+	[ "$rc" = 0 ] && return 0
+	why="$why
+  failed: $name: $(grep -a -m 4 -E 'FAIL|[Ee]rror|not ok|timed out|did not' "$out" |
+		sed 's/^ *//' | paste -sd'|' | cut -c1-400)"
+	return "$rc"
+}
 
 step "1/12 host tests"
 t0=$(now)
@@ -48,6 +66,8 @@ printf '%s\n' "$out" | sed 's/^/    /'
 read -r hp hf < <(printf '%s\n' "$out" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' | tail -n 1)
 passed=$((passed + ${hp:-0}))
 failed=$((failed + ${hf:-1}))
+[ "${hf:-1}" = 0 ] || why="$why
+  failed: host tests: $(printf '%s\n' "$out" | grep -a -m 4 '^FAIL' | paste -sd'|' | cut -c1-400)"
 t_host=$(($(now) - t0))
 
 step "2/12 build our kernel"
@@ -64,18 +84,20 @@ fi
 
 step "3/12 build our overlay for 32-bit x86 (compile only)"
 t0=$(now)
-"$TOP/harness/kbuild.sh" i386
-count $?
+run_step "3 i386 build" "$TOP/harness/kbuild.sh" i386
 t_i386=$(($(now) - t0))
 
 step "4/12 recordmcount oracle: our tables against gcc's (builds upstream)"
 t0=$(now)
 # Objects built from C sources our overlay replaces are not comparable.
 skip=$(sed -n 's/\.c$/.o/p' "$BUILD/ours/overlay.manifest" | grep -v '^scripts/')
-"$TOP/harness/kbuild.sh" upstream &&
-	python3 "$TOP/harness/mcount_sites.py" compare "$BUILD/ours/obj" \
-		"$BUILD/upstream/obj" $skip
-count $?
+oracle() {
+	"$TOP/harness/kbuild.sh" upstream &&
+		python3 "$TOP/harness/mcount_sites.py" compare "$BUILD/ours/obj" \
+			"$BUILD/upstream/obj" "$@"
+}
+# shellcheck disable=SC2086
+run_step "4 recordmcount oracle" oracle $skip
 t_oracle=$(($(now) - t0))
 
 step "5/12 kselftest ftrace on our kernel (one test at a time)"
@@ -85,35 +107,29 @@ t0=$(now)
 t_suite=$(($(now) - t0))
 
 step "6/12 boot: CPUs and ftrace startup selftests"
-"$TOP/harness/bootcheck.sh" "$RUNS/ours/boot1.log"
-count $?
+run_step "6 boot" "$TOP/harness/bootcheck.sh" "$RUNS/ours/boot1.log"
 
 step "7/12 patch engine fault test"
-"$TOP/harness/faulttest.sh"
-count $?
+run_step "7 fault test" "$TOP/harness/faulttest.sh"
 
 step "8/12 frame-pointer build: stack traces through the trampolines; engine exports"
 t0=$(now)
-"$TOP/harness/fpcheck.sh"
-count $?
+run_step "8 fp" "$TOP/harness/fpcheck.sh"
 t_fp=$(($(now) - t0))
 
 step "9/12 debug build: lockdep, KASAN, list and sleep checks"
 t0=$(now)
-"$TOP/harness/debugcheck.sh"
-count $?
+run_step "9 debug" "$TOP/harness/debugcheck.sh"
 t_debug=$(($(now) - t0))
 
 step "10/12 core kernel: our own ftrace core's pieces"
 t0=$(now)
-"$TOP/harness/corecheck.sh"
-count $?
+run_step "10 core" "$TOP/harness/corecheck.sh"
 t_core=$(($(now) - t0))
 
 step "11/12 live kernel: our own core running ftrace (in development)"
 t0=$(now)
-"$TOP/harness/corecheck.sh" live
-count $?
+run_step "11 live" "$TOP/harness/corecheck.sh" live
 t_live=$(($(now) - t0))
 
 step "12/12 verdict against upstream's results"
@@ -122,6 +138,8 @@ printf '%s\n' "$v" | grep -v '^verdict '
 read -r _ vp vf vu < <(printf '%s\n' "$v" | grep '^verdict ')
 passed=$((passed + ${vp:-0}))
 failed=$((failed + ${vf:-1}))
+[ "${vf:-1}" = 0 ] || why="$why
+  failed: 12 verdict: $(printf '%s\n' "$v" | grep -a -m 4 '^  FAIL' | sed 's/^ *FAIL *//' | paste -sd'|' | cut -c1-400)"
 
 echo
 echo "times: host tests ${t_host}s, build ${t_build}s, i386 ${t_i386}s, mcount oracle ${t_oracle}s, kselftest ${t_suite}s, fp ${t_fp}s, debug ${t_debug}s, core ${t_core}s, live ${t_live}s, total $(($(now) - t_start))s"
@@ -131,5 +149,6 @@ if [ -s "$flaky" ]; then
 		echo "passed on retry (1 retry, first $first): $key"
 	done < "$flaky"
 fi
+[ -z "$why" ] || printf '%s\n' "$why" | tail -n +2
 echo "$passed passed, $failed failed, ${vu:-0} skipped"
 [ "$failed" = 0 ]

@@ -89,14 +89,20 @@ check_end() {
 
 # Run the kselftests of kernel $1 whose path matches the extended regular
 # expression $2, as few VMs as ksuite.sh needs, into folder $3 (log in
-# $3.log).  Prints the results and the kernel reports; returns 0 if all
+# $3.log).  A failed test that harness/retryable.txt names (an upstream
+# test timing dependent under TCG) gets one retry in a fresh VM, as in
+# make check's step 5 (retry.sh; its folder $3/retry-N); nothing else is
+# retried.  Prints the results and the kernel reports; returns 0 if all
 # the picked tests ran and passed with no kernel report.
 picked_suite() {
 	local k=$1 pick=$2 dir=$3 want got
 	rm -rf "$dir"
 	mkdir -p "$(dirname "$dir")"
 	HX_PICK=$pick HX_RUNDIR=$dir "$TOP/harness/ksuite.sh" "$k" > "$dir.log" 2>&1
+	"$TOP/harness/retry.sh" "$k" "$dir" >> "$dir.log" 2>&1
 	sed 's/^/    /' "$dir/results.txt"
+	[ ! -s "$dir/flaky.txt" ] ||
+		awk '{ printf "    passed on retry (1 retry, first %s): %s\n", $2, $1 }' "$dir/flaky.txt"
 	sed 's/^/    report: /' "$dir/reports.txt"
 	want=$(list_tests "$(ksrc "$k")" | grep -cE "$pick")
 	got=$(awk '!/:instance /' "$dir/results.txt" | wc -l)
