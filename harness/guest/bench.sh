@@ -29,6 +29,19 @@ b=$(stamp 'ftrace: allocated')
 [ -n "$a" ] && [ -n "$b" ] &&
 	B boot_ftrace_init_ms "$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", (b - a) * 1000 }')"
 
+# Cost per call: getppid() with the function tracer off, then on all.
+calls() {
+	B getppid_off_ns "$(hxtool getppid 1000000)"
+	echo function > current_tracer
+	B getppid_traced_ns "$(hxtool getppid 1000000)"
+	echo nop > current_tracer
+}
+# hx.bench=call: the boot figures and these only
+if [ "$1" = call ]; then
+	calls
+	exit 0
+fi
+
 # Tracer switch on all functions: time and function-call IPIs, both
 # counted by hxtool right around the write (no shell fork in the count).
 # write-ipi FILE STRING NAME: figures NAME_ms and NAME_ipi_per_cpu.
@@ -134,11 +147,7 @@ bps=
 [ -n "$bps" ] || bps=$(awk '{ printf "%.2f", $3 * 4096 / $1; exit }' FS='[ :]+' dyn_ftrace_total_info)
 B bytes_per_site "$bps"
 
-# Cost per call: getppid() with the function tracer off, then on all.
-B getppid_off_ns "$(hxtool getppid 1000000)"
-echo function > current_tracer
-B getppid_traced_ns "$(hxtool getppid 1000000)"
-echo nop > current_tracer
+calls
 
 # Scale (harness/scale.sh puts the module in the bench initramfs): load a
 # module of 20,000 functions, switch the function tracer on and off at

@@ -143,24 +143,28 @@ SYM_INNER_LABEL(\call, SYM_L_GLOBAL)
 	.endr
 .endm
 
-SYM_TYPED_FUNC_START(ftrace_stub)
+/* The whole body of a function that only returns. */
+.macro ft_return_only
 	CALL_DEPTH_ACCOUNT
 	RET
-SYM_FUNC_END(ftrace_stub)
+.endm
 
 #ifdef CONFIG_FUNCTION_GRAPH_TRACER
 SYM_TYPED_FUNC_START(ftrace_stub_graph)
-	CALL_DEPTH_ACCOUNT
-	RET
+	ft_return_only
 SYM_FUNC_END(ftrace_stub_graph)
 #endif
+
+/* Reached by indirect calls (typed): the callbacks' default. */
+SYM_TYPED_FUNC_START(ftrace_stub)
+	ft_return_only
+SYM_FUNC_END(ftrace_stub)
 
 #ifdef CONFIG_DYNAMIC_FTRACE
 
 /* Sites call this only before boot turns them into NOPs. */
 SYM_FUNC_START(__fentry__)
-	CALL_DEPTH_ACCOUNT
-	RET
+	ft_return_only
 SYM_FUNC_END(__fentry__)
 EXPORT_SYMBOL(__fentry__)
 

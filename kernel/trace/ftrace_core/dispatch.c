@@ -5,6 +5,10 @@
  * guards one ops' callback, and the filter test of a callback
  * (ftrace_ops_test(), which fgraph calls for each of its users).
  *
+ * When one ops is all the list holds, the list function calls it
+ * through ftrace_core_single_call() (internal.h) without a walk or a test
+ * of its sets.
+ *
  * These run in any context (NMI included) with preemption disabled, from
  * ftrace_caller, a trampoline or fgraph.  They take no lock and allocate
  * nothing: an ops' sets are read through its func_hash's shells
@@ -134,6 +138,39 @@ notrace void ftrace_core_assist_func(unsigned long ip,
 }
 
 NOKPROBE_SYMBOL(ftrace_core_assist_func);
+
+/**
+ * ftrace_core_single_slow() - ftrace_core_single_call() for an ops with a
+ * flag in FTRACE_CORE_SINGLE_SLOW
+ * @op: the ops
+ * @ip: the site
+ * @parent_ip: its caller
+ * @fregs: the registers ftrace_caller saved
+ *
+ * A stub is never called, nor an ops that needs pt_regs without them (a
+ * call in flight from a site just taken back from another ops); an ops
+ * that asks for recursion protection or RCU goes through the assist
+ * function.
+ *
+ * Context: any context, preemption disabled.
+ */
+notrace void ftrace_core_single_slow(struct ftrace_ops *op, unsigned long ip,
+				     unsigned long parent_ip,
+				     struct ftrace_regs *fregs)
+{
+	unsigned long flags = READ_ONCE(op->flags);
+
+	if (flags & FTRACE_OPS_FL_STUB)
+		return;
+	if ((flags & FTRACE_OPS_FL_SAVE_REGS) && !ftrace_get_regs(fregs))
+		return;
+	if (flags & (FTRACE_OPS_FL_RECURSION | FTRACE_OPS_FL_RCU))
+		ftrace_core_assist_func(ip, parent_ip, op, fregs);
+	else
+		op->func(ip, parent_ip, op, fregs);
+}
+
+NOKPROBE_SYMBOL(ftrace_core_single_slow);
 
 /**
  * ftrace_core_ops_get_func() - what a site that @ops alone covers calls

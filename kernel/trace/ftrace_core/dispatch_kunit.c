@@ -13,6 +13,9 @@
  *   recursion  a callback that would recurse 10 deep through the list
  *              function, or the assist function, is cut after one level
  *              (the transition level upstream's recursion bits allow)
+ *   single     the shortcut for the list's only ops: called whatever its
+ *              sets, never a stub, pt_regs only where saved, the assist
+ *              for one that asks for recursion protection
  *
  * Locking: none; each walk runs with preemption disabled, as at a site.
  */
@@ -257,11 +260,52 @@ static void dsk_test_recursion(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, w->hits[0], 0);
 }
 
+static void dsk_single(struct dsk_world *w, int i, bool full)
+{
+	w->regs.regs.cs = full ? __KERNEL_CS : 0;
+	memset(w->hits, 0, sizeof(w->hits));
+	w->nested = 0;
+	preempt_disable_notrace();
+	ftrace_core_single_call(&w->ops[i], DSK_C, DSK_BASE,
+				(struct ftrace_regs *)&w->regs);
+	preempt_enable_notrace();
+}
+
+static void dsk_test_single(struct kunit *test)
+{
+	static const unsigned long a[] = { DSK_A };
+	struct dsk_world *w = dsk_new(test);
+
+	/* its sets are not tested: every patched site is its own */
+	dsk_ops(w, 0, dsk_shell(test, w, NULL, a, 1, 0), NULL, 0);
+	dsk_single(w, 0, false);
+	KUNIT_EXPECT_EQ(test, w->hits[0], 1);
+
+	dsk_ops(w, 1, NULL, NULL, FTRACE_OPS_FL_STUB);
+	dsk_single(w, 1, true);
+	KUNIT_EXPECT_EQ(test, w->hits[1], 0);
+
+	/* pt_regs only where the caller saved them */
+	dsk_ops(w, 2, NULL, NULL, FTRACE_OPS_FL_SAVE_REGS);
+	dsk_single(w, 2, false);
+	KUNIT_EXPECT_EQ(test, w->hits[2], 0);
+	dsk_single(w, 2, true);
+	KUNIT_EXPECT_EQ(test, w->hits[2], 1);
+
+	/* an ops that asks for recursion protection goes through the assist */
+	dsk_ops(w, 4, NULL, NULL, FTRACE_OPS_FL_RECURSION);
+	w->via_assist = true;
+	dsk_single(w, 4, false);
+	KUNIT_EXPECT_EQ(test, w->nested, 2);
+	KUNIT_EXPECT_EQ(test, w->hits[4], 2);
+}
+
 static struct kunit_case dsk_cases[] = {
 	KUNIT_CASE(dsk_test_shells),
 	KUNIT_CASE(dsk_test_test),
 	KUNIT_CASE(dsk_test_list),
 	KUNIT_CASE(dsk_test_recursion),
+	KUNIT_CASE(dsk_test_single),
 	{}
 };
 

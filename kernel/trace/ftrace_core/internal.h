@@ -431,6 +431,37 @@ void ftrace_core_list_walk(struct ftrace_ops __rcu *const *head,
 			   struct ftrace_regs *fregs);
 void ftrace_core_assist_func(unsigned long ip, unsigned long parent_ip,
 			     struct ftrace_ops *op, struct ftrace_regs *fregs);
+void ftrace_core_single_slow(struct ftrace_ops *op, unsigned long ip,
+			     unsigned long parent_ip, struct ftrace_regs *fregs);
+
+#define FTRACE_CORE_SINGLE_SLOW	(FTRACE_OPS_FL_RECURSION | FTRACE_OPS_FL_RCU | \
+				 FTRACE_OPS_FL_STUB | FTRACE_OPS_FL_SAVE_REGS)
+
+/**
+ * ftrace_core_single_call() - the list function's shortcut when one ops
+ * is all the list holds
+ * @op: that ops
+ * @ip: the site
+ * @parent_ip: its caller
+ * @fregs: the registers ftrace_caller saved
+ *
+ * Every patched site is then one of @op's own, so its sets are not
+ * tested (as upstream's trampoline of a single ops calls it straight):
+ * one test of its flags, then its callback, or ftrace_core_single_slow().
+ *
+ * Context: any context, preemption disabled.
+ */
+static __always_inline void ftrace_core_single_call(struct ftrace_ops *op,
+						    unsigned long ip,
+						    unsigned long parent_ip,
+						    struct ftrace_regs *fregs)
+{
+	if (likely(!(READ_ONCE(op->flags) & FTRACE_CORE_SINGLE_SLOW)))
+		op->func(ip, parent_ip, op, fregs);
+	else
+		ftrace_core_single_slow(op, ip, parent_ip, fregs);
+}
+
 ftrace_func_t ftrace_core_ops_get_func(struct ftrace_ops *ops);
 
 /* ---- filter_api.c: the in-kernel filter API on an ops' shells ---------- */
@@ -705,6 +736,9 @@ int ftrace_core_publish(struct ftrace_ops *ops, bool filter,
 			struct ftrace_sites *s);
 ftrace_func_t ftrace_live_pid_callback(struct ftrace_ops *ops);
 unsigned int ftrace_live_zombies(void);
+void ftrace_live_list_add(struct ftrace_ops *ops);
+void ftrace_live_list_del(struct ftrace_ops *ops);
+void ftrace_live_single_update(bool no_zombies);
 void ftrace_live_boot_params(void);
 struct trace_array;
 int ftrace_live_probes_take(char *buf, struct trace_array *tr, bool filter);

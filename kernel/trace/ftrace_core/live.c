@@ -2,9 +2,9 @@
 /*
  * live.c - the ops, bound to the registry (update.c), when our core runs
  * ftrace (CONFIG_FTRACE_OWN_CORE_LIVE): register_ftrace_function() and
- * its kin, the list of ops that ftrace_caller's list function walks, the
- * managers of several users (function_graph's), the trace arrays' ops,
- * and the commit of an ops' new sets.
+ * its kin, the ops on the list that ftrace_caller's list function walks
+ * (live_calls.c), the managers of several users (function_graph's), the
+ * trace arrays' ops, and the commit of an ops' new sets.
  *
  * An ops registered here has a slot: a struct ftrace_acct_ops holding
  * references to the sets its shells (hash.c) held when it registered or
@@ -27,6 +27,10 @@
  * the list (keeping its ->next so that a walker on it finds its way),
  * and a dynamic ops waits for every CPU and task to have left its
  * callback before the caller may free it.
+ *
+ * The list itself and what the sites call are live_calls.c's; after
+ * every change of the list or of the zombies, ftrace_live_single_update()
+ * tells the list function whether one ops alone is left to call.
  *
  * Locking: ftrace_lock serializes the slots, the list and every registry
  * call; ftrace_core_chunks_lock is taken below it for the registry's
@@ -55,16 +59,6 @@
 
 /* Serializes the ops, their slots and list, and every registry change. */
 DEFINE_MUTEX(ftrace_lock);
-
-struct ftrace_ops ftrace_list_end __read_mostly = {
-	.func = ftrace_stub,
-	.flags = FTRACE_OPS_FL_STUB | FTRACE_OPS_FL_INITIALIZED,
-};
-
-struct ftrace_ops __rcu *ftrace_ops_list __read_mostly = &ftrace_list_end;
-/* ftrace_caller loads it into the callback's op argument. */
-struct ftrace_ops *function_trace_op __read_mostly = &ftrace_list_end;
-ftrace_func_t ftrace_trace_function __read_mostly = ftrace_stub;
 
 struct ftrace_ops global_ops = {
 	.func = ftrace_stub,
@@ -282,31 +276,6 @@ static notrace int live_manager_apply(struct ftrace_ops *mgr,
 	return 0;
 }
 
-/* Add @ops to the list walked at the sites (ftrace_lock). */
-static notrace void live_list_add(struct ftrace_ops *ops)
-{
-	ops->next = rcu_dereference_protected(ftrace_ops_list,
-					      lockdep_is_held(&ftrace_lock));
-	rcu_assign_pointer(ftrace_ops_list, ops);
-}
-
-/* Take @ops off the list; it keeps its ->next for walkers on it. */
-static notrace void live_list_del(struct ftrace_ops *ops)
-{
-	struct ftrace_ops __rcu **p = &ftrace_ops_list;
-	struct ftrace_ops *op;
-
-	for (;;) {
-		op = rcu_dereference_protected(*p, lockdep_is_held(&ftrace_lock));
-		if (op == &ftrace_list_end)
-			return;
-		if (op == ops)
-			break;
-		p = &op->next;
-	}
-	rcu_assign_pointer(*p, rcu_dereference_protected(ops->next, true));
-}
-
 /* Wait until no CPU or task can still be in @ops' callback. */
 static notrace void live_wait_callers(struct ftrace_ops *ops)
 {
@@ -495,6 +464,7 @@ static notrace void live_reap(void)
 		live_put_sets(s->acct.filter, s->acct.notrace_sites);
 		kfree(s);
 	}
+	ftrace_live_single_update(list_empty(&live_zombies));
 }
 
 /**
@@ -559,13 +529,15 @@ notrace int ftrace_startup(struct ftrace_ops *ops, int command)
 	ops->func = ftrace_live_pid_callback(ops);
 
 	ops->flags |= FTRACE_OPS_FL_ADDING;
-	live_list_add(ops);
+	ftrace_live_list_add(ops);
+	ftrace_live_single_update(list_empty(&live_zombies));
 	ret = -EBUSY;	/* a permanent ops must run, and ftrace is off */
 	if (!ftrace_live_registry.off || !(ops->flags & FTRACE_OPS_FL_PERMANENT))
 		ret = live_reg_toggle(s, true);
 	ops->flags &= ~FTRACE_OPS_FL_ADDING;
 	if (ret) {
-		live_list_del(ops);
+		ftrace_live_list_del(ops);
+		ftrace_live_single_update(list_empty(&live_zombies));
 		live_wait_callers(ops);
 		ops->func = ops->saved_func;
 		live_put_sets(s->acct.filter, s->acct.notrace_sites);
@@ -607,7 +579,12 @@ notrace int ftrace_shutdown(struct ftrace_ops *ops, int command)
 		msleep(20);
 	ops->flags &= ~FTRACE_OPS_FL_REMOVING;
 	list_del(&s->list);
-	live_list_del(ops);
+	ftrace_live_list_del(ops);
+	if (ret) {
+		s->ops = NULL;
+		list_add(&s->list, &live_zombies);
+	}
+	ftrace_live_single_update(list_empty(&live_zombies));
 	ops->flags &= ~FTRACE_OPS_FL_ENABLED;
 	live_wait_callers(ops);
 	ops->func = ops->saved_func;
@@ -615,8 +592,6 @@ notrace int ftrace_shutdown(struct ftrace_ops *ops, int command)
 		pr_warn("%ps: sites kept until the registry can take them (%d)\n",
 			ops->func, ret);
 		WARN_ON_ONCE(ops->flags & FTRACE_OPS_FL_DIRECT);
-		s->ops = NULL;
-		list_add(&s->list, &live_zombies);
 		return 0;
 	}
 	live_put_sets(s->acct.filter, s->acct.notrace_sites);
@@ -856,73 +831,4 @@ notrace int __register_ftrace_function(struct ftrace_ops *ops)
 notrace int __unregister_ftrace_function(struct ftrace_ops *ops)
 {
 	return ftrace_shutdown(ops, 0);
-}
-
-/**
- * arch_ftrace_ops_list_func() - what ftrace_caller calls: every ops on
- * the list that covers @ip
- * @ip: the site
- * @parent_ip: its caller
- * @op: unused (ftrace_caller's function_trace_op)
- * @fregs: the saved registers
- */
-notrace void arch_ftrace_ops_list_func(unsigned long ip,
-				       unsigned long parent_ip,
-				       struct ftrace_ops *op,
-				       struct ftrace_regs *fregs)
-{
-	ftrace_core_list_walk(&ftrace_ops_list, ip, parent_ip, fregs);
-}
-
-NOKPROBE_SYMBOL(arch_ftrace_ops_list_func);
-
-/**
- * ftrace_ops_test() - does @ops cover @ip?
- * @ops: the ops
- * @ip: the site
- * @regs: the pt_regs the caller has, or NULL
- *
- * Return: 1 if its callback should run there, else 0.
- */
-notrace int ftrace_ops_test(struct ftrace_ops *ops, unsigned long ip,
-			    void *regs)
-{
-	return ftrace_core_ops_test(ops, ip, regs);
-}
-
-NOKPROBE_SYMBOL(ftrace_ops_test);
-
-/**
- * ftrace_ops_get_func() - what a site @ops alone covers would call
- * @ops: the ops
- *
- * Return: its callback, or the assist function.
- */
-notrace ftrace_func_t ftrace_ops_get_func(struct ftrace_ops *ops)
-{
-	return ftrace_core_ops_get_func(ops);
-}
-
-/**
- * ftrace_ops_trampoline() - the ops whose trampoline holds @addr
- * @addr: an address
- *
- * Our core builds no trampoline: every site calls ftrace_caller.
- *
- * Return: NULL.
- */
-struct ftrace_ops *ftrace_ops_trampoline(unsigned long addr)
-{
-	return NULL;
-}
-
-/**
- * is_ftrace_trampoline() - is @addr in an ops' trampoline?
- * @addr: an address
- *
- * Return: false (no trampolines, see ftrace_ops_trampoline()).
- */
-bool is_ftrace_trampoline(unsigned long addr)
-{
-	return false;
 }

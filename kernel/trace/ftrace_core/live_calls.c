@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * live_calls.c - what a traced site calls when our core runs ftrace
+ * (CONFIG_FTRACE_OWN_CORE_LIVE): the list of registered ops that
+ * ftrace_caller's list function walks, the list function itself, and
+ * the answers other files ask of it (ftrace_ops_test(),
+ * ftrace_ops_get_func(), trampolines).
+ *
+ * Every patched site calls ftrace_caller or ftrace_regs_caller, whose
+ * call goes to arch_ftrace_ops_list_func().  It walks the list and calls
+ * each ops whose sets cover the site (dispatch.c), except when the list
+ * holds one ops alone and no left ops' sites remain (live.c's zombies):
+ * then every patched site is that ops' own, and it is called straight,
+ * without a walk or a test of its sets (single_ops, as upstream's
+ * trampoline of a single ops calls it).
+ *
+ * Invariants: the list ends at ftrace_list_end; an ops that leaves it
+ * keeps its ->next, so that a walker on it finds its way on.
+ * single_ops is updated after every change of the list or of the
+ * zombies (ftrace_live_single_update()), before the sites a new ops
+ * adds are patched and before a leaving ops waits for its callers; a
+ * call already in flight may still see the old value, as a walker may
+ * still see a leaving ops, and both are covered by that wait.
+ *
+ * Locking: ftrace_lock (live.c) for every change of the list and of
+ * single_ops; the list function reads both locklessly, preemption
+ * disabled.
+ *
+ * The core never traces itself: every function here is notrace.
+ */
+#include <linux/ftrace.h>
+#include <linux/kprobes.h>
+#include <linux/rcupdate.h>
+
+#include "../ftrace_internal.h"
+#include "internal.h"
+
+struct ftrace_ops ftrace_list_end __read_mostly = {
+	.func = ftrace_stub,
+	.flags = FTRACE_OPS_FL_STUB | FTRACE_OPS_FL_INITIALIZED,
+};
+
+struct ftrace_ops __rcu *ftrace_ops_list __read_mostly = &ftrace_list_end;
+/* ftrace_caller loads it into the callback's op argument. */
+struct ftrace_ops *function_trace_op __read_mostly = &ftrace_list_end;
+ftrace_func_t ftrace_trace_function __read_mostly = ftrace_stub;
+
+/* The only ops of the list when no zombie remains; else NULL */
+static struct ftrace_ops *single_ops __read_mostly;
+
+/**
+ * ftrace_live_list_add() - add an ops to the list walked at the sites
+ * @ops: the ops
+ *
+ * Context: ftrace_lock held.
+ */
+notrace void ftrace_live_list_add(struct ftrace_ops *ops)
+{
+	lockdep_assert_held(&ftrace_lock);
+	ops->next = rcu_dereference_protected(ftrace_ops_list,
+					      lockdep_is_held(&ftrace_lock));
+	rcu_assign_pointer(ftrace_ops_list, ops);
+}
+
+/**
+ * ftrace_live_list_del() - take an ops off the list
+ * @ops: the ops; it keeps its ->next for walkers on it
+ *
+ * Context: ftrace_lock held.
+ */
+notrace void ftrace_live_list_del(struct ftrace_ops *ops)
+{
+	struct ftrace_ops __rcu **p = &ftrace_ops_list;
+	struct ftrace_ops *op;
+
+	lockdep_assert_held(&ftrace_lock);
+	for (;;) {
+		op = rcu_dereference_protected(*p, lockdep_is_held(&ftrace_lock));
+		if (op == &ftrace_list_end)
+			return;
+		if (op == ops)
+			break;
+		p = &op->next;
+	}
+	rcu_assign_pointer(*p, rcu_dereference_protected(ops->next, true));
+}
+
+/**
+ * ftrace_live_single_update() - call the list's only ops straight, or walk
+ * @no_zombies: no left ops' sites remain patched
+ *
+ * After any change of the list or of the zombies.  The store is ordered
+ * before what follows: the engine's run that patches a new ops' sites,
+ * the wait for a leaving ops' callers.
+ *
+ * Context: ftrace_lock held.
+ */
+notrace void ftrace_live_single_update(bool no_zombies)
+{
+	struct ftrace_ops *first, *one = NULL;
+
+	lockdep_assert_held(&ftrace_lock);
+	first = rcu_dereference_protected(ftrace_ops_list,
+					  lockdep_is_held(&ftrace_lock));
+	if (no_zombies && first != &ftrace_list_end &&
+	    rcu_dereference_protected(first->next,
+				      lockdep_is_held(&ftrace_lock)) ==
+	    &ftrace_list_end)
+		one = first;
+	WRITE_ONCE(single_ops, one);
+	/* seen by every CPU before the engine's run or the callers' wait */
+	smp_mb();
+}
+
+/**
+ * arch_ftrace_ops_list_func() - what ftrace_caller calls: every ops on
+ * the list that covers @ip, or the only one straight
+ * @ip: the site
+ * @parent_ip: its caller
+ * @op: unused (ftrace_caller's function_trace_op)
+ * @fregs: the saved registers
+ */
+notrace void arch_ftrace_ops_list_func(unsigned long ip,
+				       unsigned long parent_ip,
+				       struct ftrace_ops *op,
+				       struct ftrace_regs *fregs)
+{
+	struct ftrace_ops *one = READ_ONCE(single_ops);
+
+	if (one)
+		ftrace_core_single_call(one, ip, parent_ip, fregs);
+	else
+		ftrace_core_list_walk(&ftrace_ops_list, ip, parent_ip, fregs);
+}
+
+NOKPROBE_SYMBOL(arch_ftrace_ops_list_func);
+
+/**
+ * ftrace_ops_test() - does @ops cover @ip?
+ * @ops: the ops
+ * @ip: the site
+ * @regs: the pt_regs the caller has, or NULL
+ *
+ * Return: 1 if its callback should run there, else 0.
+ */
+notrace int ftrace_ops_test(struct ftrace_ops *ops, unsigned long ip,
+			    void *regs)
+{
+	return ftrace_core_ops_test(ops, ip, regs);
+}
+
+NOKPROBE_SYMBOL(ftrace_ops_test);
+
+/**
+ * ftrace_ops_get_func() - what a site @ops alone covers would call
+ * @ops: the ops
+ *
+ * Return: its callback, or the assist function.
+ */
+notrace ftrace_func_t ftrace_ops_get_func(struct ftrace_ops *ops)
+{
+	return ftrace_core_ops_get_func(ops);
+}
+
+/**
+ * ftrace_ops_trampoline() - the ops whose trampoline holds @addr
+ * @addr: an address
+ *
+ * Our core builds no trampoline: every site calls ftrace_caller.
+ *
+ * Return: NULL.
+ */
+struct ftrace_ops *ftrace_ops_trampoline(unsigned long addr)
+{
+	return NULL;
+}
+
+/**
+ * is_ftrace_trampoline() - is @addr in an ops' trampoline?
+ * @addr: an address
+ *
+ * Return: false (no trampolines, see ftrace_ops_trampoline()).
+ */
+bool is_ftrace_trampoline(unsigned long addr)
+{
+	return false;
+}
