@@ -152,7 +152,7 @@ NOKPROBE_SYMBOL(ftrace_core_assist_func);
  * that asks for recursion protection or RCU goes through the assist
  * function.
  *
- * Context: any context, preemption disabled.
+ * Context: any context, from ftrace_caller: may be preemptible.
  */
 notrace void ftrace_core_single_slow(struct ftrace_ops *op, unsigned long ip,
 				     unsigned long parent_ip,

@@ -448,8 +448,9 @@ void ftrace_core_single_slow(struct ftrace_ops *op, unsigned long ip,
  * Every patched site is then one of @op's own, so its sets are not
  * tested (as upstream's trampoline of a single ops calls it straight):
  * one test of its flags, then its callback, or ftrace_core_single_slow().
+ * Unlike the walk it takes no recursion bit (as upstream's trampoline).
  *
- * Context: any context, preemption disabled.
+ * Context: any context, from ftrace_caller: may be preemptible.
  */
 static __always_inline void ftrace_core_single_call(struct ftrace_ops *op,
 						    unsigned long ip,
@@ -592,11 +593,13 @@ struct ftrace_engine {
  * @err: the engine's errno
  * @expected: what the site should have held
  * @found: what it held
+ * @calling: it was refused a change from a call, which it may still hold
  */
 struct ftrace_quarantined {
 	struct list_head list;
 	unsigned long ip;
 	int err;
+	bool calling;
 	u8 expected[MCOUNT_INSN_SIZE];
 	u8 found[MCOUNT_INSN_SIZE];
 };
@@ -613,6 +616,9 @@ struct ftrace_quarantined {
  * @quarantine: the quarantined sites' reports
  * @nr_quarantined: quarantined sites (reported or not: a report may have
  *                  found no memory)
+ * @nr_calling: quarantined sites that may still call what they called,
+ *              as far as the reports tell (UINT_MAX once one had no
+ *              memory for its report: from then on, for good)
  * @plans: plans handed to the engine
  * @changes: sites in them
  * @quiet: do not print quarantine reports (tests that make many)
@@ -629,6 +635,7 @@ struct ftrace_registry {
 	unsigned int nslot;
 	struct list_head quarantine;
 	unsigned int nr_quarantined;
+	unsigned int nr_calling;
 	unsigned long plans;
 	unsigned long changes;
 	bool quiet;
@@ -738,7 +745,11 @@ ftrace_func_t ftrace_live_pid_callback(struct ftrace_ops *ops);
 unsigned int ftrace_live_zombies(void);
 void ftrace_live_list_add(struct ftrace_ops *ops);
 void ftrace_live_list_del(struct ftrace_ops *ops);
-void ftrace_live_single_update(bool no_zombies);
+void ftrace_live_callers_unsettle(void);
+void ftrace_live_settle_callers(void);
+void ftrace_live_single_stop(void);
+void ftrace_live_single_update(bool clean);
+struct ftrace_ops *ftrace_live_single(void);
 void ftrace_live_boot_params(void);
 struct trace_array;
 int ftrace_live_probes_take(char *buf, struct trace_array *tr, bool filter);

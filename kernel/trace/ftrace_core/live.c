@@ -28,9 +28,11 @@
  * and a dynamic ops waits for every CPU and task to have left its
  * callback before the caller may free it.
  *
- * The list itself and what the sites call are live_calls.c's; after
- * every change of the list or of the zombies, ftrace_live_single_update()
- * tells the list function whether one ops alone is left to call.
+ * The list itself and what the sites call are live_calls.c's; every
+ * change that may take a site away marks the callers unsettled, and
+ * after every change of the list or of the zombies,
+ * ftrace_live_single_update() tells the list function whether one ops
+ * alone is left to call.
  *
  * Locking: ftrace_lock serializes the slots, the list and every registry
  * call; ftrace_core_chunks_lock is taken below it for the registry's
@@ -242,6 +244,7 @@ static notrace int live_slot_set(struct ftrace_ops *ops, struct ftrace_sites *f,
 
 	if (!s)
 		return -EINVAL;
+	ftrace_live_callers_unsettle();
 	mutex_lock(&ftrace_core_chunks_lock);
 	ret = ftrace_reg_set(&ftrace_live_registry, &s->acct, f, n);
 	mutex_unlock(&ftrace_core_chunks_lock);
@@ -276,14 +279,26 @@ static notrace int live_manager_apply(struct ftrace_ops *mgr,
 	return 0;
 }
 
+/*
+ * Slots whose ops left while the registry could not take their sites
+ * back (no memory, the engine's own failure): the ops is gone from the
+ * list and may be freed, its sites still call ftrace_caller, whose list
+ * walk no longer finds it; the slot keeps their states right until a
+ * later change takes it out of the registry (live_reap()).
+ */
+static LIST_HEAD(live_zombies);	/* ftrace_lock */
+
 /* Wait until no CPU or task can still be in @ops' callback. */
 static notrace void live_wait_callers(struct ftrace_ops *ops)
 {
-	if (!(ops->flags & FTRACE_OPS_FL_DYNAMIC))
-		return;
-	synchronize_rcu_tasks_rude();
-	if (IS_ENABLED(CONFIG_PREEMPTION))
-		synchronize_rcu_tasks();
+	if (ops->flags & FTRACE_OPS_FL_DYNAMIC)
+		ftrace_live_settle_callers();
+}
+
+/* May the list's only ops be called straight (live_calls.c)? */
+static notrace bool live_clean(void)
+{
+	return list_empty(&live_zombies) && !ftrace_live_registry.nr_calling;
 }
 
 /* Put @s's acct into the registry (@in) or take it out. */
@@ -291,6 +306,8 @@ static notrace int live_reg_toggle(struct live_slot *s, bool in)
 {
 	int ret;
 
+	if (!in)
+		ftrace_live_callers_unsettle();
 	mutex_lock(&ftrace_core_chunks_lock);
 	if (in)
 		ret = ftrace_reg_register(&ftrace_live_registry, &s->acct);
@@ -326,6 +343,7 @@ notrace int ftrace_live_set_enabled(bool on)
 				goto out;
 			}
 	}
+	ftrace_live_callers_unsettle();
 	mutex_lock(&ftrace_core_chunks_lock);
 	ret = ftrace_reg_switch(&ftrace_live_registry, !on);
 	mutex_unlock(&ftrace_core_chunks_lock);
@@ -442,15 +460,6 @@ static notrace void live_exclusive_end(struct live_slot *gone)
 					 FTRACE_OPS_CMD_DISABLE_SHARE_IPMODIFY_PEER);
 }
 
-/*
- * Slots whose ops left while the registry could not take their sites
- * back (no memory, the engine's own failure): the ops is gone from the
- * list and may be freed, its sites still call ftrace_caller, whose list
- * walk no longer finds it; the slot keeps their states right until a
- * later change takes it out of the registry (live_reap()).
- */
-static LIST_HEAD(live_zombies);	/* ftrace_lock */
-
 /* Take the zombies out of the registry now, if it can. */
 static notrace void live_reap(void)
 {
@@ -464,7 +473,7 @@ static notrace void live_reap(void)
 		live_put_sets(s->acct.filter, s->acct.notrace_sites);
 		kfree(s);
 	}
-	ftrace_live_single_update(list_empty(&live_zombies));
+	ftrace_live_single_update(live_clean());
 }
 
 /**
@@ -530,15 +539,16 @@ notrace int ftrace_startup(struct ftrace_ops *ops, int command)
 
 	ops->flags |= FTRACE_OPS_FL_ADDING;
 	ftrace_live_list_add(ops);
-	ftrace_live_single_update(list_empty(&live_zombies));
+	ftrace_live_single_update(live_clean());
 	ret = -EBUSY;	/* a permanent ops must run, and ftrace is off */
 	if (!ftrace_live_registry.off || !(ops->flags & FTRACE_OPS_FL_PERMANENT))
 		ret = live_reg_toggle(s, true);
 	ops->flags &= ~FTRACE_OPS_FL_ADDING;
 	if (ret) {
 		ftrace_live_list_del(ops);
-		ftrace_live_single_update(list_empty(&live_zombies));
+		ftrace_live_single_stop();
 		live_wait_callers(ops);
+		ftrace_live_single_update(live_clean());
 		ops->func = ops->saved_func;
 		live_put_sets(s->acct.filter, s->acct.notrace_sites);
 		kfree(s);
@@ -584,9 +594,10 @@ notrace int ftrace_shutdown(struct ftrace_ops *ops, int command)
 		s->ops = NULL;
 		list_add(&s->list, &live_zombies);
 	}
-	ftrace_live_single_update(list_empty(&live_zombies));
+	ftrace_live_single_stop();
 	ops->flags &= ~FTRACE_OPS_FL_ENABLED;
 	live_wait_callers(ops);
+	ftrace_live_single_update(live_clean());
 	ops->func = ops->saved_func;
 	if (ret) {
 		pr_warn("%ps: sites kept until the registry can take them (%d)\n",

@@ -8,29 +8,44 @@
  *
  * Every patched site calls ftrace_caller or ftrace_regs_caller, whose
  * call goes to arch_ftrace_ops_list_func().  It walks the list and calls
- * each ops whose sets cover the site (dispatch.c), except when the list
- * holds one ops alone and no left ops' sites remain (live.c's zombies):
- * then every patched site is that ops' own, and it is called straight,
- * without a walk or a test of its sets (single_ops, as upstream's
- * trampoline of a single ops calls it).
+ * each ops whose sets cover the site (dispatch.c), except when every
+ * call that can reach it comes from a site of one ops alone: then that
+ * ops is called straight, without a walk or a test of its sets
+ * (single_ops, as upstream's trampoline of a single ops calls it).
+ *
+ * When is that so?  The list must hold that ops alone; no site may be
+ * left calling the caller for an ops that is gone (live.c's zombies, a
+ * site quarantined while it held a call: the registry's nr_calling);
+ * and no call may still be in flight from a site that stopped calling
+ * the caller for another ops: a task preempted inside ftrace_caller
+ * resumes later, and must not then run this ops (a livepatch, a direct
+ * call) for a function it does not cover.  So every change that may
+ * take a site away (an unregistration, a change of sets, the
+ * ftrace_enabled switch, a repair) marks the callers unsettled
+ * (ftrace_live_callers_unsettle()), and single_ops is set only once a
+ * wait for every CPU and task in flight has followed the last such mark
+ * (ftrace_live_settle_callers()).
  *
  * Invariants: the list ends at ftrace_list_end; an ops that leaves it
  * keeps its ->next, so that a walker on it finds its way on.
- * single_ops is updated after every change of the list or of the
- * zombies (ftrace_live_single_update()), before the sites a new ops
- * adds are patched and before a leaving ops waits for its callers; a
- * call already in flight may still see the old value, as a walker may
- * still see a leaving ops, and both are covered by that wait.
+ * single_ops is NULL, or the list's only ops, with no call in flight
+ * from a site that was not that ops' own since it was set.  It is
+ * recomputed after every change of the list or of the zombies
+ * (ftrace_live_single_update()): set before the sites of a new ops are
+ * patched, cleared (ftrace_live_single_stop()) before a leaving ops
+ * waits for its callers.
  *
- * Locking: ftrace_lock (live.c) for every change of the list and of
- * single_ops; the list function reads both locklessly, preemption
- * disabled.
+ * Locking: ftrace_lock (live.c) for every change of the list, of
+ * single_ops and of the unsettled mark; the list function reads the list
+ * and single_ops locklessly, from ftrace_caller (preemptible: the waits
+ * above include RCU-tasks).
  *
  * The core never traces itself: every function here is notrace.
  */
 #include <linux/ftrace.h>
 #include <linux/kprobes.h>
 #include <linux/rcupdate.h>
+#include <linux/rcupdate_wait.h>
 
 #include "../ftrace_internal.h"
 #include "internal.h"
@@ -45,8 +60,10 @@ struct ftrace_ops __rcu *ftrace_ops_list __read_mostly = &ftrace_list_end;
 struct ftrace_ops *function_trace_op __read_mostly = &ftrace_list_end;
 ftrace_func_t ftrace_trace_function __read_mostly = ftrace_stub;
 
-/* The only ops of the list when no zombie remains; else NULL */
+/* The only ops of the list, called straight; else NULL (see the top) */
 static struct ftrace_ops *single_ops __read_mostly;
+/* A site may have stopped calling the caller since the last full wait */
+static bool callers_unsettled = true;
 
 /**
  * ftrace_live_list_add() - add an ops to the list walked at the sites
@@ -86,30 +103,92 @@ notrace void ftrace_live_list_del(struct ftrace_ops *ops)
 }
 
 /**
- * ftrace_live_single_update() - call the list's only ops straight, or walk
- * @no_zombies: no left ops' sites remain patched
- *
- * After any change of the list or of the zombies.  The store is ordered
- * before what follows: the engine's run that patches a new ops' sites,
- * the wait for a leaving ops' callers.
+ * ftrace_live_callers_unsettle() - a site may have stopped calling the
+ * caller for some ops: calls from it may still be in flight
  *
  * Context: ftrace_lock held.
  */
-notrace void ftrace_live_single_update(bool no_zombies)
+notrace void ftrace_live_callers_unsettle(void)
+{
+	lockdep_assert_held(&ftrace_lock);
+	callers_unsettled = true;
+}
+
+/**
+ * ftrace_live_settle_callers() - wait until no CPU or task can still be
+ * inside ftrace_caller, or a callback, from before now
+ *
+ * Context: ftrace_lock held; sleeps.
+ */
+notrace void ftrace_live_settle_callers(void)
+{
+	lockdep_assert_held(&ftrace_lock);
+	synchronize_rcu_tasks_rude();
+	if (IS_ENABLED(CONFIG_PREEMPTION))
+		synchronize_rcu_tasks();
+	callers_unsettled = false;
+}
+
+/**
+ * ftrace_live_single_stop() - walk the list at every call from now on
+ *
+ * Before a leaving ops waits for its callers.
+ *
+ * Context: ftrace_lock held.
+ */
+notrace void ftrace_live_single_stop(void)
+{
+	lockdep_assert_held(&ftrace_lock);
+	WRITE_ONCE(single_ops, NULL);
+	/* seen by every CPU before the callers' wait */
+	smp_mb();
+}
+
+/**
+ * ftrace_live_single_update() - call the list's only ops straight, or walk
+ * @clean: no site is left calling the caller for an ops that is gone
+ *         (no zombie, no quarantined site that held a call)
+ *
+ * After any change of the list or of the zombies.  Waits for the calls in
+ * flight first if a site may have stopped calling the caller since the
+ * last wait.  The store is ordered before what follows: the engine's run
+ * that patches a new ops' sites.
+ *
+ * Context: ftrace_lock held; may sleep.
+ */
+notrace void ftrace_live_single_update(bool clean)
 {
 	struct ftrace_ops *first, *one = NULL;
 
 	lockdep_assert_held(&ftrace_lock);
 	first = rcu_dereference_protected(ftrace_ops_list,
 					  lockdep_is_held(&ftrace_lock));
-	if (no_zombies && first != &ftrace_list_end &&
+	if (clean && first != &ftrace_list_end &&
 	    rcu_dereference_protected(first->next,
 				      lockdep_is_held(&ftrace_lock)) ==
 	    &ftrace_list_end)
 		one = first;
+	if (one == READ_ONCE(single_ops))
+		return;
+	if (one && callers_unsettled) {
+		ftrace_live_single_stop();
+		ftrace_live_settle_callers();
+	}
 	WRITE_ONCE(single_ops, one);
-	/* seen by every CPU before the engine's run or the callers' wait */
+	/* seen by every CPU before the engine's run */
 	smp_mb();
+}
+
+/**
+ * ftrace_live_single() - the ops the list function calls straight
+ *
+ * Context: ftrace_lock held (KUnit).
+ * Return: it, or NULL while the list function walks the list.
+ */
+notrace struct ftrace_ops *ftrace_live_single(void)
+{
+	lockdep_assert_held(&ftrace_lock);
+	return single_ops;
 }
 
 /**

@@ -92,6 +92,7 @@ static notrace int lcheck_show(struct seq_file *m, void *v)
 		return -ENOMEM;
 	seq_buf_init(&r.lines, buf, LCHECK_BUF);
 	mutex_lock(&ftrace_lock);
+	ftrace_live_callers_unsettle();	/* a repair may take sites away */
 	mutex_lock(&ftrace_core_chunks_lock);
 	ftrace_reg_check(reg, true, lcheck_report, &r);
 	for (i = 0; i < reg->nslot; i++)

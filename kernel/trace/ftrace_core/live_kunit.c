@@ -8,7 +8,9 @@
  * and the sites it left catch up at the next change; unregistering an
  * ops that is not registered is refused; a site another patcher wrote
  * over is quarantined while every other site is traced, and an ops or a
- * kprobe on only that function is refused.
+ * kprobe on only that function is refused; the list function calls the
+ * list's only ops straight, and walks while another ops, a zombie or a
+ * quarantined site that held a call is there.
  *
  * The suite runs at boot, before any tracer: it uses real functions of
  * the kernel (vfs_read, vfs_write) and the live registry, and puts every
@@ -201,10 +203,81 @@ static notrace void lk_quarantine(struct kunit *test)
 	ftrace_free_filter(&lk_all);
 }
 
+static struct ftrace_ops lk_d = { .func = lk_nop };
+
+static notrace struct ftrace_ops *lk_single_now(void)
+{
+	struct ftrace_ops *one;
+
+	mutex_lock(&ftrace_lock);
+	one = ftrace_live_single();
+	mutex_unlock(&ftrace_lock);
+	return one;
+}
+
+/*
+ * The list function calls the list's only ops straight, never while
+ * another ops is registered, a zombie's sites remain, or a quarantined
+ * site may still hold a call.
+ */
+static notrace void lk_single(struct kunit *test)
+{
+	struct ftrace_engine refusing = *ftrace_live_registry.engine;
+	const struct ftrace_engine *saved;
+	bool alone;
+
+	mutex_lock(&ftrace_lock);
+	alone = rcu_dereference_protected(ftrace_ops_list,
+					  lockdep_is_held(&ftrace_lock)) ==
+		&ftrace_list_end;
+	mutex_unlock(&ftrace_lock);
+	if (!alone)
+		kunit_skip(test, "another ops is registered");
+
+	KUNIT_ASSERT_EQ(test, lk_filter(&lk_c, "vfs_read"), 0);
+	KUNIT_ASSERT_EQ(test, lk_filter(&lk_d, "vfs_write"), 0);
+	KUNIT_ASSERT_EQ(test, register_ftrace_function(&lk_c), 0);
+	KUNIT_EXPECT_PTR_EQ(test, lk_single_now(), &lk_c);
+	KUNIT_ASSERT_EQ(test, register_ftrace_function(&lk_d), 0);
+	KUNIT_EXPECT_NULL(test, lk_single_now());
+	KUNIT_EXPECT_EQ(test, unregister_ftrace_function(&lk_d), 0);
+	KUNIT_EXPECT_PTR_EQ(test, lk_single_now(), &lk_c);
+
+	/* a zombie's sites call the caller: walk until it is gone */
+	refusing.change = lk_refuse;
+	mutex_lock(&ftrace_lock);
+	saved = ftrace_live_registry.engine;
+	ftrace_live_registry.engine = &refusing;
+	KUNIT_EXPECT_EQ(test, __unregister_ftrace_function(&lk_c), 0);
+	ftrace_live_registry.engine = saved;
+	KUNIT_EXPECT_EQ(test, ftrace_live_zombies(), 1U);
+	KUNIT_EXPECT_NULL(test, ftrace_live_single());
+	mutex_unlock(&ftrace_lock);
+	KUNIT_EXPECT_EQ(test, register_ftrace_function(&lk_d), 0);
+	KUNIT_EXPECT_PTR_EQ(test, lk_single_now(), &lk_d);
+	KUNIT_EXPECT_EQ(test, unregister_ftrace_function(&lk_d), 0);
+	KUNIT_EXPECT_NULL(test, lk_single_now());
+
+	/* so do those of a site quarantined while it held a call */
+	mutex_lock(&ftrace_lock);
+	ftrace_live_registry.nr_calling++;
+	mutex_unlock(&ftrace_lock);
+	KUNIT_EXPECT_EQ(test, register_ftrace_function(&lk_c), 0);
+	KUNIT_EXPECT_NULL(test, lk_single_now());
+	mutex_lock(&ftrace_lock);
+	ftrace_live_registry.nr_calling--;
+	mutex_unlock(&ftrace_lock);
+	KUNIT_EXPECT_EQ(test, unregister_ftrace_function(&lk_c), 0);
+
+	ftrace_free_filter(&lk_c);
+	ftrace_free_filter(&lk_d);
+}
+
 static struct kunit_case lk_cases[] = {
 	KUNIT_CASE(lk_ipmodify_exclusive),
 	KUNIT_CASE(lk_unregister_infallible),
 	KUNIT_CASE(lk_quarantine),
+	KUNIT_CASE(lk_single),
 	{}
 };
 

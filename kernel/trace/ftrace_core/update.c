@@ -25,7 +25,10 @@
  * skips it from then on, no later plan names it, so it is never written
  * again, and the check leaves it out.  It is reported once, with its
  * function, the bytes expected, the bytes found and the errno, and kept
- * in the registry's quarantine list.  Nothing else changes: every other
+ * in the registry's quarantine list (with nr_calling, the quarantined
+ * sites that may still hold the call they were refused to leave: the
+ * list function must then keep testing each ops' sets, live_calls.c).
+ * Nothing else changes: every other
  * site of the same plan holds its new instruction, ftrace stays on, later
  * changes work.  An ops that would trace only quarantined sites is
  * refused (-EBUSY) rather than registered to never fire: before its
@@ -53,6 +56,7 @@
 #define pr_fmt(fmt) "ftrace: " fmt
 
 #include <linux/errno.h>
+#include <linux/limits.h>
 #include <linux/lockdep.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
@@ -238,10 +242,14 @@ static notrace void upd_quarantine(struct ftrace_registry *r,
 	if (q) {
 		q->ip = ch->ip;
 		q->err = ch->err;
+		q->calling = ch->from;
 		memcpy(q->expected, ch->expected, MCOUNT_INSN_SIZE);
 		memcpy(q->found, ch->found, MCOUNT_INSN_SIZE);
 		list_add_tail(&q->list, &r->quarantine);
 	}
+	/* a site left calling a caller reaches its callbacks for good */
+	if (ch->from && r->nr_calling != UINT_MAX)
+		r->nr_calling = q ? r->nr_calling + 1 : UINT_MAX;
 	if (r->quiet)
 		return;
 	/*
@@ -711,6 +719,9 @@ notrace void ftrace_reg_forget_chunk(struct ftrace_registry *r,
 			continue;
 		i = ftrace_ips_lower(c->ip, 0, c->nr, q->ip);
 		if (i < c->nr && c->ip[i] == q->ip) {
+			if (q->calling && r->nr_calling != UINT_MAX &&
+			    !WARN_ON_ONCE(!r->nr_calling))
+				r->nr_calling--;
 			list_del(&q->list);
 			kfree(q);
 		}
