@@ -750,6 +750,7 @@ void ftrace_live_settle_callers(void);
 void ftrace_live_single_stop(void);
 void ftrace_live_single_update(bool clean);
 struct ftrace_ops *ftrace_live_single(void);
+void ftrace_live_single_recheck(void);
 void ftrace_live_boot_params(void);
 struct trace_array;
 int ftrace_live_probes_take(char *buf, struct trace_array *tr, bool filter);

@@ -248,6 +248,7 @@ static notrace int live_slot_set(struct ftrace_ops *ops, struct ftrace_sites *f,
 	mutex_lock(&ftrace_core_chunks_lock);
 	ret = ftrace_reg_set(&ftrace_live_registry, &s->acct, f, n);
 	mutex_unlock(&ftrace_core_chunks_lock);
+	ftrace_live_single_recheck();	/* a site quarantined with a call */
 	return ret;
 }
 
@@ -301,6 +302,19 @@ static notrace bool live_clean(void)
 	return list_empty(&live_zombies) && !ftrace_live_registry.nr_calling;
 }
 
+/**
+ * ftrace_live_single_recheck() - after a registry change that may have
+ * quarantined a site still calling the caller: walk from now on if so
+ *
+ * Context: ftrace_lock held.
+ */
+notrace void ftrace_live_single_recheck(void)
+{
+	lockdep_assert_held(&ftrace_lock);
+	if (!live_clean())
+		ftrace_live_single_stop();
+}
+
 /* Put @s's acct into the registry (@in) or take it out. */
 static notrace int live_reg_toggle(struct live_slot *s, bool in)
 {
@@ -314,6 +328,7 @@ static notrace int live_reg_toggle(struct live_slot *s, bool in)
 	else
 		ret = ftrace_reg_unregister(&ftrace_live_registry, &s->acct);
 	mutex_unlock(&ftrace_core_chunks_lock);
+	ftrace_live_single_recheck();	/* a site quarantined with a call */
 	return ret;
 }
 
@@ -347,6 +362,7 @@ notrace int ftrace_live_set_enabled(bool on)
 	mutex_lock(&ftrace_core_chunks_lock);
 	ret = ftrace_reg_switch(&ftrace_live_registry, !on);
 	mutex_unlock(&ftrace_core_chunks_lock);
+	ftrace_live_single_recheck();	/* a site quarantined with a call */
 out:
 	ftrace_enabled = !ftrace_live_registry.off;
 	mutex_unlock(&ftrace_lock);

@@ -62,8 +62,11 @@ ftrace_func_t ftrace_trace_function __read_mostly = ftrace_stub;
 
 /* The only ops of the list, called straight; else NULL (see the top) */
 static struct ftrace_ops *single_ops __read_mostly;
-/* A site may have stopped calling the caller since the last full wait */
-static bool callers_unsettled = true;
+/*
+ * A site may have stopped calling the caller since the last full wait
+ * (none had at boot: every site starts as the NOP)
+ */
+static bool callers_unsettled;
 
 /**
  * ftrace_live_list_add() - add an ops to the list walked at the sites

@@ -95,6 +95,7 @@ static notrace int lcheck_show(struct seq_file *m, void *v)
 	ftrace_live_callers_unsettle();	/* a repair may take sites away */
 	mutex_lock(&ftrace_core_chunks_lock);
 	ftrace_reg_check(reg, true, lcheck_report, &r);
+	ftrace_live_single_recheck();
 	for (i = 0; i < reg->nslot; i++)
 		nops += !!reg->slot[i];
 	for (c = reg->next(reg, NULL); c; c = reg->next(reg, c)) {

@@ -229,21 +229,23 @@ static notrace void lk_single(struct kunit *test)
 	mutex_lock(&ftrace_lock);
 	alone = rcu_dereference_protected(ftrace_ops_list,
 					  lockdep_is_held(&ftrace_lock)) ==
-		&ftrace_list_end;
+		&ftrace_list_end && !ftrace_live_zombies() &&
+		!ftrace_live_registry.nr_calling;
 	mutex_unlock(&ftrace_lock);
 	if (!alone)
-		kunit_skip(test, "another ops is registered");
+		kunit_skip(test, "another ops, a zombie or a calling quarantined site");
 
 	KUNIT_ASSERT_EQ(test, lk_filter(&lk_c, "vfs_read"), 0);
 	KUNIT_ASSERT_EQ(test, lk_filter(&lk_d, "vfs_write"), 0);
 	KUNIT_ASSERT_EQ(test, register_ftrace_function(&lk_c), 0);
 	KUNIT_EXPECT_PTR_EQ(test, lk_single_now(), &lk_c);
-	KUNIT_ASSERT_EQ(test, register_ftrace_function(&lk_d), 0);
+	KUNIT_EXPECT_EQ(test, register_ftrace_function(&lk_d), 0);
 	KUNIT_EXPECT_NULL(test, lk_single_now());
 	KUNIT_EXPECT_EQ(test, unregister_ftrace_function(&lk_d), 0);
 	KUNIT_EXPECT_PTR_EQ(test, lk_single_now(), &lk_c);
 
-	/* a zombie's sites call the caller: walk until it is gone */
+	/* one ops and a zombie, whose sites call the caller: walk */
+	KUNIT_EXPECT_EQ(test, register_ftrace_function(&lk_d), 0);
 	refusing.change = lk_refuse;
 	mutex_lock(&ftrace_lock);
 	saved = ftrace_live_registry.engine;
@@ -253,21 +255,28 @@ static notrace void lk_single(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ftrace_live_zombies(), 1U);
 	KUNIT_EXPECT_NULL(test, ftrace_live_single());
 	mutex_unlock(&ftrace_lock);
-	KUNIT_EXPECT_EQ(test, register_ftrace_function(&lk_d), 0);
-	KUNIT_EXPECT_PTR_EQ(test, lk_single_now(), &lk_d);
-	KUNIT_EXPECT_EQ(test, unregister_ftrace_function(&lk_d), 0);
-	KUNIT_EXPECT_NULL(test, lk_single_now());
+	/* the zombie leaves with the next change; one ops alone again */
+	KUNIT_EXPECT_EQ(test, register_ftrace_function(&lk_c), 0);
+	KUNIT_EXPECT_EQ(test, unregister_ftrace_function(&lk_c), 0);
+	mutex_lock(&ftrace_lock);
+	KUNIT_EXPECT_EQ(test, ftrace_live_zombies(), 0U);
+	KUNIT_EXPECT_PTR_EQ(test, ftrace_live_single(), &lk_d);
+	mutex_unlock(&ftrace_lock);
 
-	/* so do those of a site quarantined while it held a call */
+	/* a site quarantined while it held a call: walk */
 	mutex_lock(&ftrace_lock);
 	ftrace_live_registry.nr_calling++;
+	ftrace_live_single_recheck();
+	KUNIT_EXPECT_NULL(test, ftrace_live_single());
 	mutex_unlock(&ftrace_lock);
 	KUNIT_EXPECT_EQ(test, register_ftrace_function(&lk_c), 0);
+	KUNIT_EXPECT_EQ(test, unregister_ftrace_function(&lk_c), 0);
 	KUNIT_EXPECT_NULL(test, lk_single_now());
 	mutex_lock(&ftrace_lock);
 	ftrace_live_registry.nr_calling--;
 	mutex_unlock(&ftrace_lock);
-	KUNIT_EXPECT_EQ(test, unregister_ftrace_function(&lk_c), 0);
+	KUNIT_EXPECT_EQ(test, unregister_ftrace_function(&lk_d), 0);
+	KUNIT_EXPECT_NULL(test, lk_single_now());
 
 	ftrace_free_filter(&lk_c);
 	ftrace_free_filter(&lk_d);

@@ -223,6 +223,14 @@ static notrace struct ftrace_chunk *upd_find(struct ftrace_registry *r,
 }
 
 /* Quarantine the site of a refused change: never written again. */
+/* Was @ch refused while its site called a caller (which it may still)? */
+static notrace bool upd_calling(struct ftrace_registry *r,
+				const struct ftrace_site_change *ch)
+{
+	return ch->from && (ch->from == r->engine->caller ||
+			    ch->from == r->engine->regs_caller);
+}
+
 static notrace void upd_quarantine(struct ftrace_registry *r,
 				   const struct ftrace_site_change *ch)
 {
@@ -242,13 +250,13 @@ static notrace void upd_quarantine(struct ftrace_registry *r,
 	if (q) {
 		q->ip = ch->ip;
 		q->err = ch->err;
-		q->calling = ch->from;
+		q->calling = upd_calling(r, ch);
 		memcpy(q->expected, ch->expected, MCOUNT_INSN_SIZE);
 		memcpy(q->found, ch->found, MCOUNT_INSN_SIZE);
 		list_add_tail(&q->list, &r->quarantine);
 	}
 	/* a site left calling a caller reaches its callbacks for good */
-	if (ch->from && r->nr_calling != UINT_MAX)
+	if (upd_calling(r, ch) && r->nr_calling != UINT_MAX)
 		r->nr_calling = q ? r->nr_calling + 1 : UINT_MAX;
 	if (r->quiet)
 		return;
