@@ -256,8 +256,7 @@ SYM_FUNC_END(ftrace_regs_caller)
 STACK_FRAME_NON_STANDARD_FP(ftrace_regs_caller)
 
 SYM_FUNC_START(ftrace_stub_direct_tramp)
-	CALL_DEPTH_ACCOUNT
-	RET
+	ft_return_only
 SYM_FUNC_END(ftrace_stub_direct_tramp)
 
 #else /* !CONFIG_DYNAMIC_FTRACE */
