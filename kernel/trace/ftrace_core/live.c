@@ -244,11 +244,9 @@ static notrace int live_slot_set(struct ftrace_ops *ops, struct ftrace_sites *f,
 
 	if (!s)
 		return -EINVAL;
-	ftrace_live_callers_unsettle();
-	mutex_lock(&ftrace_core_chunks_lock);
+	ftrace_live_reg_begin(true);
 	ret = ftrace_reg_set(&ftrace_live_registry, &s->acct, f, n);
-	mutex_unlock(&ftrace_core_chunks_lock);
-	ftrace_live_single_recheck();	/* a site quarantined with a call */
+	ftrace_live_reg_end();
 	return ret;
 }
 
@@ -302,17 +300,58 @@ static notrace bool live_clean(void)
 	return list_empty(&live_zombies) && !ftrace_live_registry.nr_calling;
 }
 
-/**
- * ftrace_live_single_recheck() - after a registry change that may have
- * quarantined a site still calling the caller: walk from now on if so
- *
- * Context: ftrace_lock held.
+
+/*
+ * Around every call that changes the registry: one that may take a site
+ * away (@takes) leaves calls in flight from it (live_calls.c); after it,
+ * a site quarantined while it held a call ends the single-ops shortcut.
  */
-notrace void ftrace_live_single_recheck(void)
+static notrace void live_reg_begin(bool takes)
 {
 	lockdep_assert_held(&ftrace_lock);
+	if (takes)
+		ftrace_live_callers_unsettle();
+	mutex_lock(&ftrace_core_chunks_lock);
+}
+
+static notrace void live_reg_end(void)
+{
+	mutex_unlock(&ftrace_core_chunks_lock);
 	if (!live_clean())
 		ftrace_live_single_stop();
+}
+
+/*
+ * @ops left the list: walk from now on, wait for its callers, then let
+ * the list function call the one ops left straight if it may.
+ */
+static notrace void live_left(struct ftrace_ops *ops)
+{
+	ftrace_live_single_stop();
+	live_wait_callers(ops);
+	ftrace_live_single_update(live_clean());
+}
+
+/**
+ * ftrace_live_reg_begin() - before a registry call from another file
+ * (the checker's repair): see live_reg_begin()
+ * @takes: it may take a site away
+ *
+ * Context: ftrace_lock held; takes ftrace_core_chunks_lock.
+ */
+notrace void ftrace_live_reg_begin(bool takes)
+{
+	live_reg_begin(takes);
+}
+
+/**
+ * ftrace_live_reg_end() - after it
+ *
+ * Context: ftrace_lock held; drops ftrace_core_chunks_lock.
+ */
+notrace void ftrace_live_reg_end(void)
+{
+	live_reg_end();
 }
 
 /* Put @s's acct into the registry (@in) or take it out. */
@@ -320,15 +359,12 @@ static notrace int live_reg_toggle(struct live_slot *s, bool in)
 {
 	int ret;
 
-	if (!in)
-		ftrace_live_callers_unsettle();
-	mutex_lock(&ftrace_core_chunks_lock);
+	live_reg_begin(!in);
 	if (in)
 		ret = ftrace_reg_register(&ftrace_live_registry, &s->acct);
 	else
 		ret = ftrace_reg_unregister(&ftrace_live_registry, &s->acct);
-	mutex_unlock(&ftrace_core_chunks_lock);
-	ftrace_live_single_recheck();	/* a site quarantined with a call */
+	live_reg_end();
 	return ret;
 }
 
@@ -358,11 +394,9 @@ notrace int ftrace_live_set_enabled(bool on)
 				goto out;
 			}
 	}
-	ftrace_live_callers_unsettle();
-	mutex_lock(&ftrace_core_chunks_lock);
+	live_reg_begin(true);
 	ret = ftrace_reg_switch(&ftrace_live_registry, !on);
-	mutex_unlock(&ftrace_core_chunks_lock);
-	ftrace_live_single_recheck();	/* a site quarantined with a call */
+	live_reg_end();
 out:
 	ftrace_enabled = !ftrace_live_registry.off;
 	mutex_unlock(&ftrace_lock);
@@ -562,9 +596,7 @@ notrace int ftrace_startup(struct ftrace_ops *ops, int command)
 	ops->flags &= ~FTRACE_OPS_FL_ADDING;
 	if (ret) {
 		ftrace_live_list_del(ops);
-		ftrace_live_single_stop();
-		live_wait_callers(ops);
-		ftrace_live_single_update(live_clean());
+		live_left(ops);
 		ops->func = ops->saved_func;
 		live_put_sets(s->acct.filter, s->acct.notrace_sites);
 		kfree(s);
@@ -610,10 +642,8 @@ notrace int ftrace_shutdown(struct ftrace_ops *ops, int command)
 		s->ops = NULL;
 		list_add(&s->list, &live_zombies);
 	}
-	ftrace_live_single_stop();
 	ops->flags &= ~FTRACE_OPS_FL_ENABLED;
-	live_wait_callers(ops);
-	ftrace_live_single_update(live_clean());
+	live_left(ops);
 	ops->func = ops->saved_func;
 	if (ret) {
 		pr_warn("%ps: sites kept until the registry can take them (%d)\n",

@@ -92,10 +92,8 @@ static notrace int lcheck_show(struct seq_file *m, void *v)
 		return -ENOMEM;
 	seq_buf_init(&r.lines, buf, LCHECK_BUF);
 	mutex_lock(&ftrace_lock);
-	ftrace_live_callers_unsettle();	/* a repair may take sites away */
-	mutex_lock(&ftrace_core_chunks_lock);
+	ftrace_live_reg_begin(true);	/* a repair may take sites away */
 	ftrace_reg_check(reg, true, lcheck_report, &r);
-	ftrace_live_single_recheck();
 	for (i = 0; i < reg->nslot; i++)
 		nops += !!reg->slot[i];
 	for (c = reg->next(reg, NULL); c; c = reg->next(reg, c)) {
@@ -121,7 +119,7 @@ static notrace int lcheck_show(struct seq_file *m, void *v)
 			       "quarantined %pS %lx: expected %*phN, found %*phN (%d)\n",
 			       (void *)q->ip, q->ip, LCHECK_INSN, q->expected,
 			       LCHECK_INSN, q->found, q->err);
-	mutex_unlock(&ftrace_core_chunks_lock);
+	ftrace_live_reg_end();
 	mutex_unlock(&ftrace_lock);
 
 	seq_printf(m, "%lu sites, %lu count mismatches, %lu text mismatches\n",

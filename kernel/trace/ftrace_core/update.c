@@ -222,7 +222,6 @@ static notrace struct ftrace_chunk *upd_find(struct ftrace_registry *r,
 	return NULL;
 }
 
-/* Quarantine the site of a refused change: never written again. */
 /* Was @ch refused while its site called a caller (which it may still)? */
 static notrace bool upd_calling(struct ftrace_registry *r,
 				const struct ftrace_site_change *ch)
@@ -230,6 +229,8 @@ static notrace bool upd_calling(struct ftrace_registry *r,
 	return ch->from && (ch->from == r->engine->caller ||
 			    ch->from == r->engine->regs_caller);
 }
+
+/* Quarantine the site of a refused change: never written again. */
 
 static notrace void upd_quarantine(struct ftrace_registry *r,
 				   const struct ftrace_site_change *ch)
