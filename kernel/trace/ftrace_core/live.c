@@ -300,7 +300,6 @@ static notrace bool live_clean(void)
 	return list_empty(&live_zombies) && !ftrace_live_registry.nr_calling;
 }
 
-
 /*
  * Around every call that changes the registry: one that may take a site
  * away (@takes) leaves calls in flight from it (live_calls.c); after it,
