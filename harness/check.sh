@@ -54,7 +54,7 @@ run_step() {
 	count "$rc"
 	[ "$rc" = 0 ] && return 0
 	why="$why
-  failed: $name: $(grep -a -m 4 -E 'FAIL|[Ee]rror|not ok|timed out|did not' "$out" |
+  failed: $name: $(grep -a -m 4 -E 'FAIL|Error|error:|not ok|timed out|did not|report:|UNRESOLVED|UNTESTED' "$out" |
 		sed 's/^ *//' | paste -sd'|' | cut -c1-400)"
 	return "$rc"
 }

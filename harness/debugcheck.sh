@@ -37,8 +37,10 @@ echo "    boot:"
 "$TOP/harness/bootcheck.sh" "$dir/boot1.log" || ok=0
 boot_reports "$dir/boot1.log" || ok=0
 
-# The fault test ran in the last VM, after the tests.
+# The fault test ran in the last VM, after the tests; before it, the
+# VM printed how full lockdep's tables were.
 last=$(ls "$dir"/vm*.log | sort -V | tail -n 1)
+tr -d '\r' < "$last" | sed -n 's/^@@LD /    lockdep: /p'
 fault=$(sed -n '/^@@HX FAULT BEGIN/,/^@@HX FAULT END/p' "$last" | tr -d '\r')
 printf '%s\n' "$fault" | sed -n 's/^@@L /    fault: /p'
 if ! printf '%s\n' "$fault" | grep -q '^@@HX FAULT RESULT PASS'; then
