@@ -45,6 +45,8 @@
  * registered ops); a site no ops covers has state 0; TRAMP implies a
  * count of 1; the count saturates at FTRACE_ACCT_COUNT and never wraps.
  *
+ * ftrace_reg_check() runs the check over every chunk of a registry.
+ *
  * Locking: none here.  The caller serializes every update and check of a
  * chunk (under ftrace_lock) and keeps the ops' sets alive while it runs;
  * sets are immutable and read lock-free (see sites.c).  States are stored
@@ -67,6 +69,7 @@
 #include <linux/errno.h>
 #include <linux/ftrace.h>
 #include <linux/limits.h>
+#include <linux/lockdep.h>
 #include <linux/minmax.h>
 #include <linux/sprintf.h>
 #include <linux/types.h>
@@ -404,4 +407,57 @@ notrace void ftrace_acct_state_str(char *buf, size_t len, u32 st)
 		 st & FTRACE_ACCT_IPMODIFY ? 'I' : '-',
 		 st & FTRACE_ACCT_DIRECT ? 'D' : '-',
 		 st & FTRACE_ACCT_TRAMP ? 'T' : '-');
+}
+
+/* ftrace_reg_check() over a registry's chunks, its report told the chunk */
+struct acct_reg_check {
+	void (*report)(void *data, struct ftrace_chunk *c, unsigned int site,
+		       u32 have, u32 want);
+	void *data;
+	struct ftrace_chunk *c;
+};
+
+static notrace void acct_reg_report(void *data, unsigned int site,
+				    u32 have, u32 want)
+{
+	struct acct_reg_check *k = data;
+
+	k->report(k->data, k->c, site, have, want);
+}
+
+/**
+ * ftrace_reg_check() - recompute every state from the registered ops
+ * @r: the registry
+ * @repair: store the recomputed state of a site found wrong
+ * @report: told of each site found wrong (chunk, index, have, want); may
+ *          be NULL
+ * @data: passed to @report
+ *
+ * Quarantined sites are left out (accounting.c).
+ *
+ * Context: r->lock held.
+ * Return: how many states were wrong.
+ */
+notrace unsigned int ftrace_reg_check(struct ftrace_registry *r, bool repair,
+				      void (*report)(void *data,
+						     struct ftrace_chunk *c,
+						     unsigned int site,
+						     u32 have, u32 want),
+				      void *data)
+{
+	struct acct_reg_check k = { .report = report, .data = data };
+	struct ftrace_acct_chunk ac;
+	unsigned int bad = 0;
+
+	lockdep_assert_held(r->lock);
+	for (k.c = r->next(r, NULL); k.c; k.c = r->next(r, k.c)) {
+		ac.ip = k.c->ip;
+		ac.state = k.c->state;
+		ac.nr = k.c->nr;
+		bad += ftrace_acct_check(&ac,
+				(const struct ftrace_acct_ops *const *)r->slot,
+				r->nslot, repair, report ? acct_reg_report : NULL,
+				&k);
+	}
+	return bad;
 }

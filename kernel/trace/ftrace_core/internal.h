@@ -654,6 +654,8 @@ int ftrace_reg_unregister(struct ftrace_registry *r,
 int ftrace_reg_set(struct ftrace_registry *r, struct ftrace_acct_ops *o,
 		   struct ftrace_sites *filter,
 		   struct ftrace_sites *notrace_sites);
+int ftrace_reg_redirect(struct ftrace_registry *r, struct ftrace_acct_ops *o,
+			unsigned long direct);
 int ftrace_reg_chunk_enable(struct ftrace_registry *r, struct ftrace_chunk *c);
 int ftrace_reg_switch(struct ftrace_registry *r, bool off);
 void ftrace_reg_quarantine(struct ftrace_registry *r,
@@ -722,6 +724,7 @@ void ftrace_live_graph_boot(char *buf, bool exclude);
 struct dentry;
 void ftrace_live_graph_tracefs(struct dentry *d_tracer);
 bool ftrace_live_direct_taken(const struct ftrace_sites *f);
+struct ftrace_acct_ops *ftrace_live_acct_of(struct ftrace_ops *ops);
 int ftrace_live_set_enabled(bool on);
 struct ftrace_sites *ftrace_live_ops_sites(struct ftrace_ops *ops,
 					   bool filter);

@@ -333,7 +333,7 @@ static notrace void live_left(struct ftrace_ops *ops)
 
 /**
  * ftrace_live_reg_begin() - before a registry call from another file
- * (the checker's repair): see live_reg_begin()
+ * (the checker's repair, a direct ops' move): see live_reg_begin()
  * @takes: it may take a site away
  *
  * Context: ftrace_lock held; takes ftrace_core_chunks_lock.
@@ -423,6 +423,20 @@ notrace bool ftrace_live_direct_taken(const struct ftrace_sites *f)
 				return true;
 	}
 	return false;
+}
+
+/**
+ * ftrace_live_acct_of() - the registry's view of a registered ops
+ * @ops: the ops
+ *
+ * Context: ftrace_lock held.
+ * Return: its slot's accounting, or NULL if @ops is not registered.
+ */
+notrace struct ftrace_acct_ops *ftrace_live_acct_of(struct ftrace_ops *ops)
+{
+	struct live_slot *s = live_slot_of(ops);
+
+	return s ? &s->acct : NULL;
 }
 
 /*

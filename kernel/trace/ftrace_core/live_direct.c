@@ -12,10 +12,19 @@
  * address (arch_ftrace_set_direct_caller()).  At most one direct ops per
  * site: a second is refused with -EBUSY.
  *
- * modify_ftrace_direct() is not ours yet (-EOPNOTSUPP, below).
+ * Moving a direct ops to another address changes no site's state: the
+ * sites it alone covers go from the old address to the new one in one
+ * run of the engine (ftrace_reg_redirect()), and the callback of its
+ * shared sites reads the new address.  The old address may still be
+ * called by a task that was on its way there: the caller frees it only
+ * after its own wait (bpf trampolines wait for RCU-tasks), as with
+ * upstream's core.
  *
  * Locking: the ops' regex_lock > ftrace_lock: registration reads the
- * filter and registers with no writer in between.
+ * filter and registers with no writer in between.  ftrace_lock stands
+ * for upstream's direct_mutex: modify_ftrace_direct_nolock() is called
+ * with it held, from an ops_func the core runs (bpf trampolines asked to
+ * share a site with an IPMODIFY ops).
  */
 #include <linux/ftrace.h>
 #include <linux/kprobes.h>
@@ -110,17 +119,59 @@ int unregister_ftrace_direct(struct ftrace_ops *ops, unsigned long addr,
 }
 EXPORT_SYMBOL_GPL(unregister_ftrace_direct);
 
+static int live_direct_modify(struct ftrace_ops *ops, unsigned long addr)
+{
+	unsigned long was = ops->direct_call;
+	int ret;
+
+	lockdep_assert_held(&ftrace_lock);
+	if (!addr || !(ops->flags & FTRACE_OPS_FL_DIRECT) ||
+	    !(ops->flags & FTRACE_OPS_FL_ENABLED))
+		return -EINVAL;
+	if (addr == was)
+		return 0;
+	/* the shared sites' callback: either address serves while both do */
+	WRITE_ONCE(ops->direct_call, addr);
+	/* no site leaves or joins a caller: the callers stay settled */
+	ftrace_live_reg_begin(false);
+	ret = ftrace_reg_redirect(&ftrace_live_registry,
+				  ftrace_live_acct_of(ops), addr);
+	ftrace_live_reg_end();
+	if (ret)
+		WRITE_ONCE(ops->direct_call, was);
+	return ret;
+}
+
 /**
  * modify_ftrace_direct() - move a direct ops to another address
- * @ops: the ops
+ * @ops: the ops, registered with register_ftrace_direct()
  * @addr: the new address
  *
- * Not ours yet.
- *
- * Return: -EOPNOTSUPP.
+ * Context: process context, ftrace_lock not held; may sleep.
+ * Return: 0; -EINVAL if @ops is not a registered direct ops or @addr is
+ * 0; -ENOMEM or the engine's own error: nothing changed.
  */
 int modify_ftrace_direct(struct ftrace_ops *ops, unsigned long addr)
 {
-	return -EOPNOTSUPP;
+	int ret;
+
+	mutex_lock(&ftrace_lock);
+	ret = live_direct_modify(ops, addr);
+	mutex_unlock(&ftrace_lock);
+	return ret;
 }
 EXPORT_SYMBOL_GPL(modify_ftrace_direct);
+
+/**
+ * modify_ftrace_direct_nolock() - modify_ftrace_direct() for an ops_func
+ * @ops: the ops, registered with register_ftrace_direct()
+ * @addr: the new address
+ *
+ * Context: ftrace_lock held (an ops_func the core runs); may sleep.
+ * Return: as modify_ftrace_direct().
+ */
+int modify_ftrace_direct_nolock(struct ftrace_ops *ops, unsigned long addr)
+{
+	return live_direct_modify(ops, addr);
+}
+EXPORT_SYMBOL_GPL(modify_ftrace_direct_nolock);

@@ -136,16 +136,12 @@ notrace unsigned long ftrace_reg_target(struct ftrace_registry *r,
 	return upd_target(r, ip, state, r->nslot, NULL);
 }
 
-/* accounting.c tells us of each site whose state changed */
-static notrace void upd_changed(void *data, unsigned int site, u32 was)
+/* Plan site @ip's change from @from to @to, if it is one. */
+static notrace void upd_add(struct upd_plan *p, unsigned long ip,
+			    unsigned long from, unsigned long to)
 {
-	struct upd_plan *p = data;
-	unsigned long ip = p->c->ip[site];
-	unsigned long from, to;
 	struct ftrace_site_change *ch;
 
-	from = upd_target(p->r, ip, was, p->idx, p->was);
-	to = upd_target(p->r, ip, p->c->state[site], p->r->nslot, NULL);
 	if (from == to)
 		return;
 	if (p->nr == p->cap) {
@@ -157,6 +153,16 @@ static notrace void upd_changed(void *data, unsigned int site, u32 was)
 	ch->ip = ip;
 	ch->from = from;
 	ch->to = to;
+}
+
+/* accounting.c tells us of each site whose state changed */
+static notrace void upd_changed(void *data, unsigned int site, u32 was)
+{
+	struct upd_plan *p = data;
+	unsigned long ip = p->c->ip[site];
+
+	upd_add(p, ip, upd_target(p->r, ip, was, p->idx, p->was),
+		upd_target(p->r, ip, p->c->state[site], p->r->nslot, NULL));
 }
 
 /* Update every chunk for slot @idx going from @before to @after. */
@@ -318,28 +324,25 @@ static notrace void upd_outcomes(struct ftrace_registry *r,
 	}
 }
 
-/* How many sites @o covers, and how many of them are not quarantined. */
-static notrace void upd_covered(struct ftrace_registry *r,
-				const struct ftrace_acct_ops *o,
-				unsigned int *all, unsigned int *live)
+/* Call @fn for each site @o covers, with its chunk and index. */
+static notrace void upd_each_covered(struct ftrace_registry *r,
+				     const struct ftrace_acct_ops *o,
+				     void (*fn)(void *data,
+						struct ftrace_chunk *c,
+						unsigned int site),
+				     void *data)
 {
 	const struct ftrace_sites *f = o->filter;
 	struct ftrace_chunk *c;
 	unsigned int i, site;
 
-	*all = 0;
-	*live = 0;
 	if (!f || ftrace_sites_is_none(f))
 		return;
 	if (ftrace_sites_is_all(f)) {
 		for (c = r->next(r, NULL); c; c = r->next(r, c)) {
-			for (i = 0; i < c->nr; i++) {
-				if (!ftrace_acct_covers(o, c->ip[i]))
-					continue;
-				(*all)++;
-				if (!(c->state[i] & FTRACE_ACCT_QUARANTINE))
-					(*live)++;
-			}
+			for (i = 0; i < c->nr; i++)
+				if (ftrace_acct_covers(o, c->ip[i]))
+					fn(data, c, i);
 		}
 		return;
 	}
@@ -347,12 +350,35 @@ static notrace void upd_covered(struct ftrace_registry *r,
 		if (!ftrace_acct_covers(o, f->ip[i]))
 			continue;
 		c = upd_find(r, f->ip[i], &site);
-		if (!c)
-			continue;
-		(*all)++;
-		if (!(c->state[site] & FTRACE_ACCT_QUARANTINE))
-			(*live)++;
+		if (c)
+			fn(data, c, site);
 	}
+}
+
+struct upd_count {
+	unsigned int all, live;
+};
+
+static notrace void upd_count_one(void *data, struct ftrace_chunk *c,
+				  unsigned int site)
+{
+	struct upd_count *n = data;
+
+	n->all++;
+	if (!(c->state[site] & FTRACE_ACCT_QUARANTINE))
+		n->live++;
+}
+
+/* How many sites @o covers, and how many of them are not quarantined. */
+static notrace void upd_covered(struct ftrace_registry *r,
+				const struct ftrace_acct_ops *o,
+				unsigned int *all, unsigned int *live)
+{
+	struct upd_count n = { };
+
+	upd_each_covered(r, o, upd_count_one, &n);
+	*all = n.all;
+	*live = n.live;
 }
 
 /*
@@ -539,6 +565,67 @@ notrace int ftrace_reg_set(struct ftrace_registry *r,
 			ftrace_sites_put(was->notrace_sites);
 	}
 	kfree(was);
+	return ret;
+}
+
+/* A site of the redirected ops: from its old target to its new one. */
+static notrace void upd_redirect_one(void *data, struct ftrace_chunk *c,
+				     unsigned int site)
+{
+	struct upd_plan *p = data;
+	unsigned long ip = c->ip[site];
+	u32 state = c->state[site];
+
+	upd_add(p, ip, upd_target(p->r, ip, state, p->idx, p->was),
+		upd_target(p->r, ip, state, p->r->nslot, NULL));
+}
+
+/**
+ * ftrace_reg_redirect() - move a registered DIRECT ops to another address
+ * @r: the registry
+ * @o: the ops
+ * @direct: its new direct address
+ *
+ * No state changes: the sites @o alone covers go from its old address to
+ * @direct in one run of the engine (a site refused is quarantined); the
+ * sites it shares keep calling the regs caller, whose callback reads the
+ * ops' address.
+ *
+ * Context: r->lock held; may sleep.
+ * Return: 0; -EINVAL if @o is not a registered DIRECT ops or @direct is
+ * 0; -ENOMEM or the engine's own error: nothing changed, @o keeps its
+ * address.
+ */
+notrace int ftrace_reg_redirect(struct ftrace_registry *r,
+				struct ftrace_acct_ops *o,
+				unsigned long direct)
+{
+	struct ftrace_acct_ops was;
+	struct upd_plan p = { .r = r, .was = &was };
+	int idx, ret;
+
+	lockdep_assert_held(r->lock);
+	idx = o ? upd_slot_of(r, o) : -ENOENT;
+	if (idx < 0 || !(o->flags & FTRACE_OPS_FL_DIRECT) || !direct)
+		return -EINVAL;
+	p.idx = idx;
+	p.cap = upd_bound_one(o, upd_total(r));
+	if (p.cap) {
+		p.ch = kvmalloc_array(p.cap, sizeof(*p.ch), GFP_KERNEL);
+		if (!p.ch)
+			return -ENOMEM;
+	}
+	was = *o;
+	o->direct = direct;
+	upd_each_covered(r, o, upd_redirect_one, &p);
+	ret = WARN_ON_ONCE(p.overflow) ? -EOVERFLOW : 0;
+	if (!ret && p.nr)
+		ret = r->engine->change(r->engine->data, p.ch, p.nr);
+	if (ret)
+		o->direct = was.direct;
+	else
+		upd_outcomes(r, p.ch, p.nr);
+	kvfree(p.ch);
 	return ret;
 }
 
@@ -735,59 +822,6 @@ notrace void ftrace_reg_forget_chunk(struct ftrace_registry *r,
 			kfree(q);
 		}
 	}
-}
-
-/* ftrace_reg_check()'s report, told the chunk too */
-struct upd_check {
-	void (*report)(void *data, struct ftrace_chunk *c, unsigned int site,
-		       u32 have, u32 want);
-	void *data;
-	struct ftrace_chunk *c;
-};
-
-static notrace void upd_report(void *data, unsigned int site, u32 have,
-			       u32 want)
-{
-	struct upd_check *k = data;
-
-	k->report(k->data, k->c, site, have, want);
-}
-
-/**
- * ftrace_reg_check() - recompute every state from the registered ops
- * @r: the registry
- * @repair: store the recomputed state of a site found wrong
- * @report: told of each site found wrong (chunk, index, have, want); may
- *          be NULL
- * @data: passed to @report
- *
- * Quarantined sites are left out (accounting.c).
- *
- * Context: r->lock held.
- * Return: how many states were wrong.
- */
-notrace unsigned int ftrace_reg_check(struct ftrace_registry *r, bool repair,
-				      void (*report)(void *data,
-						     struct ftrace_chunk *c,
-						     unsigned int site,
-						     u32 have, u32 want),
-				      void *data)
-{
-	struct upd_check k = { .report = report, .data = data };
-	struct ftrace_acct_chunk ac;
-	unsigned int bad = 0;
-
-	lockdep_assert_held(r->lock);
-	for (k.c = r->next(r, NULL); k.c; k.c = r->next(r, k.c)) {
-		ac.ip = k.c->ip;
-		ac.state = k.c->state;
-		ac.nr = k.c->nr;
-		bad += ftrace_acct_check(&ac,
-				(const struct ftrace_acct_ops *const *)r->slot,
-				r->nslot, repair, report ? upd_report : NULL,
-				&k);
-	}
-	return bad;
 }
 
 /**

@@ -10,6 +10,10 @@
  *   quarantine  a foreign site among all: every other site patched, the
  *               site reported with its bytes and never written again;
  *               an ops on it alone refused, before and after its plan
+ *   redirect    a direct ops moved to another address: its sites alone
+ *               retargeted in one plan, shared ones and every state
+ *               unchanged; a whole failure keeps the old address; a
+ *               foreign site quarantined, not counted as calling
  *   engine_fail an engine that fails a plan whole: registration,
  *               change and unregistration leave states and text as
  *               they were
@@ -197,6 +201,13 @@ static int fuk_set(struct fuk_world *w, struct ftrace_acct_ops *o,
 {
 	guard(mutex)(&fuk_lock);
 	return ftrace_reg_set(&w->r, o, f, n);
+}
+
+static int fuk_redirect(struct fuk_world *w, struct ftrace_acct_ops *o,
+			unsigned long direct)
+{
+	guard(mutex)(&fuk_lock);
+	return ftrace_reg_redirect(&w->r, o, direct);
 }
 
 static unsigned int fuk_check(struct fuk_world *w)
@@ -402,6 +413,67 @@ static void fuk_test_engine_fail(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fuk_count(w, 0), FUK_SITES);
 }
 
+static void fuk_test_redirect(struct kunit *test)
+{
+	struct fuk_world *w = fuk_new(test);
+	struct ftrace_acct_ops d = {
+		.filter = fuk_range(test, 20, 29, 1),
+		.flags = FTRACE_OPS_FL_DIRECT,
+		.direct = FUK_DIRECT(1),
+	};
+	struct ftrace_acct_ops t = { .filter = fuk_range(test, 25, 34, 1) };
+	struct ftrace_acct_ops gone = d;
+	u32 *state = kunit_kmalloc(test, sizeof(w->state), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, state);
+	KUNIT_ASSERT_EQ(test, fuk_reg(w, &d), 0);
+	KUNIT_ASSERT_EQ(test, fuk_reg(w, &t), 0);
+	KUNIT_EXPECT_EQ(test, fuk_count(w, FUK_DIRECT(1)), 5U);
+	KUNIT_EXPECT_EQ(test, fuk_count(w, FUK_CALLER), 10U);
+	memcpy(state, w->state, sizeof(w->state));
+
+	/* its five sites alone move, in one plan; no state changes */
+	KUNIT_EXPECT_EQ(test, fuk_redirect(w, &d, FUK_DIRECT(2)), 0);
+	KUNIT_EXPECT_EQ(test, w->runs, 3U);
+	KUNIT_EXPECT_EQ(test, d.direct, FUK_DIRECT(2));
+	KUNIT_EXPECT_EQ(test, fuk_count(w, FUK_DIRECT(2)), 5U);
+	KUNIT_EXPECT_EQ(test, fuk_count(w, FUK_DIRECT(1)), 0U);
+	KUNIT_EXPECT_EQ(test, fuk_count(w, FUK_CALLER), 10U);
+	KUNIT_EXPECT_MEMEQ(test, state, w->state, sizeof(w->state));
+	KUNIT_EXPECT_EQ(test, fuk_wrong_text(w), 0U);
+
+	/* the same address: nothing to write */
+	KUNIT_EXPECT_EQ(test, fuk_redirect(w, &d, FUK_DIRECT(2)), 0);
+	KUNIT_EXPECT_EQ(test, w->runs, 3U);
+
+	/* bad requests: not direct, not registered, no address */
+	KUNIT_EXPECT_EQ(test, fuk_redirect(w, &t, FUK_DIRECT(3)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, fuk_redirect(w, &gone, FUK_DIRECT(3)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, fuk_redirect(w, &d, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, d.direct, FUK_DIRECT(2));
+
+	/* a whole failure keeps the old address and text */
+	w->fail_next = -EIO;
+	KUNIT_EXPECT_EQ(test, fuk_redirect(w, &d, FUK_DIRECT(3)), -EIO);
+	KUNIT_EXPECT_EQ(test, d.direct, FUK_DIRECT(2));
+	KUNIT_EXPECT_EQ(test, fuk_count(w, FUK_DIRECT(2)), 5U);
+	KUNIT_EXPECT_EQ(test, fuk_wrong_text(w), 0U);
+
+	/* a foreign site is quarantined; it did not call a caller */
+	set_bit(21, w->foreign);
+	KUNIT_EXPECT_EQ(test, fuk_redirect(w, &d, FUK_DIRECT(1)), 0);
+	KUNIT_EXPECT_EQ(test, fuk_count(w, FUK_DIRECT(1)), 4U);
+	KUNIT_EXPECT_EQ(test, w->state[21], FTRACE_ACCT_QUARANTINE);
+	KUNIT_EXPECT_EQ(test, w->r.nr_quarantined, 1U);
+	KUNIT_EXPECT_EQ(test, w->r.nr_calling, 0U);
+	KUNIT_EXPECT_EQ(test, fuk_wrong_text(w), 0U);
+
+	KUNIT_EXPECT_EQ(test, fuk_unreg(w, &t), 0);
+	KUNIT_EXPECT_EQ(test, fuk_unreg(w, &d), 0);
+	KUNIT_EXPECT_EQ(test, fuk_check(w), 0U);
+	KUNIT_EXPECT_EQ(test, w->stale + w->unsorted + w->q_written, 0U);
+}
+
 /* ---- random changes ----------------------------------------------------- */
 
 struct fuk_rand {
@@ -538,6 +610,7 @@ static void fuk_test_random(struct kunit *test)
 static struct kunit_case fuk_cases[] = {
 	KUNIT_CASE(fuk_test_targets),
 	KUNIT_CASE(fuk_test_quarantine),
+	KUNIT_CASE(fuk_test_redirect),
 	KUNIT_CASE(fuk_test_engine_fail),
 	KUNIT_CASE_SLOW(fuk_test_random),
 	{}
