@@ -46,6 +46,7 @@
  *             calls now and must call), handed to the engine as one
  *             run; a site the engine refuses is quarantined, never the
  *             whole of ftrace
+ *   quarantine.c the sites the engine refused: never written again
  *   beside.c  what the pieces need while upstream's core runs ftrace
  *
  * With CONFIG_FTRACE_OWN_CORE_LIVE our core runs ftrace, in place of
@@ -661,6 +662,8 @@ int ftrace_reg_switch(struct ftrace_registry *r, bool off);
 void ftrace_reg_quarantine(struct ftrace_registry *r,
 			   const struct ftrace_site_change *ch);
 bool ftrace_reg_quarantined(struct ftrace_registry *r, unsigned long ip);
+struct ftrace_chunk *ftrace_reg_find(struct ftrace_registry *r,
+				     unsigned long ip, unsigned int *site);
 void ftrace_reg_forget_chunk(struct ftrace_registry *r,
 			     struct ftrace_chunk *c);
 unsigned long ftrace_reg_target(struct ftrace_registry *r, unsigned long ip,
@@ -725,6 +728,7 @@ struct dentry;
 void ftrace_live_graph_tracefs(struct dentry *d_tracer);
 bool ftrace_live_direct_taken(const struct ftrace_sites *f);
 struct ftrace_acct_ops *ftrace_live_acct_of(struct ftrace_ops *ops);
+int ftrace_live_share_self(struct ftrace_ops *ops);
 int ftrace_live_set_enabled(bool on);
 struct ftrace_sites *ftrace_live_ops_sites(struct ftrace_ops *ops,
 					   bool filter);

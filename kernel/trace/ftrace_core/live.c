@@ -403,29 +403,6 @@ out:
 }
 
 /**
- * ftrace_live_direct_taken() - does a direct ops cover a site of @f?
- * @f: a set of sites (SOME)
- *
- * Context: ftrace_lock held.
- * Return: true if one does.
- */
-notrace bool ftrace_live_direct_taken(const struct ftrace_sites *f)
-{
-	struct live_slot *s;
-	unsigned int i;
-
-	lockdep_assert_held(&ftrace_lock);
-	list_for_each_entry(s, &live_slots, list) {
-		if (!(s->acct.flags & FTRACE_OPS_FL_DIRECT))
-			continue;
-		for (i = 0; i < f->nr; i++)
-			if (ftrace_acct_covers(&s->acct, f->ip[i]))
-				return true;
-	}
-	return false;
-}
-
-/**
  * ftrace_live_acct_of() - the registry's view of a registered ops
  * @ops: the ops
  *
@@ -507,6 +484,22 @@ static notrace int live_exclusive(struct ftrace_ops *ops,
 			return ret;
 	}
 	return 0;
+}
+
+/**
+ * ftrace_live_share_self() - may a registered direct ops go on sharing
+ * its sites with the IPMODIFY ops there? (its ops_func says, as before a
+ * move of its address with upstream's core)
+ * @ops: the direct ops
+ *
+ * Context: ftrace_lock held.
+ * Return: 0, or the ops_func's error (-EBUSY if it has none).
+ */
+notrace int ftrace_live_share_self(struct ftrace_ops *ops)
+{
+	struct live_slot *s = live_slot_of(ops);
+
+	return s ? live_exclusive(ops, &s->acct) : -EINVAL;
 }
 
 /* An IPMODIFY ops leaves: the direct ops that shared with it may stop. */
@@ -644,11 +637,12 @@ notrace int ftrace_shutdown(struct ftrace_ops *ops, int command)
 	s = live_slot_of(ops);
 	if (!s)
 		return -EINVAL;
-	live_exclusive_end(s);
 	ops->flags |= FTRACE_OPS_FL_REMOVING;
 	while ((ret = live_reg_toggle(s, false)) && --tries)
 		msleep(20);
 	ops->flags &= ~FTRACE_OPS_FL_REMOVING;
+	/* its sites are back: a direct ops that shared them may go plain */
+	live_exclusive_end(s);
 	list_del(&s->list);
 	ftrace_live_list_del(ops);
 	if (ret) {

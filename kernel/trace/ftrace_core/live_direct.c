@@ -14,11 +14,14 @@
  *
  * Moving a direct ops to another address changes no site's state: the
  * sites it alone covers go from the old address to the new one in one
- * run of the engine (ftrace_reg_redirect()), and the callback of its
- * shared sites reads the new address.  The old address may still be
- * called by a task that was on its way there: the caller frees it only
- * after its own wait (bpf trampolines wait for RCU-tasks), as with
- * upstream's core.
+ * run of the engine (ftrace_reg_redirect()), and then the callback of
+ * its shared sites reads the new address.  Before the move, an ops that
+ * shares sites with an IPMODIFY ops is asked again whether it can
+ * (ops_func, ENABLE_SHARE_IPMODIFY_SELF), as upstream's core asks it.  A
+ * failed move leaves no task on its way to the new address; after a
+ * move, a task may still be on its way to the old one: the caller frees
+ * it only after its own wait (bpf trampolines wait for RCU-tasks), as
+ * with upstream's core.
  *
  * Locking: the ops' regex_lock > ftrace_lock: registration reads the
  * filter and registers with no writer in between.  ftrace_lock stands
@@ -27,6 +30,7 @@
  * share a site with an IPMODIFY ops).
  */
 #include <linux/ftrace.h>
+#include <linux/kernel.h>
 #include <linux/kprobes.h>
 
 #include "../ftrace_internal.h"
@@ -44,6 +48,34 @@ static notrace void direct_func(unsigned long ip, unsigned long parent_ip,
 }
 
 NOKPROBE_SYMBOL(direct_func);
+
+/**
+ * ftrace_live_direct_taken() - does a direct ops cover a site of @f?
+ * @f: a set of sites (SOME)
+ *
+ * The registry's slots: the registered ops, and the zombies, whose
+ * sites still call their address.
+ *
+ * Context: ftrace_lock held.
+ * Return: true if one does.
+ */
+notrace bool ftrace_live_direct_taken(const struct ftrace_sites *f)
+{
+	const struct ftrace_registry *r = &ftrace_live_registry;
+	const struct ftrace_acct_ops *o;
+	unsigned int k, i;
+
+	lockdep_assert_held(&ftrace_lock);
+	for (k = 0; k < r->nslot; k++) {
+		o = r->slot[k];
+		if (!o || !(o->flags & FTRACE_OPS_FL_DIRECT))
+			continue;
+		for (i = 0; i < f->nr; i++)
+			if (ftrace_acct_covers(o, f->ip[i]))
+				return true;
+	}
+	return false;
+}
 
 /**
  * register_ftrace_direct() - call @addr at the sites of @ops' filter
@@ -121,24 +153,32 @@ EXPORT_SYMBOL_GPL(unregister_ftrace_direct);
 
 static int live_direct_modify(struct ftrace_ops *ops, unsigned long addr)
 {
-	unsigned long was = ops->direct_call;
 	int ret;
 
 	lockdep_assert_held(&ftrace_lock);
 	if (!addr || !(ops->flags & FTRACE_OPS_FL_DIRECT) ||
 	    !(ops->flags & FTRACE_OPS_FL_ENABLED))
 		return -EINVAL;
-	if (addr == was)
+	if (addr == ops->direct_call)
 		return 0;
-	/* the shared sites' callback: either address serves while both do */
-	WRITE_ONCE(ops->direct_call, addr);
+	/* the engine's own rule, also for an ops whose sites are all shared */
+	if (!kernel_text_address(addr))
+		return -EINVAL;
+	/* a bpf trampoline sharing with a livepatch may need rebuilding */
+	ret = ftrace_live_share_self(ops);
+	if (ret)
+		return ret;
 	/* no site leaves or joins a caller: the callers stay settled */
 	ftrace_live_reg_begin(false);
 	ret = ftrace_reg_redirect(&ftrace_live_registry,
 				  ftrace_live_acct_of(ops), addr);
 	ftrace_live_reg_end();
-	if (ret)
-		WRITE_ONCE(ops->direct_call, was);
+	/*
+	 * Only now the shared sites' callback: a failure must not have sent
+	 * a task to @addr, which the caller frees then.
+	 */
+	if (!ret)
+		WRITE_ONCE(ops->direct_call, addr);
 	return ret;
 }
 

@@ -19,15 +19,9 @@
  *     changed), the slot and the states are put back and the change
  *     fails with its error; otherwise every refused site is quarantined.
  *
- * Quarantine.  A site the engine refused (its bytes were not what its
- * state says, as after another patcher wrote a jmp over it, or it could
- * not be mapped) gets the state FTRACE_ACCT_QUARANTINE: the accounting
- * skips it from then on, no later plan names it, so it is never written
- * again, and the check leaves it out.  It is reported once, with its
- * function, the bytes expected, the bytes found and the errno, and kept
- * in the registry's quarantine list (with nr_calling, the quarantined
- * sites that may still hold the call they were refused to leave: the
- * list function must then keep testing each ops' sets, live_calls.c).
+ * Quarantine (quarantine.c).  A site the engine refused (its bytes were
+ * not what its state says, or it could not be mapped) is never written
+ * again, left out of the accounting and the check, reported once.
  * Nothing else changes: every other
  * site of the same plan holds its new instruction, ftrace stays on, later
  * changes work.  An ops that would trace only quarantined sites is
@@ -208,8 +202,16 @@ static notrace unsigned int upd_bound_one(const struct ftrace_acct_ops *o,
 	return o->filter->nr;
 }
 
-/* Find site @ip: its chunk and index. */
-static notrace struct ftrace_chunk *upd_find(struct ftrace_registry *r,
+/**
+ * ftrace_reg_find() - find a site among the registry's chunks
+ * @r: the registry
+ * @ip: the site
+ * @site: receives its index in the chunk
+ *
+ * Context: r->lock held (or the chunks otherwise stable).
+ * Return: its chunk, or NULL if @ip is no site.
+ */
+notrace struct ftrace_chunk *ftrace_reg_find(struct ftrace_registry *r,
 					     unsigned long ip,
 					     unsigned int *site)
 {
@@ -226,64 +228,6 @@ static notrace struct ftrace_chunk *upd_find(struct ftrace_registry *r,
 		}
 	}
 	return NULL;
-}
-
-/* Was @ch refused while its site called a caller (which it may still)? */
-static notrace bool upd_calling(struct ftrace_registry *r,
-				const struct ftrace_site_change *ch)
-{
-	return ch->from && (ch->from == r->engine->caller ||
-			    ch->from == r->engine->regs_caller);
-}
-
-/* Quarantine the site of a refused change: never written again. */
-
-static notrace void upd_quarantine(struct ftrace_registry *r,
-				   const struct ftrace_site_change *ch)
-{
-	struct ftrace_quarantined *q;
-	struct ftrace_chunk *c;
-	unsigned long off;
-	unsigned int site;
-	const char *name;
-
-	c = upd_find(r, ch->ip, &site);
-	if (!c)
-		return;
-	WRITE_ONCE(c->state[site], FTRACE_ACCT_QUARANTINE);
-	r->nr_quarantined++;
-
-	q = kzalloc(sizeof(*q), GFP_KERNEL);
-	if (q) {
-		q->ip = ch->ip;
-		q->err = ch->err;
-		q->calling = upd_calling(r, ch);
-		memcpy(q->expected, ch->expected, MCOUNT_INSN_SIZE);
-		memcpy(q->found, ch->found, MCOUNT_INSN_SIZE);
-		list_add_tail(&q->list, &r->quarantine);
-	}
-	/* a site left calling a caller reaches its callbacks for good */
-	if (upd_calling(r, ch) && r->nr_calling != UINT_MAX)
-		r->nr_calling = q ? r->nr_calling + 1 : UINT_MAX;
-	if (r->quiet)
-		return;
-	/*
-	 * A loading module's symbols are not known to kallsyms yet (%pS
-	 * prints the bare address): its chunk's names are.
-	 */
-	name = c->mod && c->names ? ftrace_names_name(c->names, site, &off)
-				  : NULL;
-	if (name) {
-		/* an offset too large for the table: not an ENDBR, see names.c */
-		off = max(ftrace_names_start(c->names, site), 0L);
-		pr_warn("site %s+0x%lx [%s] quarantined: expected %*phN, found %*phN (%d); the rest of ftrace goes on\n",
-			name, off, c->mod->name, MCOUNT_INSN_SIZE,
-			ch->expected, MCOUNT_INSN_SIZE, ch->found, ch->err);
-		return;
-	}
-	pr_warn("site %pS quarantined: expected %*phN, found %*phN (%d); the rest of ftrace goes on\n",
-		(void *)ch->ip, MCOUNT_INSN_SIZE, ch->expected,
-		MCOUNT_INSN_SIZE, ch->found, ch->err);
 }
 
 /* A call was written at @ip: it is touched for good. */
@@ -318,7 +262,7 @@ static notrace void upd_outcomes(struct ftrace_registry *r,
 	r->changes += nr;
 	for (i = 0; i < nr; i++) {
 		if (ch[i].err)
-			upd_quarantine(r, &ch[i]);
+			ftrace_reg_quarantine(r, &ch[i]);
 		else if (ch[i].to)
 			upd_touch(r, ch[i].ip);
 	}
@@ -349,7 +293,7 @@ static notrace void upd_each_covered(struct ftrace_registry *r,
 	for (i = 0; i < f->nr; i++) {
 		if (!ftrace_acct_covers(o, f->ip[i]))
 			continue;
-		c = upd_find(r, f->ip[i], &site);
+		c = ftrace_reg_find(r, f->ip[i], &site);
 		if (c)
 			fn(data, c, site);
 	}
@@ -580,6 +524,54 @@ static notrace void upd_redirect_one(void *data, struct ftrace_chunk *c,
 		upd_target(p->r, ip, state, p->r->nslot, NULL));
 }
 
+/*
+ * Was @ch refused with its site still holding what it held (not another
+ * patcher's bytes: the new target refused, the page not mappable)?
+ */
+static notrace bool upd_held(const struct ftrace_site_change *ch)
+{
+	return ch->err && (ch->err != -EINVAL ||
+			   !memcmp(ch->found, ch->expected, MCOUNT_INSN_SIZE));
+}
+
+/*
+ * A redirect's run refused a site that still calls the old address,
+ * which its caller frees once the redirect fails: the sites that moved
+ * go back (a refusal of that is quarantined), the refused ones stay.
+ * Should the way back fail whole (no memory), the moved sites keep the
+ * new address, and the check reports them.  Returns the first such
+ * refusal's error, or 0 if there was none.
+ */
+static notrace int upd_redirect_back(struct ftrace_registry *r,
+				     struct upd_plan *p)
+{
+	unsigned int i, n = 0;
+	int err = 0;
+
+	for (i = 0; i < p->nr && !err; i++)
+		if (upd_held(&p->ch[i]))
+			err = p->ch[i].err;
+	if (!err)
+		return 0;
+	for (i = 0; i < p->nr; i++) {
+		struct ftrace_site_change *ch = &p->ch[i];
+
+		if (ch->err) {
+			/* another patcher's bytes: never ours again */
+			if (!upd_held(ch))
+				ftrace_reg_quarantine(r, ch);
+			continue;
+		}
+		swap(ch->from, ch->to);
+		memset(ch->expected, 0, sizeof(ch->expected));
+		memset(ch->found, 0, sizeof(ch->found));
+		p->ch[n++] = *ch;
+	}
+	if (n && !r->engine->change(r->engine->data, p->ch, n))
+		upd_outcomes(r, p->ch, n);
+	return err;
+}
+
 /**
  * ftrace_reg_redirect() - move a registered DIRECT ops to another address
  * @r: the registry
@@ -587,14 +579,16 @@ static notrace void upd_redirect_one(void *data, struct ftrace_chunk *c,
  * @direct: its new direct address
  *
  * No state changes: the sites @o alone covers go from its old address to
- * @direct in one run of the engine (a site refused is quarantined); the
- * sites it shares keep calling the regs caller, whose callback reads the
- * ops' address.
+ * @direct in one run of the engine; the sites it shares keep calling the
+ * regs caller, whose callback reads the ops' address.  A site refused for
+ * another patcher's bytes is quarantined; one refused while it still
+ * calls the old address (which the caller frees if this fails) makes the
+ * whole move fail: the sites that moved go back.
  *
  * Context: r->lock held; may sleep.
  * Return: 0; -EINVAL if @o is not a registered DIRECT ops or @direct is
- * 0; -ENOMEM or the engine's own error: nothing changed, @o keeps its
- * address.
+ * 0; -ENOMEM, the engine's own error, or the error of a site refused as
+ * above: @o keeps its address, every site its old target.
  */
 notrace int ftrace_reg_redirect(struct ftrace_registry *r,
 				struct ftrace_acct_ops *o,
@@ -621,10 +615,13 @@ notrace int ftrace_reg_redirect(struct ftrace_registry *r,
 	ret = WARN_ON_ONCE(p.overflow) ? -EOVERFLOW : 0;
 	if (!ret && p.nr)
 		ret = r->engine->change(r->engine->data, p.ch, p.nr);
+	if (!ret) {
+		ret = upd_redirect_back(r, &p);
+		if (!ret)
+			upd_outcomes(r, p.ch, p.nr);
+	}
 	if (ret)
 		o->direct = was.direct;
-	else
-		upd_outcomes(r, p.ch, p.nr);
 	kvfree(p.ch);
 	return ret;
 }
@@ -746,82 +743,6 @@ notrace int ftrace_reg_switch(struct ftrace_registry *r, bool off)
 	}
 	kvfree(ch);
 	return ret;
-}
-
-/**
- * ftrace_reg_quarantine() - quarantine a site refused outside a plan
- * @r: the registry
- * @ch: the refused change (its site in a chunk r->next walks)
- *
- * For the first conversion of a chunk's sites (boot, module load).
- *
- * Context: r->lock held.
- */
-notrace void ftrace_reg_quarantine(struct ftrace_registry *r,
-				   const struct ftrace_site_change *ch)
-{
-	lockdep_assert_held(r->lock);
-	upd_quarantine(r, ch);
-}
-
-/**
- * ftrace_reg_quarantined() - is @ip a quarantined site?
- * @r: the registry
- * @ip: an address
- *
- * Context: r->lock and ftrace_core_chunks_lock held.
- * Return: true if @ip is a site of a chunk r->next walks, quarantined.
- */
-notrace bool ftrace_reg_quarantined(struct ftrace_registry *r,
-				    unsigned long ip)
-{
-	struct ftrace_chunk *c = NULL;
-	unsigned int i;
-
-	lockdep_assert_held(r->lock);
-	while ((c = r->next(r, c))) {
-		if (ip < ftrace_chunk_first(c) || ip > ftrace_chunk_last(c))
-			continue;
-		i = ftrace_ips_lower(c->ip, 0, c->nr, ip);
-		return i < c->nr && c->ip[i] == ip &&
-		       (READ_ONCE(c->state[i]) & FTRACE_ACCT_QUARANTINE);
-	}
-	return false;
-}
-
-/**
- * ftrace_reg_forget_chunk() - a going chunk's sites leave the quarantine
- * @r: the registry
- * @c: the chunk (a module's), no longer walked by plans
- *
- * So that the quarantine lists and counts only sites that exist: a
- * module loaded later at the same addresses starts clean.
- *
- * Context: r->lock held.
- */
-notrace void ftrace_reg_forget_chunk(struct ftrace_registry *r,
-				     struct ftrace_chunk *c)
-{
-	struct ftrace_quarantined *q, *tmp;
-	unsigned int i;
-
-	lockdep_assert_held(r->lock);
-	for (i = 0; i < c->nr; i++)
-		if ((READ_ONCE(c->state[i]) & FTRACE_ACCT_QUARANTINE) &&
-		    !WARN_ON_ONCE(!r->nr_quarantined))
-			r->nr_quarantined--;
-	list_for_each_entry_safe(q, tmp, &r->quarantine, list) {
-		if (q->ip < ftrace_chunk_first(c) || q->ip > ftrace_chunk_last(c))
-			continue;
-		i = ftrace_ips_lower(c->ip, 0, c->nr, q->ip);
-		if (i < c->nr && c->ip[i] == q->ip) {
-			if (q->calling && r->nr_calling != UINT_MAX &&
-			    !WARN_ON_ONCE(!r->nr_calling))
-				r->nr_calling--;
-			list_del(&q->list);
-			kfree(q);
-		}
-	}
 }
 
 /**

@@ -13,7 +13,9 @@
  *   redirect    a direct ops moved to another address: its sites alone
  *               retargeted in one plan, shared ones and every state
  *               unchanged; a whole failure keeps the old address; a
- *               foreign site quarantined, not counted as calling
+ *               foreign site quarantined, not counted as calling; a
+ *               site refused while it calls the old address fails the
+ *               move and the moved sites go back
  *   engine_fail an engine that fails a plan whole: registration,
  *               change and unregistration leave states and text as
  *               they were
@@ -69,6 +71,7 @@ struct fuk_world {
 	u32 state[FUK_SITES];
 	unsigned long text[FUK_SITES];	/* what each site calls, 0: NOP */
 	DECLARE_BITMAP(foreign, FUK_SITES);
+	DECLARE_BITMAP(unmappable, FUK_SITES);	/* refused, bytes kept */
 	int fail_next;			/* the next plan fails whole */
 	unsigned int runs;		/* plans run */
 	unsigned int q_written;		/* quarantined sites asked to change */
@@ -132,6 +135,10 @@ static int fuk_change(void *data, struct ftrace_site_change *c,
 		}
 		if (w->state[s] & FTRACE_ACCT_QUARANTINE)
 			w->q_written++;
+		if (test_bit(s, w->unmappable)) {
+			c[i].err = -EFAULT;
+			continue;
+		}
 		if (test_bit(s, w->foreign)) {
 			c[i].found[0] = 0xe9;	/* another patcher's jmp */
 			c[i].err = -EINVAL;
@@ -467,6 +474,23 @@ static void fuk_test_redirect(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, w->r.nr_quarantined, 1U);
 	KUNIT_EXPECT_EQ(test, w->r.nr_calling, 0U);
 	KUNIT_EXPECT_EQ(test, fuk_wrong_text(w), 0U);
+
+	/*
+	 * A site refused while it still calls the old address: the move
+	 * fails, the sites that moved go back (a second run), none is
+	 * quarantined; once it can be written the move goes through.
+	 */
+	set_bit(22, w->unmappable);
+	KUNIT_EXPECT_EQ(test, fuk_redirect(w, &d, FUK_DIRECT(3)), -EFAULT);
+	KUNIT_EXPECT_EQ(test, w->runs, 6U);
+	KUNIT_EXPECT_EQ(test, d.direct, FUK_DIRECT(1));
+	KUNIT_EXPECT_EQ(test, fuk_count(w, FUK_DIRECT(1)), 4U);
+	KUNIT_EXPECT_EQ(test, fuk_count(w, FUK_DIRECT(3)), 0U);
+	KUNIT_EXPECT_EQ(test, w->r.nr_quarantined, 1U);
+	KUNIT_EXPECT_EQ(test, fuk_wrong_text(w), 0U);
+	clear_bit(22, w->unmappable);
+	KUNIT_EXPECT_EQ(test, fuk_redirect(w, &d, FUK_DIRECT(3)), 0);
+	KUNIT_EXPECT_EQ(test, fuk_count(w, FUK_DIRECT(3)), 4U);
 
 	KUNIT_EXPECT_EQ(test, fuk_unreg(w, &t), 0);
 	KUNIT_EXPECT_EQ(test, fuk_unreg(w, &d), 0);
