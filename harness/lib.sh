@@ -125,10 +125,10 @@ now() { date +%s; }
 qemu_cmd() {
 	local k=$1 extra=$2
 	# The kernels with lockdep and KASAN run some tens of times slower
-	# under TCG than on hardware: RCU's CPU stall warning waits 60 s
+	# under TCG than on hardware: RCU's CPU stall warning waits 120 s
 	# there instead of its 21 (a stall is still a report, KREPORT).
 	case $k in
-	debug | core | livedebug) extra="rcupdate.rcu_cpu_stall_timeout=60 $extra" ;;
+	debug | core | livedebug) extra="rcupdate.rcu_cpu_stall_timeout=120 $extra" ;;
 	esac
 	QEMU=(qemu-system-x86_64 -accel tcg,thread=single -smp 2 -m 2G
 		-nodefaults -no-user-config -no-reboot -display none
