@@ -108,18 +108,12 @@ notrace void ftrace_reg_quarantine(struct ftrace_registry *r,
 notrace bool ftrace_reg_quarantined(struct ftrace_registry *r,
 				    unsigned long ip)
 {
-	struct ftrace_chunk *c = NULL;
+	struct ftrace_chunk *c;
 	unsigned int i;
 
 	lockdep_assert_held(r->lock);
-	while ((c = r->next(r, c))) {
-		if (ip < ftrace_chunk_first(c) || ip > ftrace_chunk_last(c))
-			continue;
-		i = ftrace_ips_lower(c->ip, 0, c->nr, ip);
-		return i < c->nr && c->ip[i] == ip &&
-		       (READ_ONCE(c->state[i]) & FTRACE_ACCT_QUARANTINE);
-	}
-	return false;
+	c = ftrace_reg_find(r, ip, &i);
+	return c && (READ_ONCE(c->state[i]) & FTRACE_ACCT_QUARANTINE);
 }
 
 /**

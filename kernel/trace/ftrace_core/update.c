@@ -149,14 +149,23 @@ static notrace void upd_add(struct upd_plan *p, unsigned long ip,
 	ch->to = to;
 }
 
+/*
+ * Plan site @ip of state @was among the ops as they were (slot p->idx
+ * read as p->was), of state @now among the ops as they are.
+ */
+static notrace void upd_site(struct upd_plan *p, unsigned long ip, u32 was,
+			     u32 now)
+{
+	upd_add(p, ip, upd_target(p->r, ip, was, p->idx, p->was),
+		upd_target(p->r, ip, now, p->r->nslot, NULL));
+}
+
 /* accounting.c tells us of each site whose state changed */
 static notrace void upd_changed(void *data, unsigned int site, u32 was)
 {
 	struct upd_plan *p = data;
-	unsigned long ip = p->c->ip[site];
 
-	upd_add(p, ip, upd_target(p->r, ip, was, p->idx, p->was),
-		upd_target(p->r, ip, p->c->state[site], p->r->nslot, NULL));
+	upd_site(p, p->c->ip[site], was, p->c->state[site]);
 }
 
 /* Update every chunk for slot @idx going from @before to @after. */
@@ -233,17 +242,11 @@ notrace struct ftrace_chunk *ftrace_reg_find(struct ftrace_registry *r,
 /* A call was written at @ip: it is touched for good. */
 static notrace void upd_touch(struct ftrace_registry *r, unsigned long ip)
 {
-	struct ftrace_chunk *c = NULL;
 	unsigned int i;
+	struct ftrace_chunk *c = ftrace_reg_find(r, ip, &i);
 
-	while ((c = r->next(r, c))) {
-		if (ip < ftrace_chunk_first(c) || ip > ftrace_chunk_last(c))
-			continue;
-		i = ftrace_ips_lower(c->ip, 0, c->nr, ip);
-		if (i < c->nr && c->ip[i] == ip && c->touched)
-			set_bit(i, c->touched);
-		return;
-	}
+	if (c && c->touched)
+		set_bit(i, c->touched);
 }
 
 /*
@@ -516,12 +519,7 @@ notrace int ftrace_reg_set(struct ftrace_registry *r,
 static notrace void upd_redirect_one(void *data, struct ftrace_chunk *c,
 				     unsigned int site)
 {
-	struct upd_plan *p = data;
-	unsigned long ip = c->ip[site];
-	u32 state = c->state[site];
-
-	upd_add(p, ip, upd_target(p->r, ip, state, p->idx, p->was),
-		upd_target(p->r, ip, state, p->r->nslot, NULL));
+	upd_site(data, c->ip[site], c->state[site], c->state[site]);
 }
 
 /*
