@@ -53,7 +53,11 @@
  * upstream's ftrace.o (the "live" kernel), and these bind the pieces:
  *   live.c        ops as registry slots, the list, managers, commits,
  *                 kernel.ftrace_enabled's switch
+ *   live_share.c  which ops may share a site (IPMODIFY, direct ops'
+ *                 ops_func)
  *   live_boot.c   the sites at boot, module load, enable and release
+ *   live_kept.c   the names of a module's freed init functions, for
+ *                 kallsyms
  *   live_api.c    the filter API under its upstream names
  *   live_files.c  filter files, listings, enabled_functions
  *   live_mods.c   :mod: filters pending for absent modules; a going
@@ -81,6 +85,7 @@
 #include <linux/ftrace.h>
 #include <linux/kernel.h>
 #include <linux/refcount.h>
+#include <linux/workqueue.h>
 #include <linux/rcupdate.h>
 #include <linux/types.h>
 
@@ -499,9 +504,11 @@ int ftrace_core_lookup_symbols(const char **sorted_syms, size_t cnt,
 /* ---- records.c: the sites, in chunks ------------------------------------- */
 
 /**
- * struct ftrace_chunk - the sites of the kernel or of one module
+ * struct ftrace_chunk - the sites of the kernel or of one module's text
  * @list: in the chunk list, by address (RCU)
  * @mod: the module, NULL for the kernel
+ * @init: a module's init text's sites (live core: a module has a chunk
+ *        of those until its init text is freed, and one of the rest)
  * @nr: how many sites, at least one
  * @ip: the sites, strictly ascending
  * @state: per site, its state (accounting.c)
@@ -510,16 +517,19 @@ int ftrace_core_lookup_symbols(const char **sorted_syms, size_t cnt,
  *           kernel's from boot, a module's from its enable)
  * @touched: per site, set once the registry has written a call there
  *           (touched_functions); never cleared while the chunk lives
+ * @free_work: frees it a grace period after it is unlisted
  */
 struct ftrace_chunk {
 	struct list_head list;
 	struct module *mod;
 	unsigned int nr;
 	bool enabled;
+	bool init;
 	unsigned long *ip;
 	u32 *state;
 	unsigned long *touched;
 	struct ftrace_names *names;
+	struct rcu_work free_work;
 };
 
 /* A chunk's first and last site (a chunk has at least one). */
@@ -562,8 +572,8 @@ static inline bool ftrace_chunk_site_gone(const struct ftrace_chunk *c,
 	       is_kernel_inittext(c->ip[i]);
 }
 
-unsigned long *ftrace_module_core_sites(struct module *mod, size_t *nr);
-struct ftrace_chunk *ftrace_module_chunk(struct module *mod);
+unsigned long *ftrace_module_sites(struct module *mod, bool init, size_t *nr);
+struct ftrace_chunk *ftrace_module_chunk(struct module *mod, bool init);
 
 /* ---- update.c: the registered ops, one plan per change, quarantine ---- */
 
@@ -668,6 +678,8 @@ void ftrace_reg_forget_chunk(struct ftrace_registry *r,
 			     struct ftrace_chunk *c);
 unsigned long ftrace_reg_target(struct ftrace_registry *r, unsigned long ip,
 				u32 state);
+int ftrace_reg_repair(struct ftrace_registry *r,
+		      struct ftrace_site_change *ch, unsigned int nr);
 unsigned int ftrace_reg_check(struct ftrace_registry *r, bool repair,
 			      void (*report)(void *data,
 					     struct ftrace_chunk *c,
@@ -729,6 +741,24 @@ void ftrace_live_graph_tracefs(struct dentry *d_tracer);
 bool ftrace_live_direct_taken(const struct ftrace_sites *f);
 struct ftrace_acct_ops *ftrace_live_acct_of(struct ftrace_ops *ops);
 int ftrace_live_share_self(struct ftrace_ops *ops);
+
+/* A registered ops and what the registry knows of it (live.c). */
+struct ftrace_live_slot {
+	struct list_head list;
+	struct ftrace_ops *ops;
+	struct ftrace_acct_ops acct;
+};
+
+extern struct list_head ftrace_live_slots;	/* ftrace_lock */
+
+int ftrace_live_exclusive(struct ftrace_ops *ops,
+			  const struct ftrace_acct_ops *a);
+void ftrace_live_exclusive_undo(struct ftrace_ops *ops,
+				const struct ftrace_acct_ops *a);
+void ftrace_live_exclusive_end(struct ftrace_live_slot *gone);
+void ftrace_live_keep_names(struct ftrace_chunk *c);
+void ftrace_live_forget_names(struct module *mod);
+unsigned long ftrace_live_check_texts(void);
 int ftrace_live_set_enabled(bool on);
 struct ftrace_sites *ftrace_live_ops_sites(struct ftrace_ops *ops,
 					   bool filter);

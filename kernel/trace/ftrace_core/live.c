@@ -72,14 +72,7 @@ struct ftrace_ops global_ops = {
 
 int ftrace_enabled __read_mostly = 1;
 
-/* A registered ops and what the registry knows of it. */
-struct live_slot {
-	struct list_head list;
-	struct ftrace_ops *ops;
-	struct ftrace_acct_ops acct;
-};
-
-static LIST_HEAD(live_slots);	/* ftrace_lock */
+LIST_HEAD(ftrace_live_slots);	/* ftrace_lock */
 
 /* The registry of our core's ops: its engine is the x86 one. */
 static const struct ftrace_engine live_engine = {
@@ -109,12 +102,12 @@ void __init ftrace_live_registry_init(void)
 			     live_next, NULL);
 }
 
-static notrace struct live_slot *live_slot_of(struct ftrace_ops *ops)
+static notrace struct ftrace_live_slot *live_slot_of(struct ftrace_ops *ops)
 {
-	struct live_slot *s;
+	struct ftrace_live_slot *s;
 
 	lockdep_assert_held(&ftrace_lock);
-	list_for_each_entry(s, &live_slots, list)
+	list_for_each_entry(s, &ftrace_live_slots, list)
 		if (s->ops == ops)
 			return s;
 	return NULL;
@@ -239,7 +232,7 @@ out:
 static notrace int live_slot_set(struct ftrace_ops *ops, struct ftrace_sites *f,
 				 struct ftrace_sites *n)
 {
-	struct live_slot *s = live_slot_of(ops);
+	struct ftrace_live_slot *s = live_slot_of(ops);
 	int ret;
 
 	if (!s)
@@ -354,7 +347,7 @@ notrace void ftrace_live_reg_end(void)
 }
 
 /* Put @s's acct into the registry (@in) or take it out. */
-static notrace int live_reg_toggle(struct live_slot *s, bool in)
+static notrace int live_reg_toggle(struct ftrace_live_slot *s, bool in)
 {
 	int ret;
 
@@ -382,12 +375,12 @@ static notrace int live_reg_toggle(struct live_slot *s, bool in)
  */
 notrace int ftrace_live_set_enabled(bool on)
 {
-	struct live_slot *s;
+	struct ftrace_live_slot *s;
 	int ret = 0;
 
 	mutex_lock(&ftrace_lock);
 	if (!on) {
-		list_for_each_entry(s, &live_slots, list)
+		list_for_each_entry(s, &ftrace_live_slots, list)
 			if (s->ops->flags & FTRACE_OPS_FL_PERMANENT) {
 				ret = -EBUSY;
 				goto out;
@@ -411,115 +404,15 @@ out:
  */
 notrace struct ftrace_acct_ops *ftrace_live_acct_of(struct ftrace_ops *ops)
 {
-	struct live_slot *s = live_slot_of(ops);
+	struct ftrace_live_slot *s = live_slot_of(ops);
 
 	return s ? &s->acct : NULL;
-}
-
-/*
- * Do @a and @b cover a site in common?  A SOME filter is walked; two ALL
- * filters walk the live chunks.
- */
-static notrace bool live_overlap(const struct ftrace_acct_ops *a,
-				 const struct ftrace_acct_ops *b)
-{
-	const struct ftrace_acct_ops *by = ftrace_sites_is_all(a->filter) ? b : a;
-	struct ftrace_chunk *c = NULL;
-	bool both = false;
-	unsigned int i;
-
-	if (ftrace_sites_is_none(a->filter) || ftrace_sites_is_none(b->filter))
-		return false;
-	if (!ftrace_sites_is_all(by->filter)) {
-		for (i = 0; i < by->filter->nr && !both; i++)
-			both = ftrace_acct_covers(a, by->filter->ip[i]) &&
-			       ftrace_acct_covers(b, by->filter->ip[i]);
-		return both;
-	}
-	mutex_lock(&ftrace_core_chunks_lock);
-	while (!both && (c = live_next(&ftrace_live_registry, c)))
-		for (i = 0; i < c->nr && !both; i++)
-			both = ftrace_acct_covers(a, c->ip[i]) &&
-			       ftrace_acct_covers(b, c->ip[i]);
-	mutex_unlock(&ftrace_core_chunks_lock);
-	return both;
-}
-
-/*
- * May @ops cover what @a says beside the registered ops?  Two ops that
- * may change the ip (IPMODIFY) never share a site; a direct ops shares
- * one with an IPMODIFY ops only if the direct ops says it can (its
- * ops_func: bpf trampolines), as upstream's core asks it.
- */
-static notrace int live_exclusive(struct ftrace_ops *ops,
-				  const struct ftrace_acct_ops *a)
-{
-	bool ipmod = a->flags & FTRACE_OPS_FL_IPMODIFY;
-	struct live_slot *s;
-	int ret = 0;
-
-	lockdep_assert_held(&ftrace_lock);
-	if (!ipmod && !(a->flags & FTRACE_OPS_FL_DIRECT))
-		return 0;
-	list_for_each_entry(s, &live_slots, list) {
-		struct ftrace_ops *op = s->ops;
-		unsigned long f = s->acct.flags;
-
-		if (op == ops || !(f & FTRACE_OPS_FL_IPMODIFY ||
-				   (ipmod && f & FTRACE_OPS_FL_DIRECT)))
-			continue;
-		if (!live_overlap(a, &s->acct))
-			continue;
-		if (ipmod && f & FTRACE_OPS_FL_IPMODIFY)
-			ret = -EBUSY;
-		else if (ipmod)
-			ret = op->ops_func ?
-			      op->ops_func(op, FTRACE_OPS_CMD_ENABLE_SHARE_IPMODIFY_PEER) :
-			      -EBUSY;
-		else
-			ret = ops->ops_func ?
-			      ops->ops_func(ops, FTRACE_OPS_CMD_ENABLE_SHARE_IPMODIFY_SELF) :
-			      -EBUSY;
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
-/**
- * ftrace_live_share_self() - may a registered direct ops go on sharing
- * its sites with the IPMODIFY ops there? (its ops_func says, as before a
- * move of its address with upstream's core)
- * @ops: the direct ops
- *
- * Context: ftrace_lock held.
- * Return: 0, or the ops_func's error (-EBUSY if it has none).
- */
-notrace int ftrace_live_share_self(struct ftrace_ops *ops)
-{
-	struct live_slot *s = live_slot_of(ops);
-
-	return s ? live_exclusive(ops, &s->acct) : -EINVAL;
-}
-
-/* An IPMODIFY ops leaves: the direct ops that shared with it may stop. */
-static notrace void live_exclusive_end(struct live_slot *gone)
-{
-	struct live_slot *s;
-
-	if (!(gone->acct.flags & FTRACE_OPS_FL_IPMODIFY))
-		return;
-	list_for_each_entry(s, &live_slots, list)
-		if (s != gone && s->acct.flags & FTRACE_OPS_FL_DIRECT &&
-		    s->ops->ops_func && live_overlap(&gone->acct, &s->acct))
-			s->ops->ops_func(s->ops,
-					 FTRACE_OPS_CMD_DISABLE_SHARE_IPMODIFY_PEER);
 }
 
 /* Take the zombies out of the registry now, if it can. */
 static notrace void live_reap(void)
 {
-	struct live_slot *s, *t;
+	struct ftrace_live_slot *s, *t;
 
 	lockdep_assert_held(&ftrace_lock);
 	list_for_each_entry_safe(s, t, &live_zombies, list) {
@@ -541,7 +434,7 @@ static notrace void live_reap(void)
  */
 notrace unsigned int ftrace_live_zombies(void)
 {
-	struct live_slot *s;
+	struct ftrace_live_slot *s;
 	unsigned int n = 0;
 
 	lockdep_assert_held(&ftrace_lock);
@@ -558,11 +451,11 @@ notrace unsigned int ftrace_live_zombies(void)
  * Context: ftrace_lock held; may sleep.
  * Return: 0; -EBUSY if @ops is enabled already, if it would only cover
  * quarantined sites, or if it may change the ip (IPMODIFY) where another
- * ops may (live_exclusive()); -ENOMEM or the engine's own error.
+ * ops may (ftrace_live_exclusive()); -ENOMEM or the engine's own error.
  */
 notrace int ftrace_startup(struct ftrace_ops *ops, int command)
 {
-	struct live_slot *s;
+	struct ftrace_live_slot *s;
 	int ret;
 
 	lockdep_assert_held(&ftrace_lock);
@@ -583,7 +476,7 @@ notrace int ftrace_startup(struct ftrace_ops *ops, int command)
 	s->acct.flags = ops->flags;
 	if (ops->flags & FTRACE_OPS_FL_DIRECT)
 		s->acct.direct = ops->direct_call;
-	ret = live_exclusive(ops, &s->acct);
+	ret = ftrace_live_exclusive(ops, &s->acct);
 	if (ret) {
 		live_put_sets(s->acct.filter, s->acct.notrace_sites);
 		kfree(s);
@@ -604,11 +497,12 @@ notrace int ftrace_startup(struct ftrace_ops *ops, int command)
 		ftrace_live_list_del(ops);
 		live_left(ops);
 		ops->func = ops->saved_func;
+		ftrace_live_exclusive_undo(ops, &s->acct);
 		live_put_sets(s->acct.filter, s->acct.notrace_sites);
 		kfree(s);
 		return ret;
 	}
-	list_add(&s->list, &live_slots);
+	list_add(&s->list, &ftrace_live_slots);
 	ops->flags |= FTRACE_OPS_FL_ENABLED;
 	return 0;
 }
@@ -629,7 +523,7 @@ notrace int ftrace_startup(struct ftrace_ops *ops, int command)
  */
 notrace int ftrace_shutdown(struct ftrace_ops *ops, int command)
 {
-	struct live_slot *s;
+	struct ftrace_live_slot *s;
 	unsigned int tries = ops->flags & FTRACE_OPS_FL_DIRECT ? 50 : 1;
 	int ret;
 
@@ -641,8 +535,6 @@ notrace int ftrace_shutdown(struct ftrace_ops *ops, int command)
 	while ((ret = live_reg_toggle(s, false)) && --tries)
 		msleep(20);
 	ops->flags &= ~FTRACE_OPS_FL_REMOVING;
-	/* its sites are back: a direct ops that shared them may go plain */
-	live_exclusive_end(s);
 	list_del(&s->list);
 	ftrace_live_list_del(ops);
 	if (ret) {
@@ -652,6 +544,12 @@ notrace int ftrace_shutdown(struct ftrace_ops *ops, int command)
 	ops->flags &= ~FTRACE_OPS_FL_ENABLED;
 	live_left(ops);
 	ops->func = ops->saved_func;
+	/*
+	 * Its sites are back, no task is in its callback, and it is no
+	 * longer among the registered: a direct ops that shared them may go
+	 * plain (a bpf trampoline rebuilt now does not find it again).
+	 */
+	ftrace_live_exclusive_end(s);
 	if (ret) {
 		pr_warn("%ps: sites kept until the registry can take them (%d)\n",
 			ops->func, ret);
@@ -761,6 +659,37 @@ static notrace int live_commit_manager(struct ftrace_ops *mgr,
 	return live_manager_apply(mgr, NULL, NULL, fh, cf, cn);
 }
 
+/* @s's accounting with @filter and @notrace_sites for sets */
+static notrace void live_cand(struct ftrace_acct_ops *cand,
+			      const struct ftrace_live_slot *s,
+			      struct ftrace_sites *filter,
+			      struct ftrace_sites *notrace_sites)
+{
+	*cand = s->acct;
+	cand->filter = filter;
+	cand->notrace_sites = notrace_sites;
+}
+
+/* A commit failed: the first @asked ops reading @fh asked their peers. */
+static notrace void live_commit_unask(const struct ftrace_ops_hash *fh,
+				      struct ftrace_sites *filter,
+				      struct ftrace_sites *notrace_sites,
+				      unsigned int asked)
+{
+	struct ftrace_acct_ops cand;
+	struct ftrace_live_slot *s;
+
+	list_for_each_entry(s, &ftrace_live_slots, list) {
+		if (!asked)
+			return;
+		if (s->ops->func_hash != fh)
+			continue;
+		live_cand(&cand, s, filter, notrace_sites);
+		ftrace_live_exclusive_undo(s->ops, &cand);
+		asked--;
+	}
+}
+
 /**
  * ftrace_core_commit() - apply an ops' new sets before they are published
  * @ops: the ops whose func_hash gets them
@@ -770,7 +699,8 @@ static notrace int live_commit_manager(struct ftrace_ops *mgr,
  * Every registered ops that reads @ops->func_hash (@ops itself, or a
  * function_graph user sharing its tracer's hashes, through its manager)
  * gets the sets in the registry, unless they would have an IPMODIFY ops
- * share a site with another (live_exclusive(): -EBUSY, nothing changed).
+ * share a site with another (ftrace_live_exclusive(): -EBUSY, nothing
+ * changed, no direct ops left asked to share).
  *
  * The caller publishes the sets before it drops ftrace_lock, so that no
  * registration or merge reads the shells between the commit and the
@@ -787,23 +717,26 @@ notrace int ftrace_core_commit(struct ftrace_ops *ops,
 			       struct ftrace_sites *notrace_sites)
 {
 	const struct ftrace_ops_hash *fh = ops->func_hash;
-	struct live_slot *s;
-	unsigned int done = 0;
+	struct ftrace_acct_ops cand;
+	struct ftrace_live_slot *s;
+	unsigned int done = 0, asked = 0;
 	int ret = 0;
 
 	lockdep_assert_held(&ftrace_lock);
-	list_for_each_entry(s, &live_slots, list) {
-		struct ftrace_acct_ops cand = s->acct;
-
+	list_for_each_entry(s, &ftrace_live_slots, list) {
 		if (s->ops->func_hash != fh)
 			continue;
-		cand.filter = filter;
-		cand.notrace_sites = notrace_sites;
-		ret = live_exclusive(s->ops, &cand);
+		live_cand(&cand, s, filter, notrace_sites);
+		ret = ftrace_live_exclusive(s->ops, &cand);
 		if (ret)
-			return ret;
+			break;
+		asked++;
 	}
-	list_for_each_entry(s, &live_slots, list) {
+	if (ret) {
+		live_commit_unask(fh, filter, notrace_sites, asked);
+		return ret;
+	}
+	list_for_each_entry(s, &ftrace_live_slots, list) {
 		struct ftrace_ops *op = s->ops;
 
 		if (!list_empty(&op->subop_list)) {
@@ -821,6 +754,8 @@ notrace int ftrace_core_commit(struct ftrace_ops *ops,
 	}
 	if (ret && done)
 		pr_warn("new sets reached some ops and not others (%d)\n", ret);
+	if (ret)
+		live_commit_unask(fh, filter, notrace_sites, asked);
 	return ret;
 }
 

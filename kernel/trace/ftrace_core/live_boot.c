@@ -4,8 +4,9 @@
  * (CONFIG_FTRACE_OWN_CORE_LIVE): the kernel's chunk built and its sites
  * turned into NOPs at ftrace_init(), a module's at load
  * (ftrace_module_init()), made live at its enable and dropped at its
- * release, init text forgotten when freed, and the lookups the rest of
- * the kernel makes on the sites.
+ * release, init text forgotten when freed (a module's init sites are a
+ * chunk of their own, whose names may be kept: live_kept.c), and the
+ * lookups the rest of the kernel makes on the sites.
  *
  * The first conversion of a chunk (every site from "call __fentry__" to
  * the NOP) happens while its text is not live yet: at boot before other
@@ -14,10 +15,12 @@
  * are not the call is quarantined there and then, as a site refused
  * later is (update.c): ftrace goes on without it.
  *
- * Locking: ftrace_lock > ftrace_core_chunks_lock.  A module's chunk is
- * listed at load, not enabled (the registry's walk skips it) until
- * ftrace_module_enable(), which gives its sites their targets under
- * ftrace_lock; it is unlisted under ftrace_lock at release.
+ * Locking: boot_drop_lock > (live_mods.c's locks) > ftrace_lock >
+ * ftrace_core_chunks_lock.  A module's chunks are listed at load, not
+ * enabled (the registry's walk skips them) until ftrace_module_enable(),
+ * which gives their sites their targets under ftrace_lock; each is
+ * unlisted under ftrace_lock when it goes (boot_drop(), one at a time
+ * under boot_drop_lock), and freed after a grace period.
  *
  * The core never traces itself: every function here is notrace.
  */
@@ -32,6 +35,7 @@
 #include <linux/slab.h>
 
 #include "../trace.h"
+#include "../ftrace_internal.h"
 #include "internal.h"
 
 unsigned long ftrace_update_tot_cnt;
@@ -118,38 +122,67 @@ void __init ftrace_init(void)
 	ftrace_live_boot_params();
 }
 
-/* @mod's chunk, or NULL (ftrace_core_chunks_lock held). */
-static notrace struct ftrace_chunk *boot_chunk_of(struct module *mod)
+/* @mod's chunk of its init text's sites or of the rest, or NULL. */
+static notrace struct ftrace_chunk *boot_chunk_of(struct module *mod,
+						  bool init)
 {
 	struct ftrace_chunk *c;
 
 	lockdep_assert_held(&ftrace_core_chunks_lock);
 	for (c = ftrace_chunk_next(NULL); c; c = ftrace_chunk_next(c))
-		if (c->mod == mod)
+		if (c->mod == mod && c->init == init)
 			return c;
 	return NULL;
 }
 
-/**
- * ftrace_module_init() - a loading module's sites: built, named, NOPs
- * @mod: the module, its text not executable yet
- *
- * Its init text's sites are left out (they stay calls to __fentry__,
- * which returns at once): they are never traced.
- */
-void ftrace_module_init(struct module *mod)
+/* A new module chunk's sites: NOPs now, counted. */
+static notrace void boot_module_convert(struct ftrace_chunk *c)
 {
-	u64 t0 = local_clock();
-	struct ftrace_chunk *c;
-
-	c = ftrace_module_chunk(mod);
 	if (!c)
 		return;
 	boot_convert(c);
 	mutex_lock(&ftrace_lock);
 	boot_count(c, 1);
 	mutex_unlock(&ftrace_lock);
+}
+
+/**
+ * ftrace_module_init() - a loading module's sites: built, named, NOPs
+ * @mod: the module, its text not executable yet
+ *
+ * Two chunks: its init text's sites, which leave when that text is
+ * freed (ftrace_free_mem()), and the rest.
+ */
+void ftrace_module_init(struct module *mod)
+{
+	u64 t0 = local_clock();
+
+	boot_module_convert(ftrace_module_chunk(mod, false));
+	boot_module_convert(ftrace_module_chunk(mod, true));
 	ftrace_module_convert_ns += local_clock() - t0;
+}
+
+/* A module chunk's sites get what the registered ops make of them. */
+static notrace bool boot_enable(struct module *mod, bool init)
+{
+	struct ftrace_chunk *c;
+	int ret;
+
+	lockdep_assert_held(&ftrace_lock);
+	mutex_lock(&ftrace_core_chunks_lock);
+	c = boot_chunk_of(mod, init);
+	if (c) {
+		c->enabled = true;
+		ret = ftrace_reg_chunk_enable(&ftrace_live_registry, c);
+		if (ret) {
+			/* NOPs with states 0: out of every plan and check */
+			c->enabled = false;
+			pr_err("module %s's %ssites not enabled (%d): not traceable\n",
+			       mod->name, init ? "init " : "", ret);
+		}
+	}
+	mutex_unlock(&ftrace_core_chunks_lock);
+	return !!c;
 }
 
 /**
@@ -159,46 +192,41 @@ void ftrace_module_init(struct module *mod)
  */
 void ftrace_module_enable(struct module *mod)
 {
-	struct ftrace_chunk *c;
-	int ret;
+	bool any;
 
 	mutex_lock(&ftrace_lock);
-	mutex_lock(&ftrace_core_chunks_lock);
-	c = boot_chunk_of(mod);
-	if (c) {
-		c->enabled = true;
-		ret = ftrace_reg_chunk_enable(&ftrace_live_registry, c);
-		if (ret) {
-			/* NOPs with states 0: out of every plan and check */
-			c->enabled = false;
-			pr_err("module %s's sites not enabled (%d): not traceable\n",
-			       mod->name, ret);
-		}
-	}
-	mutex_unlock(&ftrace_core_chunks_lock);
+	any = boot_enable(mod, false);
+	any |= boot_enable(mod, true);
 	mutex_unlock(&ftrace_lock);
-	if (c)
+	if (any)
 		ftrace_live_mods_arm(mod);
 }
 
-/**
- * ftrace_release_mod() - a going (or failed) module's sites are dropped
- * @mod: the module
+static DEFINE_MUTEX(boot_drop_lock);
+
+/*
+ * One of @mod's chunks leaves: out of the filter files' sets, of the
+ * registry and of the list (freed after a grace period); with @keep, the
+ * names of its functions stay for kallsyms until the module goes.
  */
-void ftrace_release_mod(struct module *mod)
+static notrace void boot_drop(struct module *mod, bool init, bool keep)
 {
 	struct ftrace_chunk *c;
 
+	/* one drop at a time: a forced unload may race the init text's */
+	guard(mutex)(&boot_drop_lock);
 	mutex_lock(&ftrace_core_chunks_lock);
-	c = boot_chunk_of(mod);
+	c = boot_chunk_of(mod, init);
 	mutex_unlock(&ftrace_core_chunks_lock);
 	if (c)
 		ftrace_live_mods_drop(c);	/* the filters forget its sites */
 
 	mutex_lock(&ftrace_lock);
 	mutex_lock(&ftrace_core_chunks_lock);
-	c = boot_chunk_of(mod);
+	c = boot_chunk_of(mod, init);
 	if (c) {
+		if (keep)
+			ftrace_live_keep_names(c);
 		c->enabled = false;
 		boot_count(c, -1);
 		ftrace_reg_forget_chunk(&ftrace_live_registry, c);
@@ -212,15 +240,40 @@ void ftrace_release_mod(struct module *mod)
 }
 
 /**
- * ftrace_free_mem() - a module's init text is freed
+ * ftrace_release_mod() - a going (or failed) module's sites are dropped,
+ * and the names kept of its freed init functions
  * @mod: the module
- * @start_ptr: start of the freed text
+ */
+void ftrace_release_mod(struct module *mod)
+{
+	boot_drop(mod, true, false);
+	boot_drop(mod, false, false);
+	ftrace_live_forget_names(mod);
+}
+
+/**
+ * ftrace_free_mem() - a module's init text is about to be freed
+ * @mod: the module, its init done, its init symbols still there
+ * @start_ptr: start of the text
  * @end_ptr: its end
  *
- * A module's chunk never holds its init sites: nothing to do.
+ * The chunk of its init text's sites leaves, as a going module's does;
+ * if an ops is registered (a trace may hold their addresses, as
+ * upstream's core judges), the names of those functions are kept for
+ * kallsyms (ftrace_mod_address_lookup()) until the module goes.
  */
 void ftrace_free_mem(struct module *mod, void *start_ptr, void *end_ptr)
 {
+	bool tracing;
+
+	if (!mod)
+		return;	/* the kernel's: ftrace_free_init_mem() */
+	mutex_lock(&ftrace_lock);
+	tracing = rcu_dereference_protected(ftrace_ops_list,
+					    lockdep_is_held(&ftrace_lock)) !=
+		  &ftrace_list_end;
+	mutex_unlock(&ftrace_lock);
+	boot_drop(mod, true, tracing);
 }
 
 /**
@@ -286,43 +339,4 @@ notrace int ftrace_text_reserved(const void *start, const void *end)
 {
 	return !!ftrace_records_range((unsigned long)start,
 				      (unsigned long)end);
-}
-
-/**
- * ftrace_mod_address_lookup() - names of freed module init functions
- * @addr: an address
- * @size: its function's size
- * @off: its offset
- * @modname: the module's name
- * @modbuildid: its build id
- * @sym: the name
- *
- * Our core never traces module init text, so keeps no such name.
- *
- * Return: 0 (not found).
- */
-int ftrace_mod_address_lookup(unsigned long addr, unsigned long *size,
-			      unsigned long *off, char **modname,
-			      const unsigned char **modbuildid, char *sym)
-{
-	return 0;
-}
-
-/**
- * ftrace_mod_get_kallsym() - the kept names of freed module init
- * functions, by number
- * @symnum: the number
- * @value: its address
- * @type: its type
- * @name: its name
- * @module_name: its module
- * @exported: whether exported
- *
- * Return: -ERANGE: there are none (see ftrace_mod_address_lookup()).
- */
-int ftrace_mod_get_kallsym(unsigned int symnum, unsigned long *value,
-			   char *type, char *name, char *module_name,
-			   int *exported)
-{
-	return -ERANGE;
 }

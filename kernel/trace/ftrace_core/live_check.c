@@ -13,9 +13,14 @@
  *   text <function>+<off> <ip>: have <5 bytes>, want <5 bytes>
  *   quarantined <function>+<off> <ip>: expected <5 bytes>, found <5 bytes> (errno)
  *
- * A mismatch is reported, and a wrong state repaired from the
- * recomputation; never a reason to stop ftrace.  Quarantined sites are
- * left out of both comparisons and listed with what the engine found.
+ * A mismatch is reported and repaired from the recomputation; never a
+ * reason to stop ftrace.  A wrong state is stored right first; then a
+ * site whose text is the NOP or a call, but not the one its state says,
+ * gets the right one (all of them in one run of the engine, up to
+ * LCHECK_FIX per read, the rest at the next); a site holding anything
+ * else holds another patcher's bytes and is quarantined, as the engine
+ * would have it.  Quarantined sites are left out of both comparisons and
+ * listed with what the engine found.
  *
  * Locking: the whole check runs under ftrace_lock >
  * ftrace_core_chunks_lock: one consistent state of the ops, the states
@@ -36,11 +41,15 @@
 #define LCHECK_INSN	MCOUNT_INSN_SIZE
 #define LCHECK_LIST	32
 #define LCHECK_BUF	(3 * LCHECK_LIST * 160)
+#define LCHECK_FIX	64
 
 struct lcheck_run {
 	struct seq_buf lines;
 	unsigned long sites, counts, texts, covered;
 	size_t bytes, names, records;
+	struct ftrace_site_change *fix;	/* LCHECK_FIX of them */
+	unsigned int nr_fix;
+	int fix_err;
 };
 
 static notrace void lcheck_report(void *data, struct ftrace_chunk *c,
@@ -57,25 +66,117 @@ static notrace void lcheck_report(void *data, struct ftrace_chunk *c,
 		       (void *)c->ip[site], c->ip[site], h, w);
 }
 
+/*
+ * Site @ip holds @have where @want (a call to @to, or the NOP) belongs:
+ * plan the engine's change from what @have calls, or quarantine the site
+ * if @have is neither a call nor the NOP.
+ */
+static notrace void lcheck_fix(struct lcheck_run *r, unsigned long ip,
+			       const u8 *have, const u8 *want,
+			       unsigned long to)
+{
+	struct ftrace_site_change *ch;
+
+	if (!r->fix || r->nr_fix == LCHECK_FIX)
+		return;
+	ch = &r->fix[r->nr_fix];
+	memset(ch, 0, sizeof(*ch));
+	ch->ip = ip;
+	ch->to = to;
+	if (have[0] == CALL_INSN_OPCODE) {
+		ch->from = ip + LCHECK_INSN + *(const s32 *)(have + 1);
+	} else if (memcmp(have, x86_nops[5], LCHECK_INSN)) {
+		ch->err = -EINVAL;
+		memcpy(ch->expected, want, LCHECK_INSN);
+		memcpy(ch->found, have, LCHECK_INSN);
+		ftrace_reg_quarantine(&ftrace_live_registry, ch);
+		return;
+	}
+	r->nr_fix++;
+}
+
 static notrace void lcheck_text(struct lcheck_run *r, unsigned long ip,
 				u32 st)
 {
 	unsigned long to = ftrace_reg_target(&ftrace_live_registry, ip, st);
 	u8 have[LCHECK_INSN], want[LCHECK_INSN];
+	bool readable;
 
 	if (to)
 		memcpy(want, text_gen_insn(CALL_INSN_OPCODE, (void *)ip,
 					   (void *)to), LCHECK_INSN);
 	else
 		memcpy(want, x86_nops[5], LCHECK_INSN);
-	if (copy_from_kernel_nofault(have, (void *)ip, LCHECK_INSN))
+	readable = !copy_from_kernel_nofault(have, (void *)ip, LCHECK_INSN);
+	if (!readable)
 		memset(have, 0, LCHECK_INSN);
 	else if (!memcmp(have, want, LCHECK_INSN))
 		return;
-	if (r->texts++ >= LCHECK_LIST)
-		return;
-	seq_buf_printf(&r->lines, "text %pS %lx: have %*phN, want %*phN\n",
-		       (void *)ip, ip, LCHECK_INSN, have, LCHECK_INSN, want);
+	if (r->texts++ < LCHECK_LIST)
+		seq_buf_printf(&r->lines, "text %pS %lx: have %*phN, want %*phN\n",
+			       (void *)ip, ip, LCHECK_INSN, have, LCHECK_INSN,
+			       want);
+	if (readable)
+		lcheck_fix(r, ip, have, want, to);
+}
+
+/* One check: every state and every text, repaired where wrong. */
+static notrace void lcheck_collect(struct lcheck_run *r, unsigned int *nops)
+{
+	struct ftrace_registry *reg = &ftrace_live_registry;
+	struct ftrace_chunk *c;
+	unsigned int i;
+
+	mutex_lock(&ftrace_lock);
+	ftrace_live_reg_begin(true);	/* a repair may take sites away */
+	ftrace_reg_check(reg, true, lcheck_report, r);
+	for (*nops = 0, i = 0; i < reg->nslot; i++)
+		*nops += !!reg->slot[i];
+	for (c = reg->next(reg, NULL); c; c = reg->next(reg, c)) {
+		size_t names;
+
+		r->bytes += ftrace_chunk_bytes(c, &names);
+		r->names += names;
+		r->records += c->nr;
+		for (i = 0; i < c->nr; i++) {
+			u32 st = READ_ONCE(c->state[i]);
+
+			if (ftrace_chunk_site_gone(c, i) ||
+			    (st & FTRACE_ACCT_QUARANTINE))
+				continue;
+			r->sites++;
+			if (st & FTRACE_ACCT_COUNT)
+				r->covered++;
+			lcheck_text(r, c->ip[i], st);
+		}
+	}
+	r->fix_err = ftrace_reg_repair(reg, r->fix, r->nr_fix);
+	ftrace_live_reg_end();
+	mutex_unlock(&ftrace_lock);
+}
+
+/**
+ * ftrace_live_check_texts() - run the check, repairs included, as a read
+ * of ftrace_core/check does
+ *
+ * Context: process context; may sleep.
+ * Return: how many sites' text it found wrong (0 if it had no memory).
+ */
+notrace unsigned long ftrace_live_check_texts(void)
+{
+	struct lcheck_run r = {};
+	unsigned int nops;
+	char *buf;
+
+	buf = kmalloc(LCHECK_BUF, GFP_KERNEL);
+	r.fix = kmalloc_array(LCHECK_FIX, sizeof(*r.fix), GFP_KERNEL);
+	if (buf && r.fix) {
+		seq_buf_init(&r.lines, buf, LCHECK_BUF);
+		lcheck_collect(&r, &nops);
+	}
+	kfree(r.fix);
+	kfree(buf);
+	return r.texts;
 }
 
 static notrace int lcheck_show(struct seq_file *m, void *v)
@@ -83,44 +184,16 @@ static notrace int lcheck_show(struct seq_file *m, void *v)
 	struct ftrace_registry *reg = &ftrace_live_registry;
 	struct ftrace_quarantined *q;
 	struct lcheck_run r = {};
-	struct ftrace_chunk *c;
-	unsigned int i, nops = 0;
+	unsigned int nops;
 	char *buf;
 
 	buf = kmalloc(LCHECK_BUF, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
 	seq_buf_init(&r.lines, buf, LCHECK_BUF);
-	mutex_lock(&ftrace_lock);
-	ftrace_live_reg_begin(true);	/* a repair may take sites away */
-	ftrace_reg_check(reg, true, lcheck_report, &r);
-	for (i = 0; i < reg->nslot; i++)
-		nops += !!reg->slot[i];
-	for (c = reg->next(reg, NULL); c; c = reg->next(reg, c)) {
-		size_t names;
-
-		r.bytes += ftrace_chunk_bytes(c, &names);
-		r.names += names;
-		r.records += c->nr;
-		for (i = 0; i < c->nr; i++) {
-			u32 st = READ_ONCE(c->state[i]);
-
-			if (ftrace_chunk_site_gone(c, i) ||
-			    (st & FTRACE_ACCT_QUARANTINE))
-				continue;
-			r.sites++;
-			if (st & FTRACE_ACCT_COUNT)
-				r.covered++;
-			lcheck_text(&r, c->ip[i], st);
-		}
-	}
-	list_for_each_entry(q, &reg->quarantine, list)
-		seq_buf_printf(&r.lines,
-			       "quarantined %pS %lx: expected %*phN, found %*phN (%d)\n",
-			       (void *)q->ip, q->ip, LCHECK_INSN, q->expected,
-			       LCHECK_INSN, q->found, q->err);
-	ftrace_live_reg_end();
-	mutex_unlock(&ftrace_lock);
+	/* without it the check still reports, and repairs states only */
+	r.fix = kmalloc_array(LCHECK_FIX, sizeof(*r.fix), GFP_KERNEL);
+	lcheck_collect(&r, &nops);
 
 	seq_printf(m, "%lu sites, %lu count mismatches, %lu text mismatches\n",
 		   r.sites, r.counts, r.texts);
@@ -130,10 +203,20 @@ static notrace int lcheck_show(struct seq_file *m, void *v)
 	seq_printf(m, "memory: %zu bytes for %zu records (%zu of names), %zu.%02zu bytes per site\n",
 		   r.bytes, r.records, r.names, r.bytes / max(r.records, 1UL),
 		   r.bytes * 100 / max(r.records, 1UL) % 100);
+	if (r.nr_fix)
+		seq_printf(m, "repair: %u sites rewritten (%d)\n", r.nr_fix,
+			   r.fix_err);
 	seq_write(m, buf, seq_buf_used(&r.lines));
+	mutex_lock(&ftrace_lock);
+	list_for_each_entry(q, &reg->quarantine, list)
+		seq_printf(m, "quarantined %pS %lx: expected %*phN, found %*phN (%d)\n",
+			   (void *)q->ip, q->ip, LCHECK_INSN, q->expected,
+			   LCHECK_INSN, q->found, q->err);
+	mutex_unlock(&ftrace_lock);
 	if (r.counts || r.texts)
 		pr_warn_ratelimited("ftrace_core: check: %lu count and %lu text mismatches in %lu sites\n",
 				    r.counts, r.texts, r.sites);
+	kfree(r.fix);
 	kfree(buf);
 	return 0;
 }

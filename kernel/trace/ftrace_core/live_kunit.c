@@ -10,7 +10,9 @@
  * over is quarantined while every other site is traced, and an ops or a
  * kprobe on only that function is refused; the list function calls the
  * list's only ops straight, and walks while another ops, a zombie or a
- * quarantined site that held a call is there.
+ * quarantined site that held a call is there; a direct ops sharing
+ * sites with IPMODIFY ops is asked and told as it must be; the check
+ * repairs a site's text as well as its state.
  *
  * The suite runs at boot, before any tracer: it uses real functions of
  * the kernel (vfs_read, vfs_write) and the live registry, and puts every
@@ -19,7 +21,8 @@
  * The quarantine case writes a jmp to the next instruction (harmless if
  * run) over emergency_sync()'s site and takes it away at the end; the
  * site stays quarantined for the rest of the boot, as any site another
- * patcher touched does (ftrace_core/check lists it).
+ * patcher touched does (ftrace_core/check lists it); so does
+ * emergency_thaw_all()'s, which the check case writes over the same way.
  */
 #include <kunit/test.h>
 #include <linux/ftrace.h>
@@ -28,6 +31,7 @@
 #include <linux/memory.h>
 #include <linux/string.h>
 
+#include <asm/nops.h>
 #include <asm/text-patching.h>
 
 #include "../ftrace_internal.h"
@@ -100,10 +104,36 @@ static notrace int lk_refuse(void *data, struct ftrace_site_change *c,
 	return -ENOMEM;
 }
 
-static notrace void lk_unregister_infallible(struct kunit *test)
+/*
+ * @fn (__register_ftrace_function() or __unregister_ftrace_function()) on
+ * @ops while the registry's engine refuses every run; then, still under
+ * ftrace_lock, how many zombies wait and whether the list function calls
+ * one ops straight (@single).
+ */
+static notrace int lk_refused(int (*fn)(struct ftrace_ops *ops),
+			      struct ftrace_ops *ops, unsigned int *zombies,
+			      struct ftrace_ops **single)
 {
 	struct ftrace_engine refusing = *ftrace_live_registry.engine;
 	const struct ftrace_engine *saved;
+	int ret;
+
+	refusing.change = lk_refuse;
+	mutex_lock(&ftrace_lock);
+	saved = ftrace_live_registry.engine;
+	ftrace_live_registry.engine = &refusing;
+	ret = fn(ops);
+	ftrace_live_registry.engine = saved;
+	*zombies = ftrace_live_zombies();
+	*single = ftrace_live_single();
+	mutex_unlock(&ftrace_lock);
+	return ret;
+}
+
+static notrace void lk_unregister_infallible(struct kunit *test)
+{
+	struct ftrace_ops *single;
+	unsigned int zombies;
 	unsigned long rd = lk_site(test, "vfs_read");
 	u8 before[MCOUNT_INSN_SIZE], after[MCOUNT_INSN_SIZE];
 	int ret;
@@ -112,15 +142,10 @@ static notrace void lk_unregister_infallible(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, lk_filter(&lk_a, "vfs_read"), 0);
 	KUNIT_ASSERT_EQ(test, register_ftrace_function(&lk_a), 0);
 
-	refusing.change = lk_refuse;
-	mutex_lock(&ftrace_lock);
-	saved = ftrace_live_registry.engine;
-	ftrace_live_registry.engine = &refusing;
-	ret = __unregister_ftrace_function(&lk_a);
-	ftrace_live_registry.engine = saved;
+	ret = lk_refused(__unregister_ftrace_function, &lk_a, &zombies,
+			 &single);
 	KUNIT_EXPECT_EQ(test, ret, 0);
-	KUNIT_EXPECT_EQ(test, ftrace_live_zombies(), 1U);
-	mutex_unlock(&ftrace_lock);
+	KUNIT_EXPECT_EQ(test, zombies, 1U);
 	KUNIT_EXPECT_FALSE(test, lk_a.flags & FTRACE_OPS_FL_ENABLED);
 	/* it may be registered again at once, and leave normally */
 	KUNIT_EXPECT_EQ(test, register_ftrace_function(&lk_a), 0);
@@ -222,8 +247,8 @@ static notrace struct ftrace_ops *lk_single_now(void)
  */
 static notrace void lk_single(struct kunit *test)
 {
-	struct ftrace_engine refusing = *ftrace_live_registry.engine;
-	const struct ftrace_engine *saved;
+	struct ftrace_ops *single;
+	unsigned int zombies;
 	bool alone;
 
 	mutex_lock(&ftrace_lock);
@@ -246,15 +271,10 @@ static notrace void lk_single(struct kunit *test)
 
 	/* one ops and a zombie, whose sites call the caller: walk */
 	KUNIT_EXPECT_EQ(test, register_ftrace_function(&lk_d), 0);
-	refusing.change = lk_refuse;
-	mutex_lock(&ftrace_lock);
-	saved = ftrace_live_registry.engine;
-	ftrace_live_registry.engine = &refusing;
-	KUNIT_EXPECT_EQ(test, __unregister_ftrace_function(&lk_c), 0);
-	ftrace_live_registry.engine = saved;
-	KUNIT_EXPECT_EQ(test, ftrace_live_zombies(), 1U);
-	KUNIT_EXPECT_NULL(test, ftrace_live_single());
-	mutex_unlock(&ftrace_lock);
+	KUNIT_EXPECT_EQ(test, lk_refused(__unregister_ftrace_function, &lk_c,
+					 &zombies, &single), 0);
+	KUNIT_EXPECT_EQ(test, zombies, 1U);
+	KUNIT_EXPECT_NULL(test, single);
 	/* the zombie leaves with the next change; one ops alone again */
 	KUNIT_EXPECT_EQ(test, register_ftrace_function(&lk_c), 0);
 	KUNIT_EXPECT_EQ(test, unregister_ftrace_function(&lk_c), 0);
@@ -283,11 +303,188 @@ static notrace void lk_single(struct kunit *test)
 	ftrace_free_filter(&lk_d);
 }
 
+/* What the site at @ip calls, or 0 if it holds no call. */
+static notrace unsigned long lk_calls(unsigned long ip)
+{
+	const u8 *insn = (const u8 *)ip;
+
+	if (insn[0] != CALL_INSN_OPCODE)
+		return 0;
+	return ip + MCOUNT_INSN_SIZE + *(const s32 *)(insn + 1);
+}
+
+static unsigned int lk_peer_on, lk_peer_off, lk_self;
+
+static notrace int lk_share(struct ftrace_ops *op, enum ftrace_ops_cmd cmd)
+{
+	if (cmd == FTRACE_OPS_CMD_ENABLE_SHARE_IPMODIFY_PEER)
+		lk_peer_on++;
+	else if (cmd == FTRACE_OPS_CMD_DISABLE_SHARE_IPMODIFY_PEER)
+		lk_peer_off++;
+	else if (cmd == FTRACE_OPS_CMD_ENABLE_SHARE_IPMODIFY_SELF)
+		lk_self++;
+	return 0;
+}
+
+static struct ftrace_ops lk_dr = { .ops_func = lk_share };
+static struct ftrace_ops lk_e = { .func = lk_nop, .flags = LK_IPMOD };
+
+static notrace int lk_filter_add(struct ftrace_ops *ops, const char *name)
+{
+	return ftrace_set_filter(ops, (unsigned char *)name, strlen(name), 0);
+}
+
+/*
+ * A direct ops (the kernel's stub trampoline) on vfs_read and vfs_write
+ * is asked (ENABLE_SHARE_IPMODIFY_PEER) by every IPMODIFY ops coming
+ * onto one of them, and told it shares no more (DISABLE_...) only once
+ * no IPMODIFY ops covers one: when the last one leaves, or when one that
+ * asked is refused or fails after the ask and no other shares; a direct
+ * ops coming onto an IPMODIFY ops' site asks itself (SELF).
+ */
+static notrace void lk_share_peer(struct kunit *test)
+{
+	unsigned long tramp = (unsigned long)ftrace_stub_direct_tramp;
+	unsigned long wr = lk_site(test, "vfs_write");
+	struct ftrace_ops *single;
+	unsigned int zombies;
+	bool alone;
+	int ret;
+
+	lk_peer_on = 0;
+	lk_peer_off = 0;
+	lk_self = 0;
+	lk_site(test, "vfs_llseek");
+	KUNIT_ASSERT_EQ(test, lk_filter(&lk_a, "vfs_llseek"), 0);
+	KUNIT_ASSERT_EQ(test, register_ftrace_function(&lk_a), 0);
+	KUNIT_ASSERT_EQ(test, lk_filter(&lk_dr, "vfs_read"), 0);
+	KUNIT_ASSERT_EQ(test, lk_filter_add(&lk_dr, "vfs_write"), 0);
+	KUNIT_ASSERT_EQ(test, register_ftrace_direct(&lk_dr, tramp), 0);
+	KUNIT_EXPECT_EQ(test, lk_self, 0U);
+
+	/* two IPMODIFY ops come, one on each site: each asks */
+	KUNIT_ASSERT_EQ(test, lk_filter(&lk_b, "vfs_read"), 0);
+	KUNIT_ASSERT_EQ(test, register_ftrace_function(&lk_b), 0);
+	KUNIT_EXPECT_EQ(test, lk_peer_on, 1U);
+	KUNIT_ASSERT_EQ(test, lk_filter(&lk_e, "vfs_write"), 0);
+	KUNIT_ASSERT_EQ(test, register_ftrace_function(&lk_e), 0);
+	KUNIT_EXPECT_EQ(test, lk_peer_on, 2U);
+
+	/* one leaves: the other still shares, nothing told */
+	KUNIT_EXPECT_EQ(test, unregister_ftrace_function(&lk_b), 0);
+	KUNIT_EXPECT_EQ(test, lk_peer_off, 0U);
+	/* it asks again to move onto lk_a's site too, refused: still shares */
+	KUNIT_EXPECT_EQ(test, lk_filter_add(&lk_e, "vfs_llseek"), -EBUSY);
+	KUNIT_EXPECT_EQ(test, lk_peer_on, 3U);
+	KUNIT_EXPECT_EQ(test, lk_peer_off, 0U);
+	/* the last leaves: told */
+	KUNIT_EXPECT_EQ(test, unregister_ftrace_function(&lk_e), 0);
+	KUNIT_EXPECT_EQ(test, lk_peer_off, 1U);
+
+	/* asked, then refused for lk_a's site: told */
+	KUNIT_ASSERT_EQ(test, lk_filter(&lk_b, "vfs_read"), 0);
+	KUNIT_ASSERT_EQ(test, lk_filter_add(&lk_b, "vfs_llseek"), 0);
+	KUNIT_EXPECT_EQ(test, register_ftrace_function(&lk_b), -EBUSY);
+	KUNIT_EXPECT_EQ(test, lk_peer_on, 4U);
+	KUNIT_EXPECT_EQ(test, lk_peer_off, 2U);
+
+	/*
+	 * Asked, then the engine fails: told.  On vfs_write the direct ops
+	 * alone calls its trampoline, so lk_b coming needs a run, unless
+	 * another ops (a boot-time tracer) covers it too: then lk_b
+	 * registers, and leaving tells the same.
+	 */
+	alone = lk_calls(wr) == tramp;
+	KUNIT_ASSERT_EQ(test, lk_filter(&lk_b, "vfs_write"), 0);
+	ret = lk_refused(__register_ftrace_function, &lk_b, &zombies, &single);
+	if (alone) {
+		KUNIT_EXPECT_NE(test, ret, 0);
+	} else if (!ret) {
+		kunit_info(test, "vfs_write shared: the engine's failure not exercised\n");
+		KUNIT_EXPECT_EQ(test, unregister_ftrace_function(&lk_b), 0);
+	}
+	KUNIT_EXPECT_FALSE(test, lk_b.flags & FTRACE_OPS_FL_ENABLED);
+	KUNIT_EXPECT_EQ(test, lk_peer_on, 5U);
+	KUNIT_EXPECT_EQ(test, lk_peer_off, 3U);
+
+	/* the direct ops onto an IPMODIFY ops' site asks itself */
+	KUNIT_EXPECT_EQ(test, unregister_ftrace_direct(&lk_dr, tramp, true), 0);
+	KUNIT_ASSERT_EQ(test, lk_filter(&lk_dr, "vfs_llseek"), 0);
+	KUNIT_ASSERT_EQ(test, register_ftrace_direct(&lk_dr, tramp), 0);
+	KUNIT_EXPECT_EQ(test, lk_self, 1U);
+	KUNIT_EXPECT_EQ(test, unregister_ftrace_direct(&lk_dr, tramp, true), 0);
+	KUNIT_EXPECT_EQ(test, unregister_ftrace_function(&lk_a), 0);
+	KUNIT_EXPECT_EQ(test, lk_peer_on, 5U);
+	KUNIT_EXPECT_EQ(test, lk_peer_off, 3U);
+
+	ftrace_free_filter(&lk_a);
+	ftrace_free_filter(&lk_b);
+	ftrace_free_filter(&lk_e);
+}
+
+/*
+ * The check repairs text, not only states: a lost write (the NOP where
+ * the call belongs), a call to the wrong caller, a call left where the
+ * NOP belongs are each found once, rewritten, and gone at the next
+ * check; bytes that are neither get the site quarantined.
+ */
+static notrace void lk_check_repairs(struct kunit *test)
+{
+	unsigned long rd = lk_site(test, "vfs_read");
+	unsigned long rm = lk_site(test, "emergency_remount");
+	unsigned long th = lk_site(test, "emergency_thaw_all");
+	const u8 *nop = x86_nops[5];
+	u8 call[MCOUNT_INSN_SIZE], wrong[MCOUNT_INSN_SIZE];
+	unsigned long other;
+
+	KUNIT_ASSERT_EQ(test, ftrace_live_check_texts(), 0UL);
+	if (memcmp((void *)rm, nop, MCOUNT_INSN_SIZE) ||
+	    memcmp((void *)th, nop, MCOUNT_INSN_SIZE))
+		kunit_skip(test, "emergency_remount or emergency_thaw_all traced");
+	KUNIT_ASSERT_EQ(test, lk_filter(&lk_c, "vfs_read"), 0);
+	KUNIT_ASSERT_EQ(test, register_ftrace_function(&lk_c), 0);
+	memcpy(call, (void *)rd, sizeof(call));
+	KUNIT_ASSERT_EQ(test, call[0], (u8)CALL_INSN_OPCODE);
+
+	lk_poke(rd, nop);	/* a write lost */
+	KUNIT_EXPECT_EQ(test, ftrace_live_check_texts(), 1UL);
+	KUNIT_EXPECT_MEMEQ(test, (u8 *)rd, call, sizeof(call));
+	KUNIT_EXPECT_EQ(test, ftrace_live_check_texts(), 0UL);
+
+	/* the other caller */
+	other = lk_calls(rd) == FTRACE_REGS_ADDR ? FTRACE_ADDR : FTRACE_REGS_ADDR;
+	memcpy(wrong, text_gen_insn(CALL_INSN_OPCODE, (void *)rd,
+				    (void *)other), sizeof(wrong));
+	lk_poke(rd, wrong);
+	KUNIT_EXPECT_EQ(test, ftrace_live_check_texts(), 1UL);
+	KUNIT_EXPECT_MEMEQ(test, (u8 *)rd, call, sizeof(call));
+	KUNIT_EXPECT_EQ(test, unregister_ftrace_function(&lk_c), 0);
+
+	/* a call left where the NOP belongs */
+	memcpy(wrong, text_gen_insn(CALL_INSN_OPCODE, (void *)rm,
+				    (void *)FTRACE_ADDR), sizeof(wrong));
+	lk_poke(rm, wrong);
+	KUNIT_EXPECT_EQ(test, ftrace_live_check_texts(), 1UL);
+	KUNIT_EXPECT_MEMEQ(test, (u8 *)rm, nop, MCOUNT_INSN_SIZE);
+	KUNIT_EXPECT_EQ(test, ftrace_live_check_texts(), 0UL);
+
+	/* another patcher's bytes: quarantined, reported, left alone */
+	lk_poke(th, lk_jmp0);
+	KUNIT_EXPECT_EQ(test, ftrace_live_check_texts(), 1UL);
+	KUNIT_EXPECT_TRUE(test, lk_reported(th, lk_jmp0));
+	KUNIT_EXPECT_MEMEQ(test, (u8 *)th, lk_jmp0, sizeof(lk_jmp0));
+	KUNIT_EXPECT_EQ(test, ftrace_live_check_texts(), 0UL);
+	lk_poke(th, nop);	/* it leaves; the site stays quarantined */
+	ftrace_free_filter(&lk_c);
+}
+
 static struct kunit_case lk_cases[] = {
 	KUNIT_CASE(lk_ipmodify_exclusive),
 	KUNIT_CASE(lk_unregister_infallible),
 	KUNIT_CASE(lk_quarantine),
 	KUNIT_CASE(lk_single),
+	KUNIT_CASE(lk_share_peer),
+	KUNIT_CASE(lk_check_repairs),
 	{}
 };
 

@@ -9,7 +9,9 @@
  * text sites, named and listed; when it goes, the chunk is unlisted and
  * freed after a grace period.  When our core runs ftrace, the loader's
  * hooks (ftrace_module_init(), ftrace_module_enable(), ftrace_free_mem(),
- * ftrace_release_mod()) do this, and the chunk exists from the start.
+ * ftrace_release_mod()) do this, and a module has two chunks from the
+ * start: its init text's sites (gone when that text is freed) and the
+ * rest.
  *
  * Locking: the notifier runs in the loader's context, one module at a
  * time for a given module; ftrace_core_chunks_lock (records.c) covers the
@@ -26,18 +28,19 @@
 #include "internal.h"
 
 /**
- * ftrace_module_core_sites() - the sites of a module's table outside its
- * init text, copied
+ * ftrace_module_sites() - the sites of a module's table inside or outside
+ * its init text, copied
  * @mod: the module
+ * @init: those inside its init text, else those outside
  * @nr: receives how many
  *
  * Context: process context; may sleep.
  * Return: the copy (kvfree() it), or NULL for no memory.
  */
-unsigned long *ftrace_module_core_sites(struct module *mod, size_t *nr)
+unsigned long *ftrace_module_sites(struct module *mod, bool init, size_t *nr)
 {
-	const struct module_memory *init = &mod->mem[MOD_INIT_TEXT];
-	unsigned long lo = (unsigned long)init->base, hi = lo + init->size;
+	const struct module_memory *it = &mod->mem[MOD_INIT_TEXT];
+	unsigned long lo = (unsigned long)it->base, hi = lo + it->size;
 	unsigned long *ip;
 	size_t i, n = 0;
 
@@ -48,7 +51,7 @@ unsigned long *ftrace_module_core_sites(struct module *mod, size_t *nr)
 	for (i = 0; i < mod->num_ftrace_callsites; i++) {
 		unsigned long a = mod->ftrace_callsites[i];
 
-		if (a < lo || a >= hi)
+		if ((a >= lo && a < hi) == init)
 			ip[n++] = a;
 	}
 	*nr = n;
@@ -56,15 +59,17 @@ unsigned long *ftrace_module_core_sites(struct module *mod, size_t *nr)
 }
 
 /**
- * ftrace_module_chunk() - a module's chunk, built, named and listed
- * @mod: the module, its symbols there
+ * ftrace_module_chunk() - one of a module's chunks, built, named and
+ * listed
+ * @mod: the module, its symbols there (its init ones too for @init)
+ * @init: the chunk of its init text's sites, else of the rest
  *
- * Its init text's sites are left out.  Failures are reported here.
+ * Failures are reported here.
  *
  * Context: process context; may sleep.
  * Return: the listed chunk, or NULL (no site, no memory, an overlap).
  */
-struct ftrace_chunk *ftrace_module_chunk(struct module *mod)
+struct ftrace_chunk *ftrace_module_chunk(struct module *mod, bool init)
 {
 	struct ftrace_chunk *c;
 	struct ftrace_names *n;
@@ -73,7 +78,7 @@ struct ftrace_chunk *ftrace_module_chunk(struct module *mod)
 
 	if (!mod->num_ftrace_callsites)
 		return NULL;
-	ip = ftrace_module_core_sites(mod, &nr);
+	ip = ftrace_module_sites(mod, init, &nr);
 	if (!ip)
 		goto nomem;
 	c = ftrace_chunk_build(mod, ip, ip + nr);
@@ -82,6 +87,7 @@ struct ftrace_chunk *ftrace_module_chunk(struct module *mod)
 		return NULL;
 	if (IS_ERR(c))
 		goto nomem;
+	c->init = init;
 	n = ftrace_names_build_module(mod, c->ip, c->nr);
 	if (IS_ERR(n)) {
 		ftrace_chunk_free(c);
@@ -119,7 +125,7 @@ static int modules_notify(struct notifier_block *nb, unsigned long state,
 			  void *data)
 {
 	if (state == MODULE_STATE_LIVE)
-		ftrace_module_chunk(data);
+		ftrace_module_chunk(data, false);
 	else if (state == MODULE_STATE_GOING)
 		modules_going(data);
 	return NOTIFY_OK;

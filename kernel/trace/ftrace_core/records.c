@@ -146,20 +146,29 @@ int ftrace_chunk_list(struct ftrace_chunk *c)
 	return 0;
 }
 
+static void chunk_free_work(struct work_struct *work)
+{
+	ftrace_chunk_free(container_of(to_rcu_work(work), struct ftrace_chunk,
+				       free_work));
+}
+
 /**
  * ftrace_chunk_unlist() - hide a chunk from the lookups, free it later
  * @c: a listed chunk
  *
- * Context: process context.  The chunk is freed after an RCU-sched grace
- * period (lookups run with preemption disabled).
+ * The chunk is freed from a workqueue after an RCU grace period (lookups
+ * run with preemption disabled): a module's load, which drops its init
+ * chunk, never waits for one.
+ *
+ * Context: process context.
  */
 void ftrace_chunk_unlist(struct ftrace_chunk *c)
 {
 	mutex_lock(&ftrace_core_chunks_lock);
 	list_del_rcu(&c->list);
 	mutex_unlock(&ftrace_core_chunks_lock);
-	synchronize_rcu();
-	ftrace_chunk_free(c);
+	INIT_RCU_WORK(&c->free_work, chunk_free_work);
+	queue_rcu_work(system_wq, &c->free_work);
 }
 
 /**

@@ -625,6 +625,33 @@ notrace int ftrace_reg_redirect(struct ftrace_registry *r,
 }
 
 /**
+ * ftrace_reg_repair() - give sites whose text the check found wrong the
+ * call (or NOP) their states say
+ * @r: the registry
+ * @ch: the sites: @ip, @from (what each holds now, decoded from its
+ *      bytes: 0 for the NOP, or for bytes that are neither the NOP nor a
+ *      call) and @to (ftrace_reg_target() of its state)
+ * @nr: how many
+ *
+ * One run of the engine, as any plan; a site refused (bytes another
+ * patcher wrote) is quarantined and reported.
+ *
+ * Context: r->lock held; may sleep.
+ * Return: 0; the engine's own error: nothing changed.
+ */
+notrace int ftrace_reg_repair(struct ftrace_registry *r,
+			      struct ftrace_site_change *ch, unsigned int nr)
+{
+	int ret;
+
+	lockdep_assert_held(r->lock);
+	ret = nr ? r->engine->change(r->engine->data, ch, nr) : 0;
+	if (!ret)
+		upd_outcomes(r, ch, nr);
+	return ret;
+}
+
+/**
  * ftrace_reg_chunk_enable() - give a chunk's sites what the registered
  * ops make of them
  * @r: the registry
