@@ -9,9 +9,12 @@
  *   N sites, M count mismatches, K text mismatches
  *   O ops enabled, C sites covered, Q quarantined, ftrace on|off
  *   memory: B bytes for S records (N of names), P.PP bytes per site
+ *   repair: R sites rewritten, F refused (quarantined)   (if any)
  *   count <function>+<off> <ip>: have <count>/<flags>, want <count>/<flags>
  *   text <function>+<off> <ip>: have <5 bytes>, want <5 bytes>
  *   quarantined <function>+<off> <ip>: expected <5 bytes>, found <5 bytes> (errno)
+ * (each list at most LCHECK_LIST lines: the file's size is bounded, so
+ * seq_read never runs the check twice for one read)
  *
  * A mismatch is reported and repaired from the recomputation; never a
  * reason to stop ftrace.  A wrong state is stored right first; then a
@@ -40,7 +43,7 @@
 
 #define LCHECK_INSN	MCOUNT_INSN_SIZE
 #define LCHECK_LIST	32
-#define LCHECK_BUF	(3 * LCHECK_LIST * 160)
+#define LCHECK_BUF	(3 * LCHECK_LIST * 160 + 64)
 #define LCHECK_FIX	64
 
 struct lcheck_run {
@@ -48,7 +51,7 @@ struct lcheck_run {
 	unsigned long sites, counts, texts, covered;
 	size_t bytes, names, records;
 	struct ftrace_site_change *fix;	/* LCHECK_FIX of them */
-	unsigned int nr_fix;
+	unsigned int nr_fix, refused;
 	int fix_err;
 };
 
@@ -86,6 +89,8 @@ static notrace void lcheck_fix(struct lcheck_run *r, unsigned long ip,
 	if (have[0] == CALL_INSN_OPCODE) {
 		ch->from = ip + LCHECK_INSN + *(const s32 *)(have + 1);
 	} else if (memcmp(have, x86_nops[5], LCHECK_INSN)) {
+		/* as the engine would: it should have held @to (nr_calling) */
+		ch->from = to;
 		ch->err = -EINVAL;
 		memcpy(ch->expected, want, LCHECK_INSN);
 		memcpy(ch->found, have, LCHECK_INSN);
@@ -124,6 +129,7 @@ static notrace void lcheck_text(struct lcheck_run *r, unsigned long ip,
 static notrace void lcheck_collect(struct lcheck_run *r, unsigned int *nops)
 {
 	struct ftrace_registry *reg = &ftrace_live_registry;
+	struct ftrace_quarantined *q;
 	struct ftrace_chunk *c;
 	unsigned int i;
 
@@ -151,6 +157,18 @@ static notrace void lcheck_collect(struct lcheck_run *r, unsigned int *nops)
 		}
 	}
 	r->fix_err = ftrace_reg_repair(reg, r->fix, r->nr_fix);
+	for (i = 0; !r->fix_err && i < r->nr_fix; i++)
+		r->refused += !!r->fix[i].err;
+	i = 0;
+	list_for_each_entry(q, &reg->quarantine, list)
+		if (i++ < LCHECK_LIST)
+			seq_buf_printf(&r->lines,
+				       "quarantined %pS %lx: expected %*phN, found %*phN (%d)\n",
+				       (void *)q->ip, q->ip, LCHECK_INSN,
+				       q->expected, LCHECK_INSN, q->found, q->err);
+	if (i > LCHECK_LIST)
+		seq_buf_printf(&r->lines, "quarantined: %u more\n",
+			       i - LCHECK_LIST);
 	ftrace_live_reg_end();
 	mutex_unlock(&ftrace_lock);
 }
@@ -182,7 +200,6 @@ notrace unsigned long ftrace_live_check_texts(void)
 static notrace int lcheck_show(struct seq_file *m, void *v)
 {
 	struct ftrace_registry *reg = &ftrace_live_registry;
-	struct ftrace_quarantined *q;
 	struct lcheck_run r = {};
 	unsigned int nops;
 	char *buf;
@@ -203,16 +220,13 @@ static notrace int lcheck_show(struct seq_file *m, void *v)
 	seq_printf(m, "memory: %zu bytes for %zu records (%zu of names), %zu.%02zu bytes per site\n",
 		   r.bytes, r.records, r.names, r.bytes / max(r.records, 1UL),
 		   r.bytes * 100 / max(r.records, 1UL) % 100);
-	if (r.nr_fix)
-		seq_printf(m, "repair: %u sites rewritten (%d)\n", r.nr_fix,
-			   r.fix_err);
+	if (r.nr_fix && r.fix_err)
+		seq_printf(m, "repair: none of %u sites rewritten (%d)\n",
+			   r.nr_fix, r.fix_err);
+	else if (r.nr_fix)
+		seq_printf(m, "repair: %u sites rewritten, %u refused (quarantined)\n",
+			   r.nr_fix - r.refused, r.refused);
 	seq_write(m, buf, seq_buf_used(&r.lines));
-	mutex_lock(&ftrace_lock);
-	list_for_each_entry(q, &reg->quarantine, list)
-		seq_printf(m, "quarantined %pS %lx: expected %*phN, found %*phN (%d)\n",
-			   (void *)q->ip, q->ip, LCHECK_INSN, q->expected,
-			   LCHECK_INSN, q->found, q->err);
-	mutex_unlock(&ftrace_lock);
 	if (r.counts || r.texts)
 		pr_warn_ratelimited("ftrace_core: check: %lu count and %lu text mismatches in %lu sites\n",
 				    r.counts, r.texts, r.sites);
@@ -223,7 +237,7 @@ static notrace int lcheck_show(struct seq_file *m, void *v)
 
 static int lcheck_open(struct inode *inode, struct file *file)
 {
-	return single_open_size(file, lcheck_show, NULL, LCHECK_BUF + 256);
+	return single_open_size(file, lcheck_show, NULL, LCHECK_BUF + 1024);
 }
 
 const struct file_operations ftrace_core_check_fops = {
