@@ -292,20 +292,21 @@ STACK_FRAME_NON_STANDARD_FP(__fentry__)
 SYM_CODE_START(return_to_handler)
 	UNWIND_HINT_UNDEFINED
 	ANNOTATE_NOENDBR
-	movq	%rsp, %rdi
 	/* the slot of the return address just consumed */
 	subq	$8, %rsp
 	UNWIND_HINT_FUNC
 	subq	$FRAME_SIZE, %rsp
-	movq	%rax, RAX(%rsp)
-	movq	%rdx, RDX(%rsp)
-	movq	%rbp, RBP(%rsp)
+	/* the stack pointer as the traced function left it */
+	leaq	(FRAME_SIZE + 8)(%rsp), %rdi
 	movq	%rdi, RSP(%rsp)
+	movq	%rbp, RBP(%rsp)
+	movq	%rdx, RDX(%rsp)
+	movq	%rax, RAX(%rsp)
 	movq	%rsp, %rdi
 	call	ftrace_return_to_handler
 	movq	%rax, %rcx
-	movq	RDX(%rsp), %rdx
 	movq	RAX(%rsp), %rax
+	movq	RDX(%rsp), %rdx
 	addq	$(FRAME_SIZE + 8), %rsp
 
 	/*

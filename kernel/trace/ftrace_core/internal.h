@@ -90,6 +90,7 @@
 #include <linux/types.h>
 
 #include <asm/ftrace_sites.h>
+#include <asm/text-patching.h>
 #include <asm/sections.h>
 
 /* ---- sites.c: site sets ------------------------------------------------ */
@@ -686,6 +687,15 @@ unsigned int ftrace_reg_check(struct ftrace_registry *r, bool repair,
 					     unsigned int site,
 					     u32 have, u32 want),
 			      void *data);
+
+/* What the 5 bytes at @insn, the site @ip, call, or 0 if not a call. */
+static inline unsigned long ftrace_site_call_target(const u8 *insn,
+						   unsigned long ip)
+{
+	if (insn[0] != CALL_INSN_OPCODE)
+		return 0;
+	return ip + MCOUNT_INSN_SIZE + *(const s32 *)(insn + 1);
+}
 
 /* ---- listing.c: available_filter_functions{,_addrs} ------------------- */
 

@@ -204,10 +204,21 @@ void ftrace_module_enable(struct module *mod)
 
 static DEFINE_MUTEX(boot_drop_lock);
 
+/* Is an ops registered (may a trace hold the addresses of text)? */
+static notrace bool boot_tracing(void)
+{
+	struct ftrace_ops *first;
+
+	first = rcu_dereference_protected(ftrace_ops_list,
+					  lockdep_is_held(&ftrace_lock));
+	return first != &ftrace_list_end;
+}
+
 /*
  * One of @mod's chunks leaves: out of the filter files' sets, of the
- * registry and of the list (freed after a grace period); with @keep, the
- * names of its functions stay for kallsyms until the module goes.
+ * registry and of the list (freed after a grace period); with @keep and
+ * an ops registered (a trace may hold the addresses), the names of its
+ * functions stay for kallsyms until the module goes.
  */
 static notrace void boot_drop(struct module *mod, bool init, bool keep)
 {
@@ -225,7 +236,7 @@ static notrace void boot_drop(struct module *mod, bool init, bool keep)
 	mutex_lock(&ftrace_core_chunks_lock);
 	c = boot_chunk_of(mod, init);
 	if (c) {
-		if (keep)
+		if (keep && boot_tracing())
 			ftrace_live_keep_names(c);
 		c->enabled = false;
 		boot_count(c, -1);
@@ -264,16 +275,8 @@ void ftrace_release_mod(struct module *mod)
  */
 void ftrace_free_mem(struct module *mod, void *start_ptr, void *end_ptr)
 {
-	bool tracing;
-
-	if (!mod)
-		return;	/* the kernel's: ftrace_free_init_mem() */
-	mutex_lock(&ftrace_lock);
-	tracing = rcu_dereference_protected(ftrace_ops_list,
-					    lockdep_is_held(&ftrace_lock)) !=
-		  &ftrace_list_end;
-	mutex_unlock(&ftrace_lock);
-	boot_drop(mod, true, tracing);
+	if (mod)	/* the kernel's: ftrace_free_init_mem() */
+		boot_drop(mod, true, true);
 }
 
 /**

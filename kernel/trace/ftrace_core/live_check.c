@@ -86,9 +86,8 @@ static notrace void lcheck_fix(struct lcheck_run *r, unsigned long ip,
 	memset(ch, 0, sizeof(*ch));
 	ch->ip = ip;
 	ch->to = to;
-	if (have[0] == CALL_INSN_OPCODE) {
-		ch->from = ip + LCHECK_INSN + *(const s32 *)(have + 1);
-	} else if (memcmp(have, x86_nops[5], LCHECK_INSN)) {
+	ch->from = ftrace_site_call_target(have, ip);
+	if (!ch->from && memcmp(have, x86_nops[5], LCHECK_INSN)) {
 		/* as the engine would: it should have held @to (nr_calling) */
 		ch->from = to;
 		ch->err = -EINVAL;

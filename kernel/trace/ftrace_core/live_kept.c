@@ -13,9 +13,9 @@
  * address no module or bpf program claims, and /proc/kallsyms lists them
  * through ftrace_mod_get_kallsym(), as upstream's core does.
  *
- * The names come from the chunk's own table (names.c); only the sizes
- * are asked of kallsyms, once per init function, while the module's init
- * symbols are still there.
+ * The names come from the chunk's own table (names.c); only each
+ * function's start and size are asked of kallsyms, once per init
+ * function, while the module's init symbols are still there.
  *
  * Locking: kept_maps is changed under ftrace_lock; readers walk it under
  * RCU with preemption off (kallsyms' lookups run in any context), and a
@@ -80,8 +80,8 @@ static notrace const char *kept_site(struct ftrace_chunk *c, unsigned int i,
  */
 notrace void ftrace_live_keep_names(struct ftrace_chunk *c)
 {
-	unsigned long start, size;
-	unsigned int i, n = 0, k = 0;
+	unsigned long start, size, off;
+	unsigned int i, k = 0;
 	size_t bytes = 0, at = 0;
 	struct kept_map *m;
 	const char *name;
@@ -90,20 +90,19 @@ notrace void ftrace_live_keep_names(struct ftrace_chunk *c)
 	lockdep_assert_held(&ftrace_lock);
 	if (!c->mod || !c->init || !c->names)
 		return;
+	/* room for every named site; kallsyms is asked once, below */
 	for (i = 0; i < c->nr; i++) {
-		name = kept_site(c, i, &start, &size);
-		if (name) {
+		name = ftrace_names_name(c->names, i, &off);
+		if (name)
 			bytes += strlen(name) + 1;
-			n++;
-		}
 	}
-	if (!n)
+	if (!bytes)
 		return;
-	m = kzalloc(struct_size(m, f, n) + bytes, GFP_KERNEL);
+	m = kzalloc(struct_size(m, f, c->nr) + bytes, GFP_KERNEL);
 	if (!m)
 		return;
-	pool = (char *)&m->f[n];
-	for (i = 0; i < c->nr && k < n; i++) {
+	pool = (char *)&m->f[c->nr];
+	for (i = 0; i < c->nr; i++) {
 		name = kept_site(c, i, &start, &size);
 		if (!name)
 			continue;
@@ -113,6 +112,10 @@ notrace void ftrace_live_keep_names(struct ftrace_chunk *c)
 		strscpy(pool + at, name, bytes - at);
 		at += strlen(name) + 1;
 		k++;
+	}
+	if (!k) {
+		kfree(m);
+		return;
 	}
 	m->mod = c->mod;
 	m->nr = k;

@@ -306,11 +306,7 @@ static notrace void lk_single(struct kunit *test)
 /* What the site at @ip calls, or 0 if it holds no call. */
 static notrace unsigned long lk_calls(unsigned long ip)
 {
-	const u8 *insn = (const u8 *)ip;
-
-	if (insn[0] != CALL_INSN_OPCODE)
-		return 0;
-	return ip + MCOUNT_INSN_SIZE + *(const s32 *)(insn + 1);
+	return ftrace_site_call_target((const u8 *)ip, ip);
 }
 
 static unsigned int lk_peer_on, lk_peer_off, lk_self;

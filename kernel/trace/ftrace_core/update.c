@@ -253,6 +253,13 @@ static notrace void upd_touch(struct ftrace_registry *r, unsigned long ip)
  * A run of @nr changes went through: count it, quarantine its refusals,
  * mark the sites that got a call touched.
  */
+/* One run of the engine for @nr changes (none: nothing to run). */
+static notrace int upd_run(struct ftrace_registry *r,
+			   struct ftrace_site_change *ch, unsigned int nr)
+{
+	return nr ? r->engine->change(r->engine->data, ch, nr) : 0;
+}
+
 static notrace void upd_outcomes(struct ftrace_registry *r,
 				 const struct ftrace_site_change *ch,
 				 unsigned int nr)
@@ -355,7 +362,7 @@ static notrace int upd_change(struct ftrace_registry *r, unsigned int idx,
 		goto undo;
 	}
 
-	ret = p.nr ? r->engine->change(r->engine->data, p.ch, p.nr) : 0;
+	ret = upd_run(r, p.ch, p.nr);
 	if (ret)
 		goto undo;
 	upd_outcomes(r, p.ch, p.nr);
@@ -565,7 +572,7 @@ static notrace int upd_redirect_back(struct ftrace_registry *r,
 		memset(ch->found, 0, sizeof(ch->found));
 		p->ch[n++] = *ch;
 	}
-	if (n && !r->engine->change(r->engine->data, p->ch, n))
+	if (n && !upd_run(r, p->ch, n))
 		upd_outcomes(r, p->ch, n);
 	return err;
 }
@@ -611,8 +618,8 @@ notrace int ftrace_reg_redirect(struct ftrace_registry *r,
 	o->direct = direct;
 	upd_each_covered(r, o, upd_redirect_one, &p);
 	ret = WARN_ON_ONCE(p.overflow) ? -EOVERFLOW : 0;
-	if (!ret && p.nr)
-		ret = r->engine->change(r->engine->data, p.ch, p.nr);
+	if (!ret)
+		ret = upd_run(r, p.ch, p.nr);
 	if (!ret) {
 		ret = upd_redirect_back(r, &p);
 		if (!ret)
@@ -645,7 +652,7 @@ notrace int ftrace_reg_repair(struct ftrace_registry *r,
 	int ret;
 
 	lockdep_assert_held(r->lock);
-	ret = nr ? r->engine->change(r->engine->data, ch, nr) : 0;
+	ret = upd_run(r, ch, nr);
 	if (!ret)
 		upd_outcomes(r, ch, nr);
 	return ret;
@@ -698,7 +705,7 @@ notrace int ftrace_reg_chunk_enable(struct ftrace_registry *r,
 		ch[nr].to = to;
 		nr++;
 	}
-	ret = nr ? r->engine->change(r->engine->data, ch, nr) : 0;
+	ret = upd_run(r, ch, nr);
 	if (ret)
 		goto out;
 	for (i = 0; i < c->nr; i++)
@@ -761,7 +768,7 @@ notrace int ftrace_reg_switch(struct ftrace_registry *r, bool off)
 			nr++;
 		}
 	}
-	ret = nr ? r->engine->change(r->engine->data, ch, nr) : 0;
+	ret = upd_run(r, ch, nr);
 	if (!ret) {
 		r->off = off;
 		upd_outcomes(r, ch, nr);
