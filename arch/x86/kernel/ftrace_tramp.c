@@ -24,6 +24,7 @@
 #include <linux/uaccess.h>
 
 #include <asm/ftrace.h>
+#include <asm/ftrace_sites.h>
 #include <asm/nops.h>
 #include <asm/text-patching.h>
 
@@ -134,22 +135,29 @@ fail:
 	return 0;
 }
 
-/* Retarget the call inside @ops' live trampoline to its current func. */
-static void tramp_retarget(struct ftrace_ops *ops)
+/*
+ * Point the call inside @ops' live trampoline at @func; nothing is
+ * written if it calls @func already (a static ops registered again).
+ */
+static int tramp_retarget(struct ftrace_ops *ops, void *func)
 {
 	struct ftrace_patch_site s = {};
 	struct tramp_shape t;
+	int ret = 0;
 
 	tramp_shape(ops_wants_regs(ops), &t);
 	s.ip = ops->trampoline + t.call;
+	memcpy(s.new, text_gen_insn(CALL_INSN_OPCODE, (void *)s.ip, func),
+	       CALL_INSN_SIZE);
 	mutex_lock(&text_mutex);
-	if (!copy_from_kernel_nofault(s.old, (void *)s.ip, CALL_INSN_SIZE)) {
-		memcpy(s.new, text_gen_insn(CALL_INSN_OPCODE, (void *)s.ip,
-					    ftrace_ops_get_func(ops)),
-		       CALL_INSN_SIZE);
-		ftrace_patch_batch(&s, 1);
-	}
+	if (copy_from_kernel_nofault(s.old, (void *)s.ip, CALL_INSN_SIZE))
+		ret = -EFAULT;
+	else if (memcmp(s.old, s.new, CALL_INSN_SIZE))
+		ret = ftrace_patch_batch(&s, 1);
 	mutex_unlock(&text_mutex);
+	WARN(ret, "ftrace trampoline %pS: call not changed (%d)\n",
+	     (void *)ops->trampoline, ret);
+	return ret;
 }
 
 /**
@@ -168,7 +176,48 @@ void arch_ftrace_update_trampoline(struct ftrace_ops *ops)
 		return;
 	}
 	if (ops->flags & FTRACE_OPS_FL_ALLOC_TRAMP)
-		tramp_retarget(ops);
+		tramp_retarget(ops, ftrace_ops_get_func(ops));
+}
+
+/**
+ * ftrace_tramp_detach() - take the trampoline we built for @ops away from
+ * it while sites may still call it
+ * @ops: the ops, leaving; it may be freed after this returns
+ *
+ * The trampoline's call goes to ftrace_stub from now on (what a site of
+ * an ops no longer listed gets from the list function); @ops forgets it,
+ * so a later registration builds a new one.  Our core's zombies
+ * (kernel/trace/ftrace_core/live.c).
+ *
+ * Context: may sleep (text_mutex).
+ * Return: the trampoline, for ftrace_tramp_release() once no task can be
+ * in it; 0 if @ops had none of ours.
+ */
+unsigned long ftrace_tramp_detach(struct ftrace_ops *ops)
+{
+	unsigned long tramp = ops->trampoline;
+
+	if (!tramp || !(ops->flags & FTRACE_OPS_FL_ALLOC_TRAMP))
+		return 0;
+	/* on failure (warned) it still calls into @ops: nothing better */
+	tramp_retarget(ops, ftrace_stub);
+	ops->trampoline = 0;
+	ops->trampoline_size = 0;
+	ops->flags &= ~FTRACE_OPS_FL_ALLOC_TRAMP;
+	return tramp;
+}
+
+/**
+ * ftrace_tramp_release() - free a trampoline ftrace_tramp_detach() handed
+ * over
+ * @tramp: it, or 0
+ *
+ * Context: no site calls it and no task can be running in it.
+ */
+void ftrace_tramp_release(unsigned long tramp)
+{
+	if (tramp)
+		execmem_free((void *)tramp);
 }
 
 /* The target of the call instruction at @ip, or NULL. */

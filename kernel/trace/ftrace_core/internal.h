@@ -63,6 +63,7 @@
  *   live_mods.c   :mod: filters pending for absent modules; a going
  *                 module's sites out of the filter files' sets
  *   live_direct.c direct calls
+ *   live_tramp.c  per-ops trampolines: built, followed, freed, looked up
  *   live_check.c  the checker on our own records
  *   live_sysctl.c kernel.ftrace_enabled
  *   live_pid.c    pid filters (set_ftrace_pid, set_ftrace_notrace_pid)
@@ -605,11 +606,13 @@ struct ftrace_engine {
  * @err: the engine's errno
  * @expected: what the site should have held
  * @found: what it held
- * @calling: it was refused a change from a call, which it may still hold
+ * @from: what it called when it was refused a change (0: the NOP)
+ * @calling: it was refused a change from a caller, which it may still call
  */
 struct ftrace_quarantined {
 	struct list_head list;
 	unsigned long ip;
+	unsigned long from;
 	int err;
 	bool calling;
 	u8 expected[MCOUNT_INSN_SIZE];
@@ -629,8 +632,9 @@ struct ftrace_quarantined {
  * @nr_quarantined: quarantined sites (reported or not: a report may have
  *                  found no memory)
  * @nr_calling: quarantined sites that may still call what they called,
- *              as far as the reports tell (UINT_MAX once one had no
- *              memory for its report: from then on, for good)
+ *              as far as the reports tell (UINT_MAX once a site that
+ *              held a call had no memory for its report: from then on,
+ *              for good; see ftrace_reg_may_call())
  * @plans: plans handed to the engine
  * @changes: sites in them
  * @quiet: do not print quarantine reports (tests that make many)
@@ -673,6 +677,7 @@ int ftrace_reg_switch(struct ftrace_registry *r, bool off);
 void ftrace_reg_quarantine(struct ftrace_registry *r,
 			   const struct ftrace_site_change *ch);
 bool ftrace_reg_quarantined(struct ftrace_registry *r, unsigned long ip);
+bool ftrace_reg_may_call(struct ftrace_registry *r, unsigned long target);
 struct ftrace_chunk *ftrace_reg_find(struct ftrace_registry *r,
 				     unsigned long ip, unsigned int *site);
 void ftrace_reg_forget_chunk(struct ftrace_registry *r,
@@ -690,7 +695,7 @@ unsigned int ftrace_reg_check(struct ftrace_registry *r, bool repair,
 
 /* What the 5 bytes at @insn, the site @ip, call, or 0 if not a call. */
 static inline unsigned long ftrace_site_call_target(const u8 *insn,
-						   unsigned long ip)
+						    unsigned long ip)
 {
 	if (insn[0] != CALL_INSN_OPCODE)
 		return 0;
@@ -752,11 +757,15 @@ bool ftrace_live_direct_taken(const struct ftrace_sites *f);
 struct ftrace_acct_ops *ftrace_live_acct_of(struct ftrace_ops *ops);
 int ftrace_live_share_self(struct ftrace_ops *ops);
 
-/* A registered ops and what the registry knows of it (live.c). */
+/*
+ * A registered ops and what the registry knows of it (live.c); a
+ * zombie's slot owns the trampoline its sites may still call (@tramp).
+ */
 struct ftrace_live_slot {
 	struct list_head list;
 	struct ftrace_ops *ops;
 	struct ftrace_acct_ops acct;
+	unsigned long tramp;
 };
 
 extern struct list_head ftrace_live_slots;	/* ftrace_lock */
@@ -767,6 +776,12 @@ void ftrace_live_exclusive_undo(struct ftrace_ops *ops,
 				const struct ftrace_acct_ops *a);
 void ftrace_live_exclusive_end(struct ftrace_live_slot *gone);
 void ftrace_live_keep_names(struct ftrace_chunk *c);
+unsigned long ftrace_live_tramp_get(struct ftrace_ops *ops);
+void ftrace_live_tramp_follow(struct ftrace_ops *ops);
+void ftrace_live_tramp_put(struct ftrace_ops *ops);
+unsigned long ftrace_live_tramp_orphan(struct ftrace_ops *ops);
+void ftrace_live_tramp_leave(struct ftrace_ops *ops);
+void ftrace_live_tramp_reap(unsigned long tramp);
 void ftrace_live_forget_names(struct module *mod);
 unsigned long ftrace_live_check_texts(void);
 int ftrace_live_set_enabled(bool on);

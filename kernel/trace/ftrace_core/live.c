@@ -8,9 +8,10 @@
  *
  * An ops registered here has a slot: a struct ftrace_acct_ops holding
  * references to the sets its shells (hash.c) held when it registered or
- * last committed, its flags, no trampoline (every covered site calls
- * ftrace_caller or ftrace_regs_caller, whose call goes to the list
- * function).  A manager's slot holds the merge of its users' sets
+ * last committed, its flags and its trampoline (live_tramp.c: a site it
+ * alone covers calls it; any other covered site calls ftrace_caller or
+ * ftrace_regs_caller, whose call goes to the list function).  A
+ * manager's slot holds the merge of its users' sets
  * (subops.c), recomputed whenever a user comes, goes or changes.
  *
  * New sets reach text before they are published: a writer of an ops'
@@ -419,6 +420,7 @@ static notrace void live_reap(void)
 		if (live_reg_toggle(s, false))
 			continue;
 		list_del(&s->list);
+		ftrace_live_tramp_reap(s->tramp);
 		live_put_sets(s->acct.filter, s->acct.notrace_sites);
 		kfree(s);
 	}
@@ -485,6 +487,7 @@ notrace int ftrace_startup(struct ftrace_ops *ops, int command)
 	/* users tell a registered ops by it (fprobe_is_registered()) */
 	ops->saved_func = ops->func;
 	ops->func = ftrace_live_pid_callback(ops);
+	s->acct.tramp = ftrace_live_tramp_get(ops);
 
 	ops->flags |= FTRACE_OPS_FL_ADDING;
 	ftrace_live_list_add(ops);
@@ -495,7 +498,9 @@ notrace int ftrace_startup(struct ftrace_ops *ops, int command)
 	ops->flags &= ~FTRACE_OPS_FL_ADDING;
 	if (ret) {
 		ftrace_live_list_del(ops);
+		ftrace_live_tramp_leave(ops);
 		live_left(ops);
+		ftrace_live_tramp_put(ops);
 		ops->func = ops->saved_func;
 		ftrace_live_exclusive_undo(ops, &s->acct);
 		live_put_sets(s->acct.filter, s->acct.notrace_sites);
@@ -539,7 +544,11 @@ notrace int ftrace_shutdown(struct ftrace_ops *ops, int command)
 	ftrace_live_list_del(ops);
 	if (ret) {
 		s->ops = NULL;
+		/* before the wait: no call into @ops once it may be freed */
+		s->tramp = ftrace_live_tramp_orphan(ops);
 		list_add(&s->list, &live_zombies);
+	} else {
+		ftrace_live_tramp_leave(ops);
 	}
 	ops->flags &= ~FTRACE_OPS_FL_ENABLED;
 	live_left(ops);
@@ -556,6 +565,7 @@ notrace int ftrace_shutdown(struct ftrace_ops *ops, int command)
 		WARN_ON_ONCE(ops->flags & FTRACE_OPS_FL_DIRECT);
 		return 0;
 	}
+	ftrace_live_tramp_put(ops);
 	live_put_sets(s->acct.filter, s->acct.notrace_sites);
 	kfree(s);
 	live_reap();

@@ -4,14 +4,16 @@
  * (CONFIG_FTRACE_OWN_CORE_LIVE): the list of registered ops that
  * ftrace_caller's list function walks, the list function itself, and
  * the answers other files ask of it (ftrace_ops_test(),
- * ftrace_ops_get_func(), trampolines).
+ * ftrace_ops_get_func()).
  *
- * Every patched site calls ftrace_caller or ftrace_regs_caller, whose
- * call goes to arch_ftrace_ops_list_func().  It walks the list and calls
- * each ops whose sets cover the site (dispatch.c), except when every
- * call that can reach it comes from a site of one ops alone: then that
- * ops is called straight, without a walk or a test of its sets
- * (single_ops, as upstream's trampoline of a single ops calls it).
+ * A patched site that one ops with a trampoline alone covers calls that
+ * trampoline (live_tramp.c); every other one calls ftrace_caller or
+ * ftrace_regs_caller, whose call goes to arch_ftrace_ops_list_func().
+ * It walks the list and calls each ops whose sets cover the site
+ * (dispatch.c), except when every call that can reach it comes from a
+ * site of one ops alone: then that ops is called straight, without a
+ * walk or a test of its sets (single_ops, as a trampoline calls its
+ * ops).
  *
  * When is that so?  The list must hold that ops alone; no site may be
  * left calling the caller for an ops that is gone (live.c's zombies, a
@@ -244,26 +246,3 @@ notrace ftrace_func_t ftrace_ops_get_func(struct ftrace_ops *ops)
 	return ftrace_core_ops_get_func(ops);
 }
 
-/**
- * ftrace_ops_trampoline() - the ops whose trampoline holds @addr
- * @addr: an address
- *
- * Our core builds no trampoline: every site calls ftrace_caller.
- *
- * Return: NULL.
- */
-struct ftrace_ops *ftrace_ops_trampoline(unsigned long addr)
-{
-	return NULL;
-}
-
-/**
- * is_ftrace_trampoline() - is @addr in an ops' trampoline?
- * @addr: an address
- *
- * Return: false (no trampolines, see ftrace_ops_trampoline()).
- */
-bool is_ftrace_trampoline(unsigned long addr)
-{
-	return false;
-}

@@ -452,16 +452,39 @@ static notrace void files_enabled_stop(struct seq_file *m, void *v)
 	mutex_unlock(&ftrace_lock);
 }
 
+/* A site calling an ops' trampoline: which, and what it calls. */
+static notrace void files_enabled_tramp(struct seq_file *m, unsigned long ip,
+					u32 st)
+{
+	unsigned long tramp = ftrace_reg_target(&ftrace_live_registry, ip, st);
+	struct ftrace_live_slot *s;
+
+	if (!tramp)
+		return;
+	list_for_each_entry(s, &ftrace_live_slots, list) {
+		if (s->acct.tramp == tramp) {
+			seq_printf(m, "\ttramp: %pS (%pS)", (void *)tramp,
+				   (void *)s->ops->func);
+			return;
+		}
+	}
+	seq_puts(m, "\ttramp: ERROR!");	/* a zombie's, as upstream says */
+}
+
 static notrace int files_enabled_show(struct seq_file *m, void *v)
 {
 	struct files_enabled *it = v;
+	unsigned long ip = it->c->ip[it->i];
 	u32 st = READ_ONCE(it->c->state[it->i]);
 
-	seq_printf(m, "%ps (%u)%s%s%s%s%s\n", (void *)it->c->ip[it->i],
+	seq_printf(m, "%ps (%u)%s%s%s%s%s", (void *)ip,
 		   (u32)(st & FTRACE_ACCT_COUNT),
 		   st & FTRACE_ACCT_REGS ? " R" : "  ",
 		   st & FTRACE_ACCT_IPMODIFY ? " I" : "  ",
 		   st & FTRACE_ACCT_DIRECT ? " D" : "  ", "  ", "   ");
+	if (st & FTRACE_ACCT_TRAMP)
+		files_enabled_tramp(m, ip, st);
+	seq_putc(m, '\n');
 	return 0;
 }
 

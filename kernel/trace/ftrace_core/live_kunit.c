@@ -10,7 +10,9 @@
  * over is quarantined while every other site is traced, and an ops or a
  * kprobe on only that function is refused; the list function calls the
  * list's only ops straight, and walks while another ops, a zombie or a
- * quarantined site that held a call is there; a direct ops sharing
+ * quarantined site that held a call is there; a site one ops alone
+ * covers calls its trampoline, kept by a zombie and freed with a dynamic
+ * ops; a direct ops sharing
  * sites with IPMODIFY ops is asked and told as it must be; the check
  * repairs a site's text as well as its state.
  *
@@ -29,6 +31,7 @@
 #include <linux/kallsyms.h>
 #include <linux/kprobes.h>
 #include <linux/memory.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 
 #include <asm/nops.h>
@@ -269,7 +272,7 @@ static notrace void lk_single(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, unregister_ftrace_function(&lk_d), 0);
 	KUNIT_EXPECT_PTR_EQ(test, lk_single_now(), &lk_c);
 
-	/* one ops and a zombie, whose sites call the caller: walk */
+	/* one ops and a zombie, whose sites still call: walk */
 	KUNIT_EXPECT_EQ(test, register_ftrace_function(&lk_d), 0);
 	KUNIT_EXPECT_EQ(test, lk_refused(__unregister_ftrace_function, &lk_c,
 					 &zombies, &single), 0);
@@ -307,6 +310,99 @@ static notrace void lk_single(struct kunit *test)
 static notrace unsigned long lk_calls(unsigned long ip)
 {
 	return ftrace_site_call_target((const u8 *)ip, ip);
+}
+
+/* Does the trampoline at @tramp (@size bytes) hold a call to @func? */
+static notrace bool lk_tramp_calls(unsigned long tramp, unsigned long size,
+				   void *func)
+{
+	unsigned long i;
+
+	for (i = 0; i + MCOUNT_INSN_SIZE <= size; i++)
+		if (lk_calls(tramp + i) == (unsigned long)func)
+			return true;
+	return false;
+}
+
+/*
+ * A site one ops alone covers calls that ops' own trampoline, which calls
+ * its callback; shared, the caller.  A zombie keeps its ops' trampoline,
+ * which calls ftrace_stub from then on, until it is reaped; a dynamic
+ * ops' trampoline goes with it.
+ */
+static notrace void lk_tramp(struct kunit *test)
+{
+	unsigned long rd = lk_site(test, "vfs_read");
+	unsigned long tramp, size;
+	struct ftrace_ops *single, *dyn;
+	unsigned int zombies;
+
+	if (lk_calls(rd))
+		kunit_skip(test, "vfs_read traced");
+	KUNIT_ASSERT_EQ(test, lk_filter(&lk_c, "vfs_read"), 0);
+	KUNIT_ASSERT_EQ(test, lk_filter(&lk_d, "vfs_read"), 0);
+	KUNIT_ASSERT_EQ(test, register_ftrace_function(&lk_c), 0);
+	tramp = lk_c.trampoline;
+	size = lk_c.trampoline_size;
+	if (!tramp) {
+		KUNIT_FAIL(test, "no trampoline for an ops on vfs_read");
+		unregister_ftrace_function(&lk_c);
+		goto out;
+	}
+	KUNIT_EXPECT_EQ(test, lk_calls(rd), tramp);
+	KUNIT_EXPECT_TRUE(test, lk_tramp_calls(tramp, size, lk_nop));
+	KUNIT_EXPECT_TRUE(test, is_ftrace_trampoline(tramp + size - 1));
+	KUNIT_EXPECT_FALSE(test, is_ftrace_trampoline(tramp + size));
+	KUNIT_EXPECT_PTR_EQ(test, ftrace_ops_trampoline(tramp), &lk_c);
+
+	/* shared: the caller; alone again: the trampoline */
+	KUNIT_EXPECT_EQ(test, register_ftrace_function(&lk_d), 0);
+	KUNIT_EXPECT_EQ(test, lk_calls(rd), (unsigned long)FTRACE_ADDR);
+	KUNIT_EXPECT_EQ(test, unregister_ftrace_function(&lk_d), 0);
+	KUNIT_EXPECT_EQ(test, lk_calls(rd), tramp);
+
+	/* a zombie's site still calls the trampoline, which calls no ops */
+	KUNIT_EXPECT_EQ(test, lk_refused(__unregister_ftrace_function, &lk_c,
+					 &zombies, &single), 0);
+	KUNIT_EXPECT_EQ(test, zombies, 1U);
+	KUNIT_EXPECT_EQ(test, lk_c.trampoline, 0UL);
+	/* still text the engine may write and a site may call */
+	KUNIT_EXPECT_TRUE(test, is_ftrace_trampoline(tramp));
+	KUNIT_EXPECT_NULL(test, ftrace_ops_trampoline(tramp));
+	KUNIT_EXPECT_EQ(test, lk_calls(rd), tramp);
+	KUNIT_EXPECT_TRUE(test, lk_tramp_calls(tramp, size, ftrace_stub));
+	KUNIT_EXPECT_FALSE(test, lk_tramp_calls(tramp, size, lk_nop));
+	/* reaped at the next change: the site goes to the new ops' own */
+	KUNIT_EXPECT_EQ(test, register_ftrace_function(&lk_d), 0);
+	mutex_lock(&ftrace_lock);
+	KUNIT_EXPECT_EQ(test, ftrace_live_zombies(), 0U);
+	mutex_unlock(&ftrace_lock);
+	KUNIT_EXPECT_NE(test, lk_d.trampoline, 0UL);
+	KUNIT_EXPECT_EQ(test, lk_calls(rd), lk_d.trampoline);
+	KUNIT_EXPECT_FALSE(test, is_ftrace_trampoline(tramp));
+	KUNIT_EXPECT_EQ(test, unregister_ftrace_function(&lk_d), 0);
+	KUNIT_EXPECT_EQ(test, lk_calls(rd), 0UL);
+
+	/* a dynamic ops' trampoline is freed when it leaves */
+	dyn = kzalloc(sizeof(*dyn), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, dyn);
+	dyn->func = lk_nop;
+	if (!lk_filter(dyn, "vfs_read") && !register_ftrace_function(dyn)) {
+		KUNIT_EXPECT_TRUE(test, dyn->flags & FTRACE_OPS_FL_DYNAMIC);
+		KUNIT_EXPECT_NE(test, dyn->trampoline, 0UL);
+		tramp = dyn->trampoline;
+		KUNIT_EXPECT_EQ(test, lk_calls(rd), tramp);
+		KUNIT_EXPECT_EQ(test, unregister_ftrace_function(dyn), 0);
+		KUNIT_EXPECT_EQ(test, dyn->trampoline, 0UL);
+		KUNIT_EXPECT_FALSE(test, is_ftrace_trampoline(tramp));
+	} else {
+		KUNIT_FAIL(test, "a dynamic ops on vfs_read did not register");
+	}
+	ftrace_free_filter(dyn);
+	kfree(dyn);
+out:
+	ftrace_free_filter(&lk_c);
+	ftrace_free_filter(&lk_d);
 }
 
 static unsigned int lk_peer_on, lk_peer_off, lk_self;
@@ -479,6 +575,7 @@ static struct kunit_case lk_cases[] = {
 	KUNIT_CASE(lk_unregister_infallible),
 	KUNIT_CASE(lk_quarantine),
 	KUNIT_CASE(lk_single),
+	KUNIT_CASE(lk_tramp),
 	KUNIT_CASE(lk_share_peer),
 	KUNIT_CASE(lk_check_repairs),
 	{}

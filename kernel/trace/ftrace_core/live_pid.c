@@ -119,8 +119,10 @@ static notrace void pid_switch_callbacks(void)
 	     op != &ftrace_list_end;
 	     op = rcu_dereference_protected(op->next,
 					    lockdep_is_held(&ftrace_lock))) {
-		if (op->flags & FTRACE_OPS_FL_PID)
-			WRITE_ONCE(op->func, ftrace_live_pid_callback(op));
+		if (!(op->flags & FTRACE_OPS_FL_PID))
+			continue;
+		WRITE_ONCE(op->func, ftrace_live_pid_callback(op));
+		ftrace_live_tramp_follow(op);
 	}
 	fgraph_update_pid_func();
 }

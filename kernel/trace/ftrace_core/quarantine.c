@@ -67,15 +67,21 @@ notrace void ftrace_reg_quarantine(struct ftrace_registry *r,
 	q = kzalloc(sizeof(*q), GFP_KERNEL);
 	if (q) {
 		q->ip = ch->ip;
+		q->from = ch->from;
 		q->err = ch->err;
 		q->calling = q_calling(r, ch);
 		memcpy(q->expected, ch->expected, MCOUNT_INSN_SIZE);
 		memcpy(q->found, ch->found, MCOUNT_INSN_SIZE);
 		list_add_tail(&q->list, &r->quarantine);
 	}
-	/* a site left calling a caller reaches its callbacks for good */
-	if (q_calling(r, ch) && r->nr_calling != UINT_MAX)
-		r->nr_calling = q ? r->nr_calling + 1 : UINT_MAX;
+	/*
+	 * A site left calling a caller reaches its callbacks for good; one
+	 * that held any call and has no report may call anything.
+	 */
+	if (!q && ch->from)
+		r->nr_calling = UINT_MAX;
+	else if (q_calling(r, ch) && r->nr_calling != UINT_MAX)
+		r->nr_calling++;
 	if (r->quiet)
 		return;
 	/*
@@ -114,6 +120,32 @@ notrace bool ftrace_reg_quarantined(struct ftrace_registry *r,
 	lockdep_assert_held(r->lock);
 	c = ftrace_reg_find(r, ip, &i);
 	return c && (READ_ONCE(c->state[i]) & FTRACE_ACCT_QUARANTINE);
+}
+
+/**
+ * ftrace_reg_may_call() - may a quarantined site still call @target?
+ * @r: the registry
+ * @target: an address a site may call (an ops' trampoline)
+ *
+ * A site refused a change while it held a call may hold it still: what it
+ * calls must then never be freed.
+ *
+ * Context: r->lock held.
+ * Return: true if a report says one held a call to @target, or if a
+ * report was lost (no memory).
+ */
+notrace bool ftrace_reg_may_call(struct ftrace_registry *r,
+				 unsigned long target)
+{
+	struct ftrace_quarantined *q;
+
+	lockdep_assert_held(r->lock);
+	if (r->nr_calling == UINT_MAX)
+		return true;
+	list_for_each_entry(q, &r->quarantine, list)
+		if (q->from == target)
+			return true;
+	return false;
 }
 
 /**

@@ -37,4 +37,8 @@ int ftrace_arch_change_sites(void *data, struct ftrace_site_change *c,
 void ftrace_arch_init_sites(struct ftrace_site_change *c, unsigned int nr);
 int ftrace_arch_init_callers(void);
 
+struct ftrace_ops;
+unsigned long ftrace_tramp_detach(struct ftrace_ops *ops);
+void ftrace_tramp_release(unsigned long tramp);
+
 #endif /* _ASM_X86_FTRACE_SITES_H */
