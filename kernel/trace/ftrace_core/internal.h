@@ -759,13 +759,13 @@ int ftrace_live_share_self(struct ftrace_ops *ops);
 
 /*
  * A registered ops and what the registry knows of it (live.c); a
- * zombie's slot owns the trampoline its sites may still call (@tramp).
+ * zombie's slot owns the trampoline its sites may still call
+ * (acct.tramp, orphaned: live_tramp.c).
  */
 struct ftrace_live_slot {
 	struct list_head list;
 	struct ftrace_ops *ops;
 	struct ftrace_acct_ops acct;
-	unsigned long tramp;
 };
 
 extern struct list_head ftrace_live_slots;	/* ftrace_lock */
@@ -779,7 +779,7 @@ void ftrace_live_keep_names(struct ftrace_chunk *c);
 unsigned long ftrace_live_tramp_get(struct ftrace_ops *ops);
 void ftrace_live_tramp_follow(struct ftrace_ops *ops);
 void ftrace_live_tramp_put(struct ftrace_ops *ops);
-unsigned long ftrace_live_tramp_orphan(struct ftrace_ops *ops);
+void ftrace_live_tramp_orphan(struct ftrace_ops *ops);
 void ftrace_live_tramp_leave(struct ftrace_ops *ops);
 void ftrace_live_tramp_reap(unsigned long tramp);
 void ftrace_live_forget_names(struct module *mod);

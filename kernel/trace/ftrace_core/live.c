@@ -420,7 +420,7 @@ static notrace void live_reap(void)
 		if (live_reg_toggle(s, false))
 			continue;
 		list_del(&s->list);
-		ftrace_live_tramp_reap(s->tramp);
+		ftrace_live_tramp_reap(s->acct.tramp);
 		live_put_sets(s->acct.filter, s->acct.notrace_sites);
 		kfree(s);
 	}
@@ -545,7 +545,7 @@ notrace int ftrace_shutdown(struct ftrace_ops *ops, int command)
 	if (ret) {
 		s->ops = NULL;
 		/* before the wait: no call into @ops once it may be freed */
-		s->tramp = ftrace_live_tramp_orphan(ops);
+		ftrace_live_tramp_orphan(ops);
 		list_add(&s->list, &live_zombies);
 	} else {
 		ftrace_live_tramp_leave(ops);

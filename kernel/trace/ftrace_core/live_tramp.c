@@ -151,23 +151,21 @@ notrace void ftrace_live_tramp_follow(struct ftrace_ops *ops)
  * @ops: the ops, leaving while sites may still call its trampoline;
  *       before the wait for its callers
  *
+ * The trampoline stays listed, owned by no ops, until
+ * ftrace_live_tramp_reap() (a zombie's) or for good.
+ *
  * Context: ftrace_lock held; may sleep.
- * Return: the trampoline, for ftrace_live_tramp_reap(); 0 if it had none
- * of ours.
  */
-notrace unsigned long ftrace_live_tramp_orphan(struct ftrace_ops *ops)
+notrace void ftrace_live_tramp_orphan(struct ftrace_ops *ops)
 {
 	struct live_tramp *t;
-	unsigned long addr;
 
 	lockdep_assert_held(&ftrace_lock);
 	t = ops->trampoline ? tramp_find(ops->trampoline) : NULL;
 	if (!t)
-		return 0;
-	addr = ftrace_tramp_detach(ops);
-	WARN_ON_ONCE(addr != t->addr);
+		return;
+	WARN_ON_ONCE(ftrace_tramp_detach(ops) != t->addr);
 	WRITE_ONCE(t->ops, NULL);
-	return t->addr;
 }
 
 /**
@@ -210,17 +208,23 @@ notrace void ftrace_live_tramp_put(struct ftrace_ops *ops)
 
 /**
  * ftrace_live_tramp_reap() - free a reaped zombie's trampoline
- * @tramp: it, or 0; no site of a plan calls it any more
+ * @tramp: its slot's (acct.tramp), or 0; no site of a plan calls it any
+ *         more
  *
- * Waits until no task can be in it first; kept if a quarantined site may
- * still call it.
+ * Only an orphan of ours is freed (not an ops' own trampoline), after a
+ * wait until no task can be in it; kept if a quarantined site may still
+ * call it.
  *
- * Context: ftrace_lock held; sleeps if @tramp.
+ * Context: ftrace_lock held; may sleep.
  */
 notrace void ftrace_live_tramp_reap(unsigned long tramp)
 {
+	struct live_tramp *t;
+
 	lockdep_assert_held(&ftrace_lock);
-	if (!tramp || ftrace_reg_may_call(&ftrace_live_registry, tramp))
+	t = tramp ? tramp_find(tramp) : NULL;
+	if (!t || t->ops || t->addr != tramp ||
+	    ftrace_reg_may_call(&ftrace_live_registry, tramp))
 		return;
 	ftrace_live_settle_callers();
 	tramp_free(tramp);
