@@ -4,7 +4,7 @@
 
 H := harness
 
-.PHONY: all run check baseline bench fuzz ipis deps tree ours upstream fp fpcheck debug debugcheck core coreperf live livedebug corecheck livecheck livedebugcheck churn i386 clean
+.PHONY: all run check baseline bench fuzz ipis deps tree ours upstream fp fpcheck debug debugcheck core coreperf live liveperf livedebug corecheck livecheck livedebugcheck churn i386 clean
 
 all: ours
 
@@ -21,9 +21,11 @@ tree: deps
 # HX_BENCH_KERNELS="upstream coreperf"), and live: our core running
 # ftrace instead of upstream's (configs/live.config, in development; make
 # run K=live boots it; make bench HX_BENCH_KERNELS="upstream live") and
-# livedebug, the same under the debug options: one source tree, seven
+# liveperf, live as make bench measures it (without CONFIG_BUG, like
+# upstream: make bench HX_BENCH_KERNELS="upstream liveperf"), and
+# livedebug, the same under the debug options: one source tree, eight
 # configs.
-ours fp debug core coreperf live livedebug: tree
+ours fp debug core coreperf live liveperf livedebug: tree
 	@$(H)/tree.sh ours
 	@$(H)/kbuild.sh $@
 	@$(H)/initramfs.sh $@

@@ -16,7 +16,10 @@
 # earlier run's upstream figures: harness/benchtable.sh FILES...).
 # HX_BENCH_PARTS=switch measures the tracer switches and the call sites
 # only (a boot in about a minute under -icount instead of seven);
-# HX_BENCH_PARTS=call the cost per traced call (getppid) only.
+# HX_BENCH_PARTS=call the cost per traced call (getppid) only;
+# HX_BENCH_PARTS=profile (kernels with perf in their initramfs: live,
+# liveperf) a perf profile of 20 switches of every site, "@@P" lines in
+# $RUNS/bench/*.log, no figures.
 # Every full run ends with the scale figures: a module of 20,000
 # functions (harness/scale.sh, harness/scale/hx_scale.c) loaded, the
 # tracer switched at all sites with it, an fprobe on 10,000 of its

@@ -53,7 +53,7 @@ copy_with_libs /usr/bin/chrt /usr/bin/chrt
 # Debian's trace-cmd and perf (bookworm's perf is 6.1's; its ftrace
 # command only needs tracefs).
 case $k in
-live | livedebug)
+live | liveperf | livedebug)
 	copy_with_libs /usr/bin/trace-cmd /usr/bin/trace-cmd
 	copy_with_libs /usr/bin/perf /usr/bin/perf
 	# core/quarantine-module.tc's module (harness/foreign), out of tree

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Configure and build kernel $1 (ours | upstream | fp | debug | core |
-# coreperf | live | livedebug | i386) out of tree.
+# coreperf | live | liveperf | livedebug | i386) out of tree.
 #
 # Both kernels get the same config recipe: tinyconfig plus
 # configs/ftrace.config, then olddefconfig; ours also gets
@@ -28,6 +28,8 @@ frags=$TOP/configs/ftrace.config
 # tests cost three times as much, which make check's 90 minutes cannot
 # hold beside the core and debug steps)
 [ "$k" = live ] && frags="$frags $TOP/configs/core.config $TOP/configs/live.config"
+# liveperf: live as make bench measures it (configs/liveperf.config)
+[ "$k" = liveperf ] && frags="$frags $TOP/configs/core.config $TOP/configs/live.config $TOP/configs/liveperf.config"
 [ "$k" = livedebug ] && frags="$frags $TOP/configs/debug.config $TOP/configs/core.config $TOP/configs/live.config"
 # i386: 32-bit, compiled and linked only (bzImage, no modules)
 targets="bzImage modules"

@@ -45,9 +45,9 @@ die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 # Source tree of kernel $1.
 ksrc() {
 	case $1 in
-	ours | fp | debug | core | coreperf | live | livedebug | i386) echo "$OURS_SRC" ;;
+	ours | fp | debug | core | coreperf | live | liveperf | livedebug | i386) echo "$OURS_SRC" ;;
 	upstream) echo "$PRISTINE" ;;
-	*) die "unknown kernel '$1' (ours, fp, debug, core, coreperf, live, livedebug, i386 or upstream)" ;;
+	*) die "unknown kernel '$1' (ours, fp, debug, core, coreperf, live, liveperf, livedebug, i386 or upstream)" ;;
 	esac
 }
 

@@ -90,6 +90,20 @@ echo 0 > events/sched/sched_process_fork/enable
 # every symbol (that costs ~400 ms alone, the core's, not the sites').
 echo 1 > set_ftrace_filter
 echo function > current_tracer
+# hx.bench=profile: where the site switches spend their time, for the
+# kernels whose initramfs has perf (the live ones): 20 switches of every
+# site on and off sampled by perf's cpu-clock (under -icount a sample
+# every 20,000 instructions), the kernel's symbols by their share.
+if [ "$1" = profile ]; then
+	command -v perf > /dev/null || { echo "bench: no perf here" >&2; exit 0; }
+	perf record -q -a -F 50000 -e cpu-clock -o /tmp/sites.data -- sh -c \
+		'for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+			: > set_ftrace_filter; echo 1 > set_ftrace_filter
+		done' 2>&1
+	perf report -i /tmp/sites.data --stdio --no-children --sort sym 2>&1 |
+		grep -v '^#' | grep . | head -n 80 | sed 's/^/@@P /'
+	exit 0
+fi
 timed_write set_ftrace_filter "" sites_on
 B sites_on_enabled "$(wc -l < enabled_functions)"
 timed_write set_ftrace_filter 1 sites_off
