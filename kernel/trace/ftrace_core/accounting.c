@@ -90,12 +90,6 @@ struct acct_walk {
 	bool range;		/* a count would have wrapped */
 };
 
-/* A missing set is the NONE set. */
-static notrace bool acct_has(const struct ftrace_sites *s, unsigned long ip)
-{
-	return s && ftrace_sites_has(s, ip);
-}
-
 static notrace const struct ftrace_sites *
 acct_set(const struct ftrace_sites *s)
 {
@@ -120,24 +114,6 @@ static notrace u32 acct_flag_bits(unsigned long flags)
 	if (flags & FTRACE_OPS_FL_DIRECT)
 		bits |= FTRACE_ACCT_DIRECT;
 	return bits;
-}
-
-/**
- * ftrace_acct_covers() - does an ops cover a site?
- * @o: the ops, or NULL (covers nothing)
- * @ip: the site's address
- *
- * An ops covers a site when its filter holds it and its notrace set does
- * not; a NONE filter covers nothing, an ALL filter every site its notrace
- * set does not refuse.  A missing (NULL) set counts as NONE.  O(log s).
- *
- * Context: any context; lock-free, the sets read as sites.c allows.
- * Return: true if @o covers @ip.
- */
-notrace bool ftrace_acct_covers(const struct ftrace_acct_ops *o,
-				unsigned long ip)
-{
-	return o && acct_has(o->filter, ip) && !acct_has(o->notrace_sites, ip);
 }
 
 /**

@@ -136,7 +136,7 @@ extern struct ftrace_sites ftrace_sites_all_set;
 
 struct ftrace_sites *ftrace_sites_from(const unsigned long *ip,
 				       unsigned int nr, gfp_t gfp);
-bool ftrace_sites_has(const struct ftrace_sites *s, unsigned long ip);
+bool ftrace_sites_lookup(const struct ftrace_sites *s, unsigned long ip);
 struct ftrace_sites *ftrace_sites_union(struct ftrace_sites *a,
 					struct ftrace_sites *b, gfp_t gfp);
 struct ftrace_sites *ftrace_sites_inter(struct ftrace_sites *a,
@@ -193,6 +193,28 @@ static inline bool ftrace_sites_is_all(const struct ftrace_sites *s)
 static inline bool ftrace_sites_is_none(const struct ftrace_sites *s)
 {
 	return s->kind == FTRACE_SITES_NONE;
+}
+
+/**
+ * ftrace_sites_has() - does a site set hold an address?
+ * @s: the set (a reference, or read under RCU)
+ * @ip: the address
+ *
+ * Always inline (the kernel is built for size): the accounting asks it
+ * several times for every site a change visits, mostly of ALL and NONE
+ * sets.  Lock-free and
+ * allocation-free: safe in any context, including the tracing fast path
+ * with preemption disabled.  O(log n).
+ *
+ * Return: true for the ALL set, false for the NONE set, and for a SOME
+ * set whether @ip is one of its addresses.
+ */
+static __always_inline bool ftrace_sites_has(const struct ftrace_sites *s,
+					     unsigned long ip)
+{
+	if (s->kind == FTRACE_SITES_SOME)
+		return ftrace_sites_lookup(s, ip);
+	return s->kind == FTRACE_SITES_ALL;
 }
 
 /* ---- names.c: each site's function name, an index by name -------------- */
@@ -391,7 +413,26 @@ struct ftrace_acct_chunk {
 	unsigned int nr;
 };
 
-bool ftrace_acct_covers(const struct ftrace_acct_ops *o, unsigned long ip);
+/**
+ * ftrace_acct_covers() - does an ops cover a site?
+ * @o: the ops, or NULL (covers nothing)
+ * @ip: the site's address
+ *
+ * An ops covers a site when its filter holds it and its notrace set does
+ * not; a NONE filter covers nothing, an ALL filter every site its notrace
+ * set does not refuse.  A missing (NULL) set counts as NONE.  O(log s);
+ * always inline: asked several times for every site a change visits.
+ *
+ * Context: any context; lock-free, the sets read as sites.c allows.
+ * Return: true if @o covers @ip.
+ */
+static __always_inline bool
+ftrace_acct_covers(const struct ftrace_acct_ops *o, unsigned long ip)
+{
+	return o && o->filter && ftrace_sites_has(o->filter, ip) &&
+	       !(o->notrace_sites && ftrace_sites_has(o->notrace_sites, ip));
+}
+
 u32 ftrace_acct_compute(unsigned long ip,
 			const struct ftrace_acct_ops *const *ops,
 			unsigned int nops);

@@ -239,32 +239,22 @@ notrace struct ftrace_sites *ftrace_sites_from(const unsigned long *ip,
 }
 
 /**
- * ftrace_sites_has() - does a site set hold an address?
- * @s: the set (a reference, or read under RCU)
+ * ftrace_sites_lookup() - does a SOME set hold an address?
+ * @s: the set, of kind FTRACE_SITES_SOME (ftrace_sites_has() decides the
+ *     other kinds without a call)
  * @ip: the address
  *
  * Lock-free and allocation-free: safe in any context, including the
  * tracing fast path with preemption disabled.  O(log n).
  *
- * Return: true for the ALL set, false for the NONE set, and for a SOME
- * set whether @ip is one of its addresses.
+ * Return: whether @ip is one of @s's addresses.
  */
-notrace bool ftrace_sites_has(const struct ftrace_sites *s, unsigned long ip)
+notrace bool ftrace_sites_lookup(const struct ftrace_sites *s,
+				 unsigned long ip)
 {
-	const unsigned long *v = s->ip;
-	unsigned int lo;
+	unsigned int lo = ftrace_ips_lower(s->ip, 0, s->nr, ip);
 
-	switch (s->kind) {
-	case FTRACE_SITES_ALL:
-		return true;
-	case FTRACE_SITES_SOME:
-		break;
-	default:
-		return false;
-	}
-
-	lo = ftrace_ips_lower(v, 0, s->nr, ip);
-	return lo < s->nr && v[lo] == ip;
+	return lo < s->nr && s->ip[lo] == ip;
 }
 
 /**

@@ -239,20 +239,6 @@ notrace struct ftrace_chunk *ftrace_reg_find(struct ftrace_registry *r,
 	return NULL;
 }
 
-/* A call was written at @ip: it is touched for good. */
-static notrace void upd_touch(struct ftrace_registry *r, unsigned long ip)
-{
-	unsigned int i;
-	struct ftrace_chunk *c = ftrace_reg_find(r, ip, &i);
-
-	if (c && c->touched)
-		set_bit(i, c->touched);
-}
-
-/*
- * A run of @nr changes went through: count it, quarantine its refusals,
- * mark the sites that got a call touched.
- */
 /* One run of the engine for @nr changes (none: nothing to run). */
 static notrace int upd_run(struct ftrace_registry *r,
 			   struct ftrace_site_change *ch, unsigned int nr)
@@ -260,10 +246,41 @@ static notrace int upd_run(struct ftrace_registry *r,
 	return nr ? r->engine->change(r->engine->data, ch, nr) : 0;
 }
 
+/* The chunk and index of the site touched last. */
+struct upd_cursor {
+	struct ftrace_chunk *c;
+	unsigned int i;
+};
+
+/*
+ * A call was written at @ip: it is touched for good.  A plan lists each
+ * chunk's sites in ascending order, often every one of them: the site
+ * after the last one found is tried before a search.
+ */
+static notrace void upd_touch(struct ftrace_registry *r, unsigned long ip,
+			      struct upd_cursor *at)
+{
+	struct ftrace_chunk *c = at->c;
+
+	if (c && at->i + 1 < c->nr && c->ip[at->i + 1] == ip) {
+		at->i++;
+	} else {
+		c = ftrace_reg_find(r, ip, &at->i);
+		at->c = c;
+	}
+	if (c && c->touched && !test_bit(at->i, c->touched))
+		set_bit(at->i, c->touched);
+}
+
+/*
+ * A run of @nr changes went through: count it, quarantine its refusals,
+ * mark the sites that got a call touched.
+ */
 static notrace void upd_outcomes(struct ftrace_registry *r,
 				 const struct ftrace_site_change *ch,
 				 unsigned int nr)
 {
+	struct upd_cursor at = { };
 	unsigned int i;
 
 	if (!nr)
@@ -274,7 +291,7 @@ static notrace void upd_outcomes(struct ftrace_registry *r,
 		if (ch[i].err)
 			ftrace_reg_quarantine(r, &ch[i]);
 		else if (ch[i].to)
-			upd_touch(r, ch[i].ip);
+			upd_touch(r, ch[i].ip, &at);
 	}
 }
 
