@@ -144,6 +144,7 @@ void ftrace_arch_init_sites(struct ftrace_site_change *c, unsigned int nr)
 		memset(c[i].found, 0, MCOUNT_INSN_SIZE);
 		if (!fs_insn(c[i].expected, c[i].ip, c[i].from) ||
 		    !fs_insn(new, c[i].ip, c[i].to)) {
+			memset(c[i].expected, 0, MCOUNT_INSN_SIZE);
 			c[i].err = -ERANGE;
 			continue;
 		}
