@@ -202,9 +202,8 @@ static inline bool ftrace_sites_is_none(const struct ftrace_sites *s)
  *
  * Always inline (the kernel is built for size): the accounting asks it
  * several times for every site a change visits, mostly of ALL and NONE
- * sets.  Lock-free and
- * allocation-free: safe in any context, including the tracing fast path
- * with preemption disabled.  O(log n).
+ * sets.  Lock-free and allocation-free: safe in any context, including
+ * the tracing fast path with preemption disabled.  O(log n).
  *
  * Return: true for the ALL set, false for the NONE set, and for a SOME
  * set whether @ip is one of its addresses.
