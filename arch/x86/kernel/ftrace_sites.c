@@ -26,7 +26,6 @@
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <linux/unaligned.h>
 
 #include <asm/ftrace_sites.h>
 #include <asm/ftrace.h>
@@ -46,8 +45,8 @@ static bool fs_insn(u8 *insn, unsigned long ip, unsigned long to)
 	}
 	if (rel != (s32)rel)
 		return false;
-	insn[0] = CALL_INSN_OPCODE;
-	put_unaligned((s32)rel, (s32 *)(insn + 1));
+	__text_gen_insn(insn, CALL_INSN_OPCODE, (void *)ip, (void *)to,
+			CALL_INSN_SIZE);
 	return true;
 }
 
@@ -129,7 +128,7 @@ int ftrace_arch_change_sites(void *data, struct ftrace_site_change *c,
  * serialization after the last write makes this CPU fetch them anew, and
  * the others fetch them when they start (ftrace_init() under -icount,
  * 23,500 sites: 9.15 ms with a text_poke_early() and its serialization
- * per site, 6.29 ms so).
+ * per site, 6.38 ms so).
  *
  * Context: boot, or the loader before the module runs; may not be used
  * on live text.
