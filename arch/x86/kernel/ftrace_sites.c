@@ -34,8 +34,12 @@
 
 #include "ftrace_patch.h"
 
-/* The bytes at @ip of a call to @to (0: the NOP); false if out of reach */
-static bool fs_insn(u8 *insn, unsigned long ip, unsigned long to)
+/*
+ * The bytes at @ip of a call to @to (0: the NOP); false if out of reach.
+ * Always inline: a switch of every site asks it twice per site.
+ */
+static __always_inline bool fs_insn(u8 *insn, unsigned long ip,
+				    unsigned long to)
 {
 	long rel = (long)to - (long)(ip + CALL_INSN_SIZE);
 
@@ -76,17 +80,22 @@ int ftrace_arch_change_sites(void *data, struct ftrace_site_change *c,
 	if (!s)
 		return -ENOMEM;
 	for (i = 0; i < nr; i++) {
-		memset(&s[n], 0, sizeof(s[n]));
-		memset(c[i].found, 0, MCOUNT_INSN_SIZE);
-		s[n].ip = c[i].ip;
-		c[i].err = 0;
-		if (!fs_insn(s[n].old, c[i].ip, c[i].from) ||
-		    !fs_insn(s[n].new, c[i].ip, c[i].to)) {
-			memset(c[i].expected, 0, MCOUNT_INSN_SIZE);
-			c[i].err = -ERANGE;
+		struct ftrace_site_change *ci = &c[i];
+		struct ftrace_patch_site *si = &s[n];
+
+		ci->err = 0;
+		memset(ci->found, 0, MCOUNT_INSN_SIZE);
+		if (!fs_insn(ci->expected, ci->ip, ci->from) ||
+		    !fs_insn(si->new, ci->ip, ci->to)) {
+			memset(ci->expected, 0, MCOUNT_INSN_SIZE);
+			ci->err = -ERANGE;
 			continue;
 		}
-		memcpy(c[i].expected, s[n].old, MCOUNT_INSN_SIZE);
+		si->ip = ci->ip;
+		memcpy(si->old, ci->expected, MCOUNT_INSN_SIZE);
+		memset(si->actual, 0, MCOUNT_INSN_SIZE);
+		si->open_same = false;
+		si->err = 0;
 		n++;
 	}
 

@@ -58,8 +58,10 @@
  *   ftrace_acct_covers()   O(log s)
  *   ftrace_acct_compute()  O(m log s)
  *   ftrace_acct_update()   O(k log n) to find the candidates when no set
- *                          bounding them is ALL, O(n) otherwise; plus
- *                          O(m log s) per candidate
+ *                          bounding them is ALL, O(n + s) otherwise (one
+ *                          cursor per set of the changing ops); plus
+ *                          O(m log s) per candidate, O(1) when the
+ *                          changing ops is the only one registered
  *   ftrace_acct_check()    O(n m log s)
  *
  * The core never traces itself: every function here is notrace.
@@ -88,6 +90,8 @@ struct acct_walk {
 	void *data;
 	unsigned int nr_changed;
 	bool range;		/* a count would have wrapped */
+	bool alone;		/* no ops but @after is registered */
+	u32 alone_state;	/* then a site @after covers has this state */
 };
 
 static notrace const struct ftrace_sites *
@@ -152,15 +156,15 @@ notrace u32 ftrace_acct_compute(unsigned long ip,
 }
 
 /*
- * One candidate site: recompute it if the change can touch it, store and
- * report the new state if it differs.  The count the cache would reach by
- * one step is only checked for wrapping: what is stored is recomputed.
+ * One candidate site, which @before covers if @was_in and @after if
+ * @is_in: recompute it if the change can touch it, store and report the
+ * new state if it differs.  The count the cache would reach by one step
+ * is only checked for wrapping: what is stored is recomputed.
  */
-static notrace void acct_visit(struct acct_walk *w, unsigned int site)
+static __always_inline void acct_visit_known(struct acct_walk *w,
+					     unsigned int site, bool was_in,
+					     bool is_in)
 {
-	unsigned long ip = w->c->ip[site];
-	bool was_in = ftrace_acct_covers(w->before, ip);
-	bool is_in = ftrace_acct_covers(w->after, ip);
 	u32 was, want, count;
 
 	if (was_in == is_in && !(was_in && w->asks))
@@ -174,7 +178,10 @@ static notrace void acct_visit(struct acct_walk *w, unsigned int site)
 	    (was_in && !is_in && !count))
 		w->range = true;
 
-	want = ftrace_acct_compute(ip, w->ops, w->nops);
+	if (w->alone)
+		want = is_in ? w->alone_state : 0;
+	else
+		want = ftrace_acct_compute(w->c->ip[site], w->ops, w->nops);
 	if (want == was)
 		return;
 	WRITE_ONCE(w->c->state[site], want);
@@ -183,13 +190,93 @@ static notrace void acct_visit(struct acct_walk *w, unsigned int site)
 		w->changed(w->data, site, was);
 }
 
-/* Every site of the chunk is a candidate.  O(n). */
+/* One candidate site, looked up in both ops' sets. */
+static notrace void acct_visit(struct acct_walk *w, unsigned int site)
+{
+	unsigned long ip = w->c->ip[site];
+
+	acct_visit_known(w, site, ftrace_acct_covers(w->before, ip),
+			 ftrace_acct_covers(w->after, ip));
+}
+
+/*
+ * Is @after the only ops registered, once (or none at all)?  Then a
+ * site's state is a function of whether @after covers it, which the walk
+ * knows: what ftrace_acct_compute() would give is computed once, not per
+ * site (a tracer switch visits every site).
+ */
+static notrace void acct_check_alone(struct acct_walk *w)
+{
+	unsigned int i, seen = 0;
+
+	for (i = 0; i < w->nops; i++) {
+		if (!w->ops[i])
+			continue;
+		if (w->ops[i] != w->after)
+			return;
+		seen++;
+	}
+	if (seen != (w->after ? 1 : 0))
+		return;
+	w->alone = true;
+	if (w->after)
+		w->alone_state = 1 | acct_flag_bits(w->after->flags) |
+				 (w->after->tramp ? FTRACE_ACCT_TRAMP : 0);
+}
+
+/*
+ * Whether an ops covers each of a chunk's sites in turn: a cursor in each
+ * of its sets, which only moves forward as the sites ascend, so a walk of
+ * n sites costs O(n + s) instead of a search per site.
+ */
+struct acct_cursor {
+	const struct ftrace_sites *filter, *skip;
+	unsigned int fi, ni;
+};
+
+static notrace void acct_cursor_init(struct acct_cursor *k,
+				     const struct ftrace_acct_ops *o,
+				     unsigned long first)
+{
+	k->filter = o && o->filter ? o->filter : FTRACE_SITES_NONE_SET;
+	k->skip = o && o->notrace_sites ? o->notrace_sites :
+		     FTRACE_SITES_NONE_SET;
+	k->fi = ftrace_ips_lower(k->filter->ip, 0, acct_nr(k->filter), first);
+	k->ni = ftrace_ips_lower(k->skip->ip, 0, acct_nr(k->skip),
+				 first);
+}
+
+/* Does @s hold @ip, @i its cursor, @ip not below the last one asked? */
+static __always_inline bool acct_cursor_has(const struct ftrace_sites *s,
+					    unsigned int *i, unsigned long ip)
+{
+	if (s->kind != FTRACE_SITES_SOME)
+		return s->kind == FTRACE_SITES_ALL;
+	while (*i < s->nr && s->ip[*i] < ip)
+		(*i)++;
+	return *i < s->nr && s->ip[*i] == ip;
+}
+
+/* ftrace_acct_covers() for ascending addresses */
+static __always_inline bool acct_cursor_covers(struct acct_cursor *k,
+					       unsigned long ip)
+{
+	return acct_cursor_has(k->filter, &k->fi, ip) &&
+	       !acct_cursor_has(k->skip, &k->ni, ip);
+}
+
+/* Every site of the chunk is a candidate.  O(n + s). */
 static notrace void acct_walk_all(struct acct_walk *w)
 {
+	const unsigned long *ip = w->c->ip;
+	struct acct_cursor b, a;
 	unsigned int i;
 
+	acct_cursor_init(&b, w->before, ip[0]);
+	acct_cursor_init(&a, w->after, ip[0]);
 	for (i = 0; i < w->c->nr; i++)
-		acct_visit(w, i);
+		acct_visit_known(w, i, acct_cursor_covers(&b, ip[i]),
+				 acct_cursor_covers(&a, ip[i]));
 }
 
 /* The first site at or after @lo whose address is not below @ip. */
@@ -259,8 +346,9 @@ static notrace unsigned long acct_cost(const struct ftrace_acct_chunk *c,
  * covers.  Each is recomputed from @ops, so that its state equals
  * ftrace_acct_compute()'s.  The candidates come from the union of the two
  * filters (of the two notrace sets, if only those changed and that is
- * cheaper): O(k log n) for k addresses, or O(n) if a set is ALL, plus
- * O(nops log s) per candidate.  Addresses outside @c are ignored.
+ * cheaper): O(k log n) for k addresses, or O(n + s) if a set is ALL,
+ * plus O(nops log s) per candidate (O(1) if @after is the only ops in
+ * @ops).  Addresses outside @c are ignored.
  *
  * A state the cache had wrong is not wrapped: if a candidate's count would
  * have gone below zero or past FTRACE_ACCT_COUNT, the site gets its
@@ -314,6 +402,7 @@ notrace int ftrace_acct_update(struct ftrace_acct_chunk *c,
 		}
 	}
 
+	acct_check_alone(&w);
 	if (ftrace_sites_is_all(fb) || ftrace_sites_is_all(fa))
 		acct_walk_all(&w);
 	else

@@ -71,11 +71,19 @@ struct upd_plan {
 	struct ftrace_site_change *ch;
 	unsigned int nr, cap;
 	bool overflow;			/* more changes than the bound */
+	bool alone;			/* every slot but idx is empty */
+	struct upd_memo {		/* the target of the last state asked */
+		u32 state;
+		bool valid;
+		unsigned long to;
+	} from, to;
 };
 
 /*
- * The one ops covering @ip among the slots, slot @idx read as @as: the
- * first found (the state says there is exactly one).
+ * The one ops covering @ip among the slots, slot @idx read as @as (the
+ * state says there is exactly one): @as itself if it covers @ip (the ops
+ * that changes mostly is that one, and asking it first spares a walk of
+ * every slot per site), else the first found.
  */
 static notrace const struct ftrace_acct_ops *
 upd_one_cover(struct ftrace_registry *r, unsigned long ip, unsigned int idx,
@@ -84,6 +92,8 @@ upd_one_cover(struct ftrace_registry *r, unsigned long ip, unsigned int idx,
 	const struct ftrace_acct_ops *o;
 	unsigned int i;
 
+	if (idx < r->nslot && ftrace_acct_covers(as, ip))
+		return as;
 	for (i = 0; i < r->nslot; i++) {
 		o = i == idx ? as : r->slot[i];
 		if (ftrace_acct_covers(o, ip))
@@ -150,14 +160,45 @@ static notrace void upd_add(struct upd_plan *p, unsigned long ip,
 }
 
 /*
+ * upd_target() with slot p->idx read as @as.  In a plan in which no other
+ * slot holds an ops, the target of a state is the same at every site
+ * that has it (for a count of one with DIRECT or TRAMP: every site @as
+ * covers), so the last one is kept in @m: a switch of every site asks
+ * the same two states 22,000 times.  @covered: the state was just
+ * computed (accounting.c), so its count means that @as covers @ip; an
+ * old state is a cache, and that is asked where it matters.
+ */
+static __always_inline unsigned long
+upd_target_of(struct upd_plan *p, struct upd_memo *m, unsigned long ip,
+	      u32 state, const struct ftrace_acct_ops *as, bool covered)
+{
+	unsigned long to;
+
+	if (!(state & FTRACE_ACCT_COUNT))
+		return 0;
+	if (!p->alone ||
+	    (!covered && (state & FTRACE_ACCT_COUNT) == 1 &&
+	     (state & (FTRACE_ACCT_DIRECT | FTRACE_ACCT_TRAMP)) &&
+	     !ftrace_acct_covers(as, ip)))
+		return upd_target(p->r, ip, state, p->idx, as);
+	if (m->valid && m->state == state)
+		return m->to;
+	to = upd_target(p->r, ip, state, p->idx, as);
+	m->state = state;
+	m->to = to;
+	m->valid = true;
+	return to;
+}
+
+/*
  * Plan site @ip of state @was among the ops as they were (slot p->idx
  * read as p->was), of state @now among the ops as they are.
  */
 static notrace void upd_site(struct upd_plan *p, unsigned long ip, u32 was,
 			     u32 now)
 {
-	upd_add(p, ip, upd_target(p->r, ip, was, p->idx, p->was),
-		upd_target(p->r, ip, now, p->r->nslot, NULL));
+	upd_add(p, ip, upd_target_of(p, &p->from, ip, was, p->was, false),
+		upd_target_of(p, &p->to, ip, now, p->r->slot[p->idx], true));
 }
 
 /* accounting.c tells us of each site whose state changed */
@@ -352,6 +393,17 @@ static notrace void upd_covered(struct ftrace_registry *r,
 	*live = n.live;
 }
 
+/* Does no slot but @idx hold an ops? */
+static notrace bool upd_alone(struct ftrace_registry *r, unsigned int idx)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->nslot; i++)
+		if (i != idx && r->slot[i])
+			return false;
+	return true;
+}
+
 /*
  * Slot @idx goes from @before to @after (either may be NULL): account,
  * plan, run, apply the outcomes.  On an error nothing has changed.
@@ -372,6 +424,7 @@ static notrace int upd_change(struct ftrace_registry *r, unsigned int idx,
 			return -ENOMEM;
 	}
 
+	p.alone = upd_alone(r, idx);
 	r->slot[idx] = after;
 	upd_account(r, before, after, &p);
 	if (WARN_ON_ONCE(p.overflow)) {
