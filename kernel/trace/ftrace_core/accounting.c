@@ -199,24 +199,41 @@ static notrace void acct_visit(struct acct_walk *w, unsigned int site)
 			 ftrace_acct_covers(w->after, ip));
 }
 
-/*
- * Is @after the only ops registered, once (or none at all)?  Then a
- * site's state is a function of whether @after covers it, which the walk
- * knows: what ftrace_acct_compute() would give is computed once, not per
- * site (a tracer switch visits every site).
+/**
+ * ftrace_acct_only() - is @o the only ops registered, once (or, for a NULL
+ * @o, none at all)?
+ * @ops: the registered ops; NULL entries are skipped
+ * @nops: how many entries @ops has
+ * @o: the ops, or NULL
+ *
+ * Then a site's state is a function of whether @o covers it: what
+ * ftrace_acct_compute() gives is the same at every site @o covers, and
+ * 0 elsewhere.  The update (a tracer switch visits every site) and
+ * update.c's plan (the target of each state) both lean on it.
+ *
+ * Context: any context.
+ * Return: true if so.
  */
-static notrace void acct_check_alone(struct acct_walk *w)
+notrace bool ftrace_acct_only(const struct ftrace_acct_ops *const *ops,
+			      unsigned int nops,
+			      const struct ftrace_acct_ops *o)
 {
 	unsigned int i, seen = 0;
 
-	for (i = 0; i < w->nops; i++) {
-		if (!w->ops[i])
+	for (i = 0; i < nops; i++) {
+		if (!ops[i])
 			continue;
-		if (w->ops[i] != w->after)
-			return;
+		if (ops[i] != o)
+			return false;
 		seen++;
 	}
-	if (seen != (w->after ? 1 : 0))
+	return seen == (o ? 1 : 0);
+}
+
+/* With @after alone, the state of a site it covers: computed once. */
+static notrace void acct_check_alone(struct acct_walk *w)
+{
+	if (!ftrace_acct_only(w->ops, w->nops, w->after))
 		return;
 	w->alone = true;
 	if (w->after)

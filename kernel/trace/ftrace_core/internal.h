@@ -435,6 +435,8 @@ ftrace_acct_covers(const struct ftrace_acct_ops *o, unsigned long ip)
 u32 ftrace_acct_compute(unsigned long ip,
 			const struct ftrace_acct_ops *const *ops,
 			unsigned int nops);
+bool ftrace_acct_only(const struct ftrace_acct_ops *const *ops,
+		      unsigned int nops, const struct ftrace_acct_ops *o);
 int ftrace_acct_update(struct ftrace_acct_chunk *c,
 		       const struct ftrace_acct_ops *before,
 		       const struct ftrace_acct_ops *after,

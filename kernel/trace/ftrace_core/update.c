@@ -71,7 +71,7 @@ struct upd_plan {
 	struct ftrace_site_change *ch;
 	unsigned int nr, cap;
 	bool overflow;			/* more changes than the bound */
-	bool alone;			/* every slot but idx is empty */
+	bool alone;			/* slot idx holds the only ops */
 	struct upd_memo {		/* the target of the last state asked */
 		u32 state;
 		bool valid;
@@ -393,17 +393,6 @@ static notrace void upd_covered(struct ftrace_registry *r,
 	*live = n.live;
 }
 
-/* Does no slot but @idx hold an ops? */
-static notrace bool upd_alone(struct ftrace_registry *r, unsigned int idx)
-{
-	unsigned int i;
-
-	for (i = 0; i < r->nslot; i++)
-		if (i != idx && r->slot[i])
-			return false;
-	return true;
-}
-
 /*
  * Slot @idx goes from @before to @after (either may be NULL): account,
  * plan, run, apply the outcomes.  On an error nothing has changed.
@@ -424,8 +413,9 @@ static notrace int upd_change(struct ftrace_registry *r, unsigned int idx,
 			return -ENOMEM;
 	}
 
-	p.alone = upd_alone(r, idx);
 	r->slot[idx] = after;
+	p.alone = ftrace_acct_only((const struct ftrace_acct_ops *const *)r->slot,
+				   r->nslot, after);
 	upd_account(r, before, after, &p);
 	if (WARN_ON_ONCE(p.overflow)) {
 		ret = -EOVERFLOW;
