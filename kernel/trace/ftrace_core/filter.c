@@ -218,9 +218,7 @@ static int filter_resolve(const struct filter_token *t,
 		fc.c = c;
 		if (t->has_mod && !t->func.len) {	/* all its sites */
 			for (i = 0; i < c->nr; i++) {
-				unsigned long off;
-
-				if (!ftrace_names_name(n, i, &off))
+				if (!ftrace_names_named(n, i))
 					continue;
 				ret = filter_push(&fc, i);
 				if (ret)

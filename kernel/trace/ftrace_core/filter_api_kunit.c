@@ -118,24 +118,25 @@ static void fap_pool(struct kunit *test, struct fap_world *w)
 {
 	const struct ftrace_names *n = ftrace_chunk_names(ftrace_kernel_chunk);
 	unsigned int k, got = 0, tries;
-	unsigned long size, off, bad;
-	u32 v;
+	unsigned long size, off;
+	char *buf = NULL;
 
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, n);
 	for (tries = 0; got < FAP_POOL && tries < 100000; tries++) {
+		if (!buf)
+			buf = kunit_kmalloc(test, KSYM_NAME_LEN, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, buf);
 		k = fap_below(w, n->nr_named);
-		v = ftrace_name_pool(n->name[n->by_name[k]]);
-		if ((k && ftrace_name_pool(n->name[n->by_name[k - 1]]) == v) ||
-		    (k + 1 < n->nr_named &&
-		     ftrace_name_pool(n->name[n->by_name[k + 1]]) == v))
+		ftrace_names_str(n, n->name[n->by_name[k]], buf);
+		if (ftrace_names_count(n, buf) != 1)
 			continue;	/* a name of several functions */
 		w->site[got] = ftrace_kernel_chunk->ip[n->by_name[k]];
 		if (ftrace_chunk_site_gone(ftrace_kernel_chunk, n->by_name[k]) ||
-		    !kallsyms_lookup_size_offset(w->site[got], &size, &off) ||
-		    !ftrace_names_name(n, n->by_name[k], &bad))
+		    !kallsyms_lookup_size_offset(w->site[got], &size, &off))
 			continue;
 		w->start[got] = w->site[got] - off;
-		w->name[got] = n->pool + v;
+		w->name[got] = buf;
+		buf = NULL;
 		got++;
 	}
 	KUNIT_ASSERT_EQ(test, got, FAP_POOL);

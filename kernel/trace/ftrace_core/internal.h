@@ -260,11 +260,15 @@ static inline u32 ftrace_name_val(u32 pool_off, unsigned long start)
  * struct ftrace_names - the names of one chunk of sites (see names.c)
  * @nr: sites, in address order
  * @nr_named: sites with a valid name, the entries of @by_name
- * @name: per site, the offset of its name in @pool, or FTRACE_NAME_BAD |
- *        its offset from the nearest symbol
+ * @name: per site, where its name is (@pool's offset, or with @ksym the
+ *        offset of its symbol's record in kallsyms' table), or
+ *        FTRACE_NAME_BAD | its offset from the nearest symbol
  * @by_name: the named sites sorted by (name, site)
  * @pool: every distinct name once, in strcmp() order, NUL-terminated
+ *        (NULL with @ksym)
  * @pool_len: bytes used in @pool
+ * @ksym: the kernel's table: names stay in kallsyms' compressed table
+ *        (names_ksym.c)
  */
 struct ftrace_names {
 	unsigned int nr;
@@ -273,6 +277,7 @@ struct ftrace_names {
 	u32 *by_name;
 	char *pool;
 	size_t pool_len;
+	bool ksym;
 };
 
 /**
@@ -306,6 +311,11 @@ struct ftrace_name_pattern {
 
 struct ftrace_names *ftrace_names_build_kernel(const unsigned long *ip,
 					       unsigned int nr);
+struct ftrace_names *ftrace_names_build_kernel_as(const unsigned long *ip,
+						  unsigned int nr,
+						  bool by_seqs);
+char *ftrace_ksym_name(u32 off, char *buf);
+const char *ftrace_names_str(const struct ftrace_names *n, u32 v, char *buf);
 struct ftrace_names *ftrace_names_build_syms(const unsigned long *ip,
 					     unsigned int nr,
 					     const Elf_Sym *sym,
@@ -320,18 +330,35 @@ int ftrace_names_match(const struct ftrace_names *n,
 		       const struct ftrace_name_pattern *p,
 		       int (*fn)(void *data, unsigned int site), void *data);
 bool ftrace_name_matches(const struct ftrace_name_pattern *p, const char *s);
+int ftrace_names_count(const struct ftrace_names *n, const char *name);
+
+/**
+ * ftrace_names_named() - has a site a valid name?
+ * @n: the table
+ * @site: the site's index in its chunk
+ *
+ * Return: true if it has one (false: upstream lists it as
+ * "__ftrace_invalid_address___<offset>").
+ */
+static inline bool ftrace_names_named(const struct ftrace_names *n,
+				      unsigned int site)
+{
+	return !(n->name[site] & FTRACE_NAME_BAD);
+}
 
 /**
  * ftrace_names_name() - a site's name
  * @n: the table
  * @site: the site's index in its chunk
+ * @buf: KSYM_NAME_LEN bytes to decode a kernel site's name into, or NULL
+ *       (see ftrace_names_str())
  * @bad_off: set to the site's offset from its nearest symbol when it has
  *           no valid name
  *
- * Return: the name, or NULL if the site has none.
+ * Return: the name, or NULL if the site has none (or @buf is needed).
  */
 static inline const char *ftrace_names_name(const struct ftrace_names *n,
-					    unsigned int site,
+					    unsigned int site, char *buf,
 					    unsigned long *bad_off)
 {
 	u32 v = n->name[site];
@@ -340,7 +367,7 @@ static inline const char *ftrace_names_name(const struct ftrace_names *n,
 		*bad_off = v & FTRACE_NAME_OFF_MAX;
 		return NULL;
 	}
-	return n->pool + ftrace_name_pool(v);
+	return ftrace_names_str(n, v, buf);
 }
 
 /**

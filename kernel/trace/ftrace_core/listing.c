@@ -20,6 +20,7 @@
 #include <linux/err.h>
 #include <linux/fs.h>
 #include <linux/init.h>
+#include <linux/kallsyms.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -41,6 +42,7 @@ struct listing_iter {
 	const struct ftrace_names *names;	/* @c's, NULL: not fetched */
 	struct ftrace_sites *only;	/* list only these (a reference) */
 	bool addrs;
+	char buf[KSYM_NAME_LEN];	/* a kernel site's name, decoded */
 };
 
 /**
@@ -169,7 +171,7 @@ static int listing_show(struct seq_file *m, void *v)
 	}
 	if (it->addrs)
 		seq_printf(m, "%lx ", ip);
-	name = ftrace_names_name(it->names, it->i, &off);
+	name = ftrace_names_name(it->names, it->i, it->buf, &off);
 	if (name)
 		seq_puts(m, name);
 	else

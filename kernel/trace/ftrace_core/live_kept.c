@@ -53,14 +53,15 @@ struct kept_map {
 static LIST_HEAD(kept_maps);	/* ftrace_lock; RCU readers */
 
 /*
- * Site @i of @c: its name (from the chunk's table), and its function's
- * start and size (from kallsyms), or NULL if either is missing.
+ * Site @i of @c: its name (from the chunk's table, a module's: its names
+ * are text), and its function's start and size (from kallsyms), or NULL
+ * if either is missing.
  */
 static notrace const char *kept_site(struct ftrace_chunk *c, unsigned int i,
 				     unsigned long *start, unsigned long *size)
 {
 	unsigned long off;
-	const char *name = ftrace_names_name(c->names, i, &off);
+	const char *name = ftrace_names_name(c->names, i, NULL, &off);
 
 	if (!name || !kallsyms_lookup_size_offset(c->ip[i], size, &off))
 		return NULL;
@@ -92,7 +93,7 @@ notrace void ftrace_live_keep_names(struct ftrace_chunk *c)
 		return;
 	/* room for every named site; kallsyms is asked once, below */
 	for (i = 0; i < c->nr; i++) {
-		name = ftrace_names_name(c->names, i, &off);
+		name = ftrace_names_name(c->names, i, NULL, &off);
 		if (name)
 			bytes += strlen(name) + 1;
 	}

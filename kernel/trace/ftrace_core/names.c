@@ -47,27 +47,7 @@
 #include <linux/string.h>
 
 #include "internal.h"
-
-/* Names being collected, in any order, each once per symbol used. */
-struct names_buf {
-	char *s;
-	size_t len;
-	size_t cap;
-};
-
-/* A merge of symbols (ascending addresses) with a chunk's sites. */
-struct names_merge {
-	const unsigned long *ip;
-	unsigned int nr;
-	unsigned int next;		/* first site not named yet */
-	u32 *name;			/* per site: offset in @buf, or BAD */
-	struct names_buf buf;
-	bool have_sym;
-	unsigned long sym_addr;		/* the first symbol at this address */
-	u32 sym_off;			/* its name in @buf, U32_MAX: not yet */
-	char sym_name[KSYM_NAME_LEN];
-	int err;
-};
+#include "names.h"
 
 static notrace int names_buf_add(struct names_buf *b, const char *s, u32 *off)
 {
@@ -92,8 +72,15 @@ static notrace int names_buf_add(struct names_buf *b, const char *s, u32 *off)
 	return 0;
 }
 
-/* Name every site below @limit after the current symbol. */
-static notrace int names_merge_upto(struct names_merge *m, unsigned long limit)
+/**
+ * ftrace_names_merge_upto() - name every site below @limit after the
+ * current symbol
+ * @m: the merge
+ * @limit: the next symbol's address (ULONG_MAX: the end)
+ *
+ * Return: 0, or -ENOMEM/-E2BIG from the pool.
+ */
+notrace int ftrace_names_merge_upto(struct names_merge *m, unsigned long limit)
 {
 	while (m->next < m->nr && m->ip[m->next] < limit) {
 		unsigned long ip = m->ip[m->next];
@@ -105,6 +92,8 @@ static notrace int names_merge_upto(struct names_merge *m, unsigned long limit)
 						   FTRACE_NAME_OFF_MAX);
 			continue;
 		}
+		if (m->first && m->first[m->sym_idx] == U32_MAX)
+			m->first[m->sym_idx] = m->next;
 		if (m->sym_off == U32_MAX) {
 			int err = names_buf_add(&m->buf, m->sym_name,
 						&m->sym_off);
@@ -117,34 +106,31 @@ static notrace int names_merge_upto(struct names_merge *m, unsigned long limit)
 	return 0;
 }
 
-/* The next symbol in address order. */
-static notrace int names_merge_sym(struct names_merge *m, const char *name,
-				   unsigned long addr)
+/**
+ * ftrace_names_merge_sym() - the next symbol in address order
+ * @m: the merge
+ * @addr: the symbol's address
+ *
+ * Names the sites below @addr after the symbol before.  An alias (the
+ * first symbol at an address names it) or a symbol out of order is left
+ * out.
+ *
+ * Return: 1 if the symbol now names the sites from @addr on (the caller
+ * sets @m's sym_off, and sym_name or sym_idx), 0 if it is left out, or
+ * ftrace_names_merge_upto()'s error.
+ */
+notrace int ftrace_names_merge_sym(struct names_merge *m, unsigned long addr)
 {
 	int err;
 
-	/* an alias (the first at an address names it), or out of order */
 	if (m->have_sym && addr <= m->sym_addr)
 		return 0;
-	err = names_merge_upto(m, addr);
+	err = ftrace_names_merge_upto(m, addr);
 	if (err)
 		return err;
 	m->have_sym = true;
 	m->sym_addr = addr;
-	m->sym_off = U32_MAX;
-	strscpy(m->sym_name, name, sizeof(m->sym_name));
-	return 0;
-}
-
-static notrace int names_kallsyms_cb(void *data, const char *name,
-				     unsigned long addr)
-{
-	struct names_merge *m = data;
-
-	m->err = names_merge_sym(m, name, addr);
-	if (m->err)
-		return m->err;
-	return m->next == m->nr;	/* every site named: stop */
+	return 1;
 }
 
 /* Sorting sites by name while their names are still in the merge's buffer. */
@@ -178,18 +164,11 @@ static notrace struct ftrace_names *names_finish(struct names_merge *m)
 	u32 prev = U32_MAX;
 	size_t len = 0;
 
-	n = kzalloc(sizeof(*n), GFP_KERNEL);
+	n = ftrace_names_alloc(m);
 	if (!n)
 		return ERR_PTR(-ENOMEM);
-	n->nr = m->nr;
-	n->name = m->name;
-	m->name = NULL;
-	for (i = 0; i < n->nr; i++)
-		n->nr_named += !(n->name[i] & FTRACE_NAME_BAD);
-	n->by_name = kvmalloc_array(max(n->nr_named, 1U), sizeof(u32),
-				    GFP_KERNEL);
 	n->pool = kvmalloc(max_t(size_t, m->buf.len, 1), GFP_KERNEL);
-	if (!n->by_name || !n->pool) {
+	if (!n->pool) {
 		ftrace_names_free(n);
 		return ERR_PTR(-ENOMEM);
 	}
@@ -216,56 +195,62 @@ static notrace struct ftrace_names *names_finish(struct names_merge *m)
 	return n;
 }
 
-static notrace struct ftrace_names *names_merge_init(struct names_merge *m,
-						     const unsigned long *ip,
-						     unsigned int nr)
+/**
+ * ftrace_names_merge_init() - start a merge of symbols with @nr sites
+ * @m: the merge
+ * @ip: the sites, strictly ascending
+ * @nr: how many
+ *
+ * Return: 0, or -ENOMEM.
+ */
+notrace int ftrace_names_merge_init(struct names_merge *m,
+				    const unsigned long *ip, unsigned int nr)
 {
 	memset(m, 0, sizeof(*m));
 	m->ip = ip;
 	m->nr = nr;
 	m->name = kvmalloc_array(max(nr, 1U), sizeof(u32), GFP_KERNEL);
-	return m->name ? NULL : ERR_PTR(-ENOMEM);
+	return m->name ? 0 : -ENOMEM;
 }
 
+/**
+ * ftrace_names_alloc() - a table taking over a finished merge's names
+ * @m: the merge, every site named; its @name array moves to the table
+ *
+ * Return: the table, its @by_name allocated (not filled), or NULL.
+ */
+notrace struct ftrace_names *ftrace_names_alloc(struct names_merge *m)
+{
+	struct ftrace_names *n = kzalloc(sizeof(*n), GFP_KERNEL);
+	unsigned int i;
+
+	if (!n)
+		return NULL;
+	n->nr = m->nr;
+	n->name = m->name;
+	m->name = NULL;
+	for (i = 0; i < n->nr; i++)
+		n->nr_named += !(n->name[i] & FTRACE_NAME_BAD);
+	n->by_name = kvmalloc_array(max(n->nr_named, 1U), sizeof(u32),
+				    GFP_KERNEL);
+	if (!n->by_name) {
+		ftrace_names_free(n);
+		return NULL;
+	}
+	return n;
+}
+
+/* The pool table of a merge whose names are in its buffer (a module's). */
 static notrace struct ftrace_names *names_merge_end(struct names_merge *m,
 						    int err)
 {
 	struct ftrace_names *n;
 
 	if (!err)
-		err = names_merge_upto(m, ULONG_MAX);
+		err = ftrace_names_merge_upto(m, ULONG_MAX);
 	n = err ? ERR_PTR(err) : names_finish(m);
 	kvfree(m->name);
 	kvfree(m->buf.s);
-	return n;
-}
-
-/**
- * ftrace_names_build_kernel() - the names of the kernel's sites
- * @ip: the sites, strictly ascending, all in the kernel image
- * @nr: how many
- *
- * One walk over kallsyms in address order, merged with @ip.
- *
- * Context: process context; may sleep.
- * Return: the table, or an ERR_PTR().
- */
-struct ftrace_names *ftrace_names_build_kernel(const unsigned long *ip,
-					       unsigned int nr)
-{
-	struct names_merge *m;
-	struct ftrace_names *n;
-	int ret;
-
-	m = kmalloc(sizeof(*m), GFP_KERNEL);
-	if (!m)
-		return ERR_PTR(-ENOMEM);
-	n = names_merge_init(m, ip, nr);
-	if (!n) {
-		ret = kallsyms_on_each_symbol(names_kallsyms_cb, m);
-		n = names_merge_end(m, ret < 0 ? ret : m->err);
-	}
-	kfree(m);
 	return n;
 }
 
@@ -326,12 +311,21 @@ struct ftrace_names *ftrace_names_build_syms(const unsigned long *ip,
 		ms[k++].idx = i;
 	}
 	sort(ms, k, sizeof(*ms), names_cmp_msym, NULL);
-	n = names_merge_init(m, ip, nr);
-	if (n)
+	if (ftrace_names_merge_init(m, ip, nr)) {
+		n = ERR_PTR(-ENOMEM);
 		goto out;
-	for (i = 0; i < k && !err && m->next < nr; i++)
-		err = names_merge_sym(m, strtab + sym[ms[i].idx].st_name,
-				      ms[i].addr);
+	}
+	for (i = 0; i < k && m->next < nr; i++) {
+		err = ftrace_names_merge_sym(m, ms[i].addr);
+		if (err < 0)
+			break;
+		if (!err)
+			continue;
+		m->sym_off = U32_MAX;
+		strscpy(m->sym_name, strtab + sym[ms[i].idx].st_name,
+			sizeof(m->sym_name));
+		err = 0;
+	}
 	n = names_merge_end(m, err);
 out:
 	kfree(m);
@@ -423,16 +417,35 @@ notrace bool ftrace_name_matches(const struct ftrace_name_pattern *p,
 	return false;
 }
 
+/**
+ * ftrace_names_str() - the name a value of a table's @name array stands for
+ * @n: the table
+ * @v: a named site's value (not FTRACE_NAME_BAD)
+ * @buf: KSYM_NAME_LEN bytes for a name the table must decode (the
+ *       kernel's, kept by kallsyms), or NULL to get only the names a
+ *       table holds as text (a module's)
+ *
+ * Return: the name; NULL if it is in kallsyms' table and @buf is NULL.
+ */
+notrace const char *ftrace_names_str(const struct ftrace_names *n, u32 v,
+				     char *buf)
+{
+	if (!n->ksym)
+		return n->pool + ftrace_name_pool(v);
+	return buf ? ftrace_ksym_name(ftrace_name_pool(v), buf) : NULL;
+}
+
 /* The first entry of @by_name whose name is not below @p (FULL/FRONT). */
 static notrace unsigned int names_lower(const struct ftrace_names *n,
-					const struct ftrace_name_pattern *p)
+					const struct ftrace_name_pattern *p,
+					char *buf)
 {
 	unsigned int lo = 0, hi = n->nr_named;
 
 	while (lo < hi) {
 		unsigned int mid = lo + (hi - lo) / 2;
-		const char *s = n->pool +
-				ftrace_name_pool(n->name[n->by_name[mid]]);
+		const char *s = ftrace_names_str(n, n->name[n->by_name[mid]],
+						 buf);
 
 		if (strncmp(s, p->str, p->len) < 0 ||
 		    (p->type == FTRACE_NAME_FULL && strcmp(s, p->str) < 0))
@@ -447,7 +460,7 @@ static notrace unsigned int names_lower(const struct ftrace_names *n,
  * ftrace_names_match() - call @fn for every site whose name matches @p
  * @n: the table
  * @p: the pattern; FULL and FRONT use the index, the others scan the
- *     distinct names once
+ *     named sites once
  * @fn: called with @data and the site's index; a negative return stops
  *      the walk and is returned
  * @data: for @fn
@@ -455,6 +468,7 @@ static notrace unsigned int names_lower(const struct ftrace_names *n,
  * Sites without a valid name never match.  Sites of one name come in
  * ascending order; names in strcmp() order.
  *
+ * Context: process context (a name buffer on the stack).
  * Return: the number of sites matched, or @fn's error.
  */
 int ftrace_names_match(const struct ftrace_names *n,
@@ -463,7 +477,8 @@ int ftrace_names_match(const struct ftrace_names *n,
 {
 	bool indexed = p->type == FTRACE_NAME_FULL ||
 		       p->type == FTRACE_NAME_FRONT;
-	unsigned int k = indexed ? names_lower(n, p) : 0;
+	char buf[KSYM_NAME_LEN];
+	unsigned int k = indexed ? names_lower(n, p, buf) : 0;
 	u32 last = U32_MAX;
 	bool hit = false;
 	int found = 0, ret;
@@ -472,9 +487,11 @@ int ftrace_names_match(const struct ftrace_names *n,
 		unsigned int site = n->by_name[k];
 		u32 off = ftrace_name_pool(n->name[site]);
 
-		if (off != last) {	/* a new name */
+		/* a new name (in kallsyms' table, a new symbol) */
+		if (off != last) {
 			last = off;
-			hit = ftrace_name_matches(p, n->pool + off);
+			hit = ftrace_name_matches(p, ftrace_names_str(n, off,
+								      buf));
 			if (!hit && indexed)
 				break;
 		}
@@ -486,4 +503,26 @@ int ftrace_names_match(const struct ftrace_names *n,
 		found++;
 	}
 	return found;
+}
+
+static notrace int names_count_one(void *data, unsigned int site)
+{
+	return 0;
+}
+
+/**
+ * ftrace_names_count() - how many sites have exactly this name
+ * @n: the table
+ * @name: the name
+ *
+ * Context: process context.
+ * Return: the number of sites (several: a name of several functions).
+ */
+int ftrace_names_count(const struct ftrace_names *n, const char *name)
+{
+	struct ftrace_name_pattern p = {
+		.type = FTRACE_NAME_FULL, .str = name, .len = strlen(name),
+	};
+
+	return ftrace_names_match(n, &p, names_count_one, NULL);
 }

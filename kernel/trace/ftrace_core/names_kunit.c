@@ -7,6 +7,8 @@
  *   exactly the name kallsyms_lookup() gives it, and the same verdict on
  *   sites too far from their symbol; the build time and the bytes per
  *   site are reported.
+ * - Its index, taken from kallsyms' name order, is the one a sort by
+ *   (name, site) gives.
  * - The index answers every kind of pattern exactly as a brute-force scan
  *   of all names with an independent matcher does.
  * - Module symbol tables follow find_kallsyms_symbol()'s rules: no
@@ -65,9 +67,12 @@ static void fnk_suite_exit(struct kunit_suite *suite)
 static void fnk_kernel_as_kallsyms(struct kunit *test)
 {
 	char *want = kunit_kmalloc(test, KSYM_NAME_LEN, GFP_KERNEL);
+	char *buf = kunit_kmalloc(test, KSYM_NAME_LEN, GFP_KERNEL);
 	unsigned int i, wrong = 0, bad = 0;
 
 	KUNIT_ASSERT_NOT_NULL(test, want);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_EXPECT_TRUE(test, fnk.names->ksym);
 	KUNIT_ASSERT_GT(test, fnk.nr, 1000U);
 	KUNIT_EXPECT_EQ(test, fnk.names->nr, fnk.nr);
 	for (i = 0; i < fnk.nr; i++) {
@@ -76,7 +81,7 @@ static void fnk_kernel_as_kallsyms(struct kunit *test)
 		char *mod = NULL;
 
 		ret = kallsyms_lookup(fnk.ip[i], NULL, &off, &mod, want);
-		got = ftrace_names_name(fnk.names, i, &bad_off);
+		got = ftrace_names_name(fnk.names, i, buf, &bad_off);
 		KUNIT_EXPECT_NULL(test, mod);
 		if (!ret || off > FTRACE_NAME_MAX_OFFSET) {
 			bad++;
@@ -92,9 +97,26 @@ static void fnk_kernel_as_kallsyms(struct kunit *test)
 				  off, got ?: "-", bad_off);
 	}
 	KUNIT_EXPECT_EQ(test, wrong, 0U);
-	kunit_info(test, "%u sites (%u without a name): names built in %lld us, %zu bytes (%zu per site, pool %zu)\n",
+	kunit_info(test, "%u sites (%u without a name): names built in %lld us, %zu bytes (%zu per site, names in kallsyms' table)\n",
 		   fnk.nr, bad, fnk.build_ns / 1000, ftrace_names_bytes(fnk.names),
-		   ftrace_names_bytes(fnk.names) / fnk.nr, fnk.names->pool_len);
+		   ftrace_names_bytes(fnk.names) / fnk.nr);
+}
+
+/* The index from kallsyms' name order against one sorted by comparisons. */
+static void fnk_kernel_index_two_ways(struct kunit *test)
+{
+	struct ftrace_names *s = ftrace_names_build_kernel_as(fnk.ip, fnk.nr,
+							      false);
+	unsigned int k, diff = 0;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, s->nr_named, fnk.names->nr_named);
+	KUNIT_EXPECT_EQ(test, memcmp(s->name, fnk.names->name,
+				     fnk.nr * sizeof(u32)), 0);
+	for (k = 0; k < min(s->nr_named, fnk.names->nr_named); k++)
+		diff += s->by_name[k] != fnk.names->by_name[k];
+	KUNIT_EXPECT_EQ(test, diff, 0U);
+	ftrace_names_free(s);
 }
 
 /* An independent matcher, for the brute force. */
@@ -120,26 +142,40 @@ static bool fnk_ref_match(const struct ftrace_name_pattern *p, const char *s)
 	return false;
 }
 
+/* What a match reported; @buf and @last_name: KSYM_NAME_LEN bytes each */
 struct fnk_seen {
 	const struct ftrace_names *names;
 	unsigned long *map;
-	int last;	/* last site reported, to check the order within a name */
-	const char *last_name;
+	int last;	/* last site reported, to check the order */
+	char *last_name;
+	char *buf;
 	bool out_of_order;
 };
 
+/* Names come in strcmp() order, the sites of one name ascending. */
 static int fnk_collect(void *data, unsigned int site)
 {
 	struct fnk_seen *seen = data;
 	unsigned long off;
-	const char *name = ftrace_names_name(seen->names, site, &off);
+	const char *name = ftrace_names_name(seen->names, site, seen->buf, &off);
+	int c = seen->last < 0 ? 1 : strcmp(name ?: "", seen->last_name);
 
-	if (seen->last_name == name && (int)site <= seen->last)
+	if (c < 0 || (!c && (int)site <= seen->last))
 		seen->out_of_order = true;
 	seen->last = site;
-	seen->last_name = name;
+	strscpy(seen->last_name, name ?: "", KSYM_NAME_LEN);
 	__set_bit(site, seen->map);
 	return 0;
+}
+
+static void fnk_seen_init(struct kunit *test, struct fnk_seen *seen,
+			  const struct ftrace_names *n, unsigned long *map)
+{
+	*seen = (struct fnk_seen){ .names = n, .map = map, .last = -1 };
+	seen->buf = kunit_kmalloc(test, KSYM_NAME_LEN, GFP_KERNEL);
+	seen->last_name = kunit_kmalloc(test, KSYM_NAME_LEN, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, seen->buf);
+	KUNIT_ASSERT_NOT_NULL(test, seen->last_name);
 }
 
 /* @p through the index against a scan of every site's name. */
@@ -147,15 +183,17 @@ static void fnk_check_pattern(struct kunit *test,
 			      const struct ftrace_name_pattern *p,
 			      unsigned long *map)
 {
-	struct fnk_seen seen = { .names = fnk.names, .map = map, .last = -1 };
 	unsigned int i, want = 0, wrong = 0;
+	struct fnk_seen seen;
 	int got;
 
+	fnk_seen_init(test, &seen, fnk.names, map);
 	bitmap_zero(map, fnk.nr);
 	got = ftrace_names_match(fnk.names, p, fnk_collect, &seen);
 	for (i = 0; i < fnk.nr; i++) {
 		unsigned long off;
-		const char *name = ftrace_names_name(fnk.names, i, &off);
+		const char *name = ftrace_names_name(fnk.names, i, seen.buf,
+						     &off);
 		bool hit = name && fnk_ref_match(p, name);
 
 		want += hit;
@@ -172,14 +210,16 @@ static void fnk_index_as_scan(struct kunit *test)
 {
 	unsigned long *map = bitmap_zalloc(fnk.nr, GFP_KERNEL);
 	char *buf = kunit_kzalloc(test, KSYM_NAME_LEN, GFP_KERNEL);
+	char *nbuf = kunit_kzalloc(test, KSYM_NAME_LEN, GFP_KERNEL);
 	struct ftrace_name_pattern p;
 	unsigned int i, tried = 0;
 
 	KUNIT_ASSERT_NOT_NULL(test, map);
 	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_NOT_NULL(test, nbuf);
 	for (i = 0; i < fnk.nr; i += 397) {
 		unsigned long off;
-		const char *name = ftrace_names_name(fnk.names, i, &off);
+		const char *name = ftrace_names_name(fnk.names, i, nbuf, &off);
 		size_t len;
 
 		if (!name)
@@ -261,8 +301,8 @@ static void fnk_module_rules(struct kunit *test)
 	static const unsigned long want_off[] = { 0, 0, 0, 0x100, 0, 0x100 };
 	struct ftrace_name_pattern dup = { FTRACE_NAME_FULL, "dup", 3 };
 	unsigned long map[1] = { 0 };
-	struct fnk_seen seen = { .map = map, .last = -1 };
 	unsigned long off7, off8;
+	struct fnk_seen seen;
 	struct ftrace_names *n;
 	unsigned int i;
 
@@ -271,7 +311,7 @@ static void fnk_module_rules(struct kunit *test)
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, n);
 	for (i = 0; i < ARRAY_SIZE(ip); i++) {
 		unsigned long off = ~0UL;
-		const char *got = ftrace_names_name(n, i, &off);
+		const char *got = ftrace_names_name(n, i, NULL, &off);
 
 		if (!want[i]) {
 			KUNIT_EXPECT_NULL_MSG(test, got, "site %#lx", ip[i]);
@@ -283,9 +323,9 @@ static void fnk_module_rules(struct kunit *test)
 		}
 	}
 	/* "dup" is stored once and names both of its sites, in order */
-	KUNIT_EXPECT_PTR_EQ(test, ftrace_names_name(n, 7, &off7),
-			    ftrace_names_name(n, 8, &off8));
-	seen.names = n;
+	KUNIT_EXPECT_PTR_EQ(test, ftrace_names_name(n, 7, NULL, &off7),
+			    ftrace_names_name(n, 8, NULL, &off8));
+	fnk_seen_init(test, &seen, n, map);
 	KUNIT_EXPECT_EQ(test, ftrace_names_match(n, &dup, fnk_collect, &seen),
 			2);
 	KUNIT_EXPECT_EQ(test, map[0], BIT(7) | BIT(8));
@@ -303,6 +343,7 @@ static void fnk_module_rules(struct kunit *test)
 
 static struct kunit_case fnk_cases[] = {
 	KUNIT_CASE(fnk_kernel_as_kallsyms),
+	KUNIT_CASE(fnk_kernel_index_two_ways),
 	KUNIT_CASE_SLOW(fnk_index_as_scan),
 	KUNIT_CASE(fnk_module_rules),
 	{}

@@ -88,8 +88,9 @@ notrace void ftrace_reg_quarantine(struct ftrace_registry *r,
 	 * A loading module's symbols are not known to kallsyms yet (%pS
 	 * prints the bare address): its chunk's names are.
 	 */
-	name = c->mod && c->names ? ftrace_names_name(c->names, site, &off)
-				  : NULL;
+	name = NULL;
+	if (c->mod && c->names)	/* a module's table: its names are text */
+		name = ftrace_names_name(c->names, site, NULL, &off);
 	if (name) {
 		/* an offset too large for the table: not an ENDBR, see names.c */
 		off = max(ftrace_names_start(c->names, site), 0L);

@@ -43,25 +43,20 @@ static unsigned int fsy_sort(const char **names, unsigned int nr)
 }
 
 /* The name of a random named site of the kernel, or one it repeats */
-static const char *fsy_pick(const struct ftrace_names *n,
+static const char *fsy_pick(struct kunit *test, const struct ftrace_names *n,
 			    struct rnd_state *rnd, bool repeated)
 {
+	char *buf = kunit_kmalloc(test, KSYM_NAME_LEN, GFP_KERNEL);
 	unsigned int k, tries;
-	unsigned long off;
-	const char *s;
 
+	KUNIT_ASSERT_NOT_NULL(test, buf);
 	for (tries = 0; tries < 1000; tries++) {
 		k = prandom_u32_state(rnd) % n->nr_named;
-		s = n->pool + ftrace_name_pool(n->name[n->by_name[k]]);
-		if (!repeated)
-			return s;
-		/* by_name is sorted by name: a repeat is a neighbour */
-		if (k + 1 < n->nr_named &&
-		    ftrace_name_pool(n->name[n->by_name[k + 1]]) ==
-		    ftrace_name_pool(n->name[n->by_name[k]]))
-			return s;
+		ftrace_names_str(n, n->name[n->by_name[k]], buf);
+		if (!repeated || ftrace_names_count(n, buf) > 1)
+			break;
 	}
-	return ftrace_names_name(n, n->by_name[0], &off);
+	return buf;
 }
 
 static void fsy_test_same(struct kunit *test)
@@ -87,7 +82,7 @@ static void fsy_test_same(struct kunit *test)
 	for (round = 0; round < FSY_ROUNDS; round++) {
 		nr = 1 + prandom_u32_state(&rnd) % FSY_MAX;
 		for (i = 0; i < nr; i++)
-			names[i] = fsy_pick(n, &rnd, i % 4 == 0);
+			names[i] = fsy_pick(test, n, &rnd, i % 4 == 0);
 		/* the last rounds ask for a name no function has */
 		if (round >= FSY_ROUNDS - 4)
 			names[nr++] = "no_such_function_in_the_kernel";
