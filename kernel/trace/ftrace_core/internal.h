@@ -314,7 +314,9 @@ struct ftrace_names *ftrace_names_build_kernel(const unsigned long *ip,
 struct ftrace_names *ftrace_names_build_kernel_as(const unsigned long *ip,
 						  unsigned int nr,
 						  bool by_seqs);
-char *ftrace_ksym_name(u32 off, char *buf);
+size_t ftrace_ksym_name(u32 off, char *buf);
+int ftrace_ksym_ncmp(u32 off, const char *s, size_t n);
+size_t ftrace_ksym_bytes(void);
 const char *ftrace_names_str(const struct ftrace_names *n, u32 v, char *buf);
 struct ftrace_names *ftrace_names_build_syms(const unsigned long *ip,
 					     unsigned int nr,

@@ -155,11 +155,35 @@ static void listing_stop(struct seq_file *m, void *v)
 	mutex_unlock(&ftrace_core_chunks_lock);
 }
 
+/*
+ * The site's name; a kernel site's is decoded straight into the file's
+ * buffer when a whole name fits (else seq_puts() finds it full and the
+ * line is shown again into an empty buffer).
+ */
+static void listing_name(struct seq_file *m, struct listing_iter *it)
+{
+	const struct ftrace_names *n = it->names;
+	unsigned long off = 0;
+	const char *name;
+	char *dst;
+
+	if (n->ksym && ftrace_names_named(n, it->i) &&
+	    seq_get_buf(m, &dst) >= KSYM_NAME_LEN) {
+		seq_commit(m, ftrace_ksym_name(ftrace_name_pool(n->name[it->i]),
+					       dst));
+		return;
+	}
+	name = ftrace_names_name(n, it->i, it->buf, &off);
+	if (name)
+		seq_puts(m, name);
+	else
+		seq_printf(m, "__ftrace_invalid_address___%lu", off);
+}
+
 static int listing_show(struct seq_file *m, void *v)
 {
 	struct listing_iter *it = v;
-	unsigned long ip = it->c->ip[it->i], off = 0;
-	const char *name;
+	unsigned long ip = it->c->ip[it->i];
 
 	/* once per chunk and read(), not per line */
 	if (!it->names) {
@@ -171,11 +195,7 @@ static int listing_show(struct seq_file *m, void *v)
 	}
 	if (it->addrs)
 		seq_printf(m, "%lx ", ip);
-	name = ftrace_names_name(it->names, it->i, it->buf, &off);
-	if (name)
-		seq_puts(m, name);
-	else
-		seq_printf(m, "__ftrace_invalid_address___%lu", off);
+	listing_name(m, it);
 	if (it->c->mod)
 		seq_printf(m, " [%s]", it->c->mod->name);
 	seq_putc(m, '\n');

@@ -377,12 +377,12 @@ void ftrace_names_free(struct ftrace_names *n)
  * @n: the table
  *
  * Return: bytes of its arrays and pool (what it costs per site, times
- * the sites).
+ * the sites); the kernel's table counts the token table it decodes with.
  */
 size_t ftrace_names_bytes(const struct ftrace_names *n)
 {
 	return sizeof(*n) + n->nr * sizeof(u32) + n->nr_named * sizeof(u32) +
-	       n->pool_len;
+	       n->pool_len + (n->ksym ? ftrace_ksym_bytes() : 0);
 }
 
 /**
@@ -432,23 +432,37 @@ notrace const char *ftrace_names_str(const struct ftrace_names *n, u32 v,
 {
 	if (!n->ksym)
 		return n->pool + ftrace_name_pool(v);
-	return buf ? ftrace_ksym_name(ftrace_name_pool(v), buf) : NULL;
+	if (!buf)
+		return NULL;
+	ftrace_ksym_name(ftrace_name_pool(v), buf);
+	return buf;
+}
+
+/*
+ * strncmp() of a named site's name (its value @v) with @p's text: the
+ * whole name for FULL (its NUL compared too), its first p->len
+ * characters for FRONT.
+ */
+static notrace int names_cmp(const struct ftrace_names *n, u32 v,
+			     const struct ftrace_name_pattern *p)
+{
+	size_t len = p->len + (p->type == FTRACE_NAME_FULL);
+
+	if (n->ksym)
+		return ftrace_ksym_ncmp(ftrace_name_pool(v), p->str, len);
+	return strncmp(n->pool + ftrace_name_pool(v), p->str, len);
 }
 
 /* The first entry of @by_name whose name is not below @p (FULL/FRONT). */
 static notrace unsigned int names_lower(const struct ftrace_names *n,
-					const struct ftrace_name_pattern *p,
-					char *buf)
+					const struct ftrace_name_pattern *p)
 {
 	unsigned int lo = 0, hi = n->nr_named;
 
 	while (lo < hi) {
 		unsigned int mid = lo + (hi - lo) / 2;
-		const char *s = ftrace_names_str(n, n->name[n->by_name[mid]],
-						 buf);
 
-		if (strncmp(s, p->str, p->len) < 0 ||
-		    (p->type == FTRACE_NAME_FULL && strcmp(s, p->str) < 0))
+		if (names_cmp(n, n->name[n->by_name[mid]], p) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -478,7 +492,7 @@ int ftrace_names_match(const struct ftrace_names *n,
 	bool indexed = p->type == FTRACE_NAME_FULL ||
 		       p->type == FTRACE_NAME_FRONT;
 	char buf[KSYM_NAME_LEN];
-	unsigned int k = indexed ? names_lower(n, p, buf) : 0;
+	unsigned int k = indexed ? names_lower(n, p) : 0;
 	u32 last = U32_MAX;
 	bool hit = false;
 	int found = 0, ret;
@@ -490,8 +504,11 @@ int ftrace_names_match(const struct ftrace_names *n,
 		/* a new name (in kallsyms' table, a new symbol) */
 		if (off != last) {
 			last = off;
-			hit = ftrace_name_matches(p, ftrace_names_str(n, off,
-								      buf));
+			if (indexed)
+				hit = !names_cmp(n, off, p);
+			else
+				hit = ftrace_name_matches(p,
+						ftrace_names_str(n, off, buf));
 			if (!hit && indexed)
 				break;
 		}

@@ -27,6 +27,7 @@
  */
 #include <linux/err.h>
 #include <linux/kallsyms.h>
+#include <linux/mutex.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
@@ -46,36 +47,126 @@ static notrace u32 ksym_next(u32 off)
 	return off + 2 + ((len & 0x7f) | (u32)kallsyms_names[off + 1] << 7);
 }
 
+/*
+ * kallsyms' tokens, each padded to KSYM_TOK bytes, with their lengths:
+ * a decoder copies a short token with one fixed-size move instead of
+ * byte by byte (a listing decodes one name per line).  Filled once,
+ * before the first kernel table is built; read-only afterwards.  Fixed
+ * size: 256 * (KSYM_TOK + 1) bytes, counted in ftrace_names_bytes().
+ */
+#define KSYM_TOK	16
+
+static struct {
+	u8 len[256];
+	char s[256][KSYM_TOK];
+} ksym_tok;
+static bool ksym_tok_ready;
+static DEFINE_MUTEX(ksym_tok_lock);
+
+static notrace void ksym_tok_init(void)
+{
+	unsigned int t;
+
+	/* pairs with the release below: the tokens are seen filled */
+	if (smp_load_acquire(&ksym_tok_ready))
+		return;
+	mutex_lock(&ksym_tok_lock);
+	if (!ksym_tok_ready) {
+		for (t = 0; t < 256; t++) {
+			const char *tok = &kallsyms_token_table[kallsyms_token_index[t]];
+			size_t n = strlen(tok);
+
+			ksym_tok.len[t] = min_t(size_t, n, U8_MAX);
+			memcpy(ksym_tok.s[t], tok, min_t(size_t, n, KSYM_TOK));
+		}
+		/* the tokens before the flag, for lockless decoders */
+		smp_store_release(&ksym_tok_ready, true);
+	}
+	mutex_unlock(&ksym_tok_lock);
+}
+
+/*
+ * Append token @t, less its first @skip letters, at @out, writing no
+ * further than @end; return the new end of the text.
+ */
+static notrace char *ksym_put(char *out, char *end, u8 t, unsigned int skip)
+{
+	const char *tok = &kallsyms_token_table[kallsyms_token_index[t]];
+
+	for (tok += skip && *tok; *tok && out < end; tok++)
+		*out++ = *tok;
+	return out;
+}
+
 /**
  * ftrace_ksym_name() - decode the name of a kallsyms record
  * @off: the record's offset in kallsyms_names[]
  * @buf: KSYM_NAME_LEN bytes
  *
  * The name as kallsyms_lookup() gives it: the type letter left out,
- * truncated to KSYM_NAME_LEN - 1 bytes.
+ * truncated to KSYM_NAME_LEN - 1 bytes, NUL-terminated.  Only for
+ * records of a table built by this file (its tokens are ready then).
+ * A short token is one fixed-size move while KSYM_TOK bytes are left.
  *
  * Context: any context.
- * Return: @buf.
+ * Return: the name's length.
  */
-notrace char *ftrace_ksym_name(u32 off, char *buf)
+notrace size_t ftrace_ksym_name(u32 off, char *buf)
 {
 	const u8 *rec = &kallsyms_names[off];
 	char *out = buf, *end = buf + KSYM_NAME_LEN - 1;
+	char *fast_end = end - KSYM_TOK;
+	unsigned int len = *rec++;
+
+	if (len & 0x80)
+		len = (len & 0x7f) | (unsigned int)*rec++ << 7;
+	/* the first token begins with the symbol's type letter */
+	if (len--)
+		out = ksym_put(out, end, *rec++, 1);
+	while (len--) {
+		u8 t = *rec++;
+
+		if (likely(ksym_tok.len[t] <= KSYM_TOK && out <= fast_end)) {
+			memcpy(out, ksym_tok.s[t], KSYM_TOK);
+			out += ksym_tok.len[t];
+		} else {
+			out = ksym_put(out, end, t, 0);
+		}
+	}
+	*out = '\0';
+	return out - buf;
+}
+
+/**
+ * ftrace_ksym_ncmp() - compare a kallsyms record's name with a string
+ * @off: the record's offset in kallsyms_names[]
+ * @s: the string
+ * @n: at most this many characters (strlen(@s) + 1: the whole name)
+ *
+ * As strncmp(name, @s, @n), decoding only up to the first difference:
+ * a binary search by name mostly stops within the first token.
+ *
+ * Context: any context.
+ * Return: <0, 0 or >0 as the name sorts before, equal to or after @s.
+ */
+notrace int ftrace_ksym_ncmp(u32 off, const char *s, size_t n)
+{
+	const u8 *rec = &kallsyms_names[off];
 	unsigned int len = *rec++, skip = 1;
 
 	if (len & 0x80)
 		len = (len & 0x7f) | (unsigned int)*rec++ << 7;
-	while (len--) {
-		const char *tok = &kallsyms_token_table[kallsyms_token_index[*rec++]];
+	for (; n; len--) {
+		const char *tok;
 
-		/* the first token begins with the type letter */
-		tok += skip && *tok;
-		skip = 0;
-		while (*tok && out < end)
-			*out++ = *tok++;
+		if (!len)	/* the name ends: its NUL against @s */
+			return *s ? -1 : 0;
+		tok = &kallsyms_token_table[kallsyms_token_index[*rec++]];
+		for (tok += skip && *tok, skip = 0; *tok && n; tok++, s++, n--)
+			if (*tok != *s)
+				return (u8)*tok < (u8)*s ? -1 : 1;
 	}
-	*out = '\0';
-	return buf;
+	return 0;
 }
 
 /*
@@ -154,9 +245,11 @@ static notrace int ksym_cmp_site(const void *x, const void *y,
 	u32 vt = ftrace_name_pool(ks->n->name[t]);
 	int c = 0;
 
-	if (vs != vt)
-		c = strcmp(ftrace_ksym_name(vs, ks->a),
-			   ftrace_ksym_name(vt, ks->b));
+	if (vs != vt) {
+		ftrace_ksym_name(vs, ks->a);
+		ftrace_ksym_name(vt, ks->b);
+		c = strcmp(ks->a, ks->b);
+	}
 	return c ?: (s > t) - (s < t);
 }
 
@@ -238,6 +331,7 @@ struct ftrace_names *ftrace_names_build_kernel_as(const unsigned long *ip,
 	struct names_merge *m;
 	int err = -ENOMEM;
 
+	ksym_tok_init();
 	m = kmalloc(sizeof(*m), GFP_KERNEL);
 	if (!m)
 		return ERR_PTR(-ENOMEM);
@@ -255,6 +349,16 @@ out:
 	kvfree(m->name);
 	kfree(m);
 	return n;
+}
+
+/**
+ * ftrace_ksym_bytes() - memory the kernel's tables share
+ *
+ * Return: the bytes of the padded token table (names_ksym.c).
+ */
+size_t ftrace_ksym_bytes(void)
+{
+	return sizeof(ksym_tok);
 }
 
 /**
