@@ -507,8 +507,7 @@ int ftrace_names_match(const struct ftrace_names *n,
 			if (indexed)
 				hit = !names_cmp(n, off, p);
 			else
-				hit = ftrace_name_matches(p,
-						ftrace_names_str(n, off, buf));
+				hit = ftrace_name_matches(p, ftrace_names_str(n, off, buf));
 			if (!hit && indexed)
 				break;
 		}
