@@ -118,14 +118,12 @@ static void fap_pool(struct kunit *test, struct fap_world *w)
 {
 	const struct ftrace_names *n = ftrace_chunk_names(ftrace_kernel_chunk);
 	unsigned int k, got = 0, tries;
+	char *buf = kunit_kmalloc(test, KSYM_NAME_LEN, GFP_KERNEL);
 	unsigned long size, off;
-	char *buf = NULL;
 
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, n);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
 	for (tries = 0; got < FAP_POOL && tries < 100000; tries++) {
-		if (!buf)
-			buf = kunit_kmalloc(test, KSYM_NAME_LEN, GFP_KERNEL);
-		KUNIT_ASSERT_NOT_NULL(test, buf);
 		k = fap_below(w, n->nr_named);
 		ftrace_names_str(n, n->name[n->by_name[k]], buf);
 		if (ftrace_names_count(n, buf) != 1)
@@ -135,8 +133,8 @@ static void fap_pool(struct kunit *test, struct fap_world *w)
 		    !kallsyms_lookup_size_offset(w->site[got], &size, &off))
 			continue;
 		w->start[got] = w->site[got] - off;
-		w->name[got] = buf;
-		buf = NULL;
+		w->name[got] = kunit_kstrdup(test, buf, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, w->name[got]);
 		got++;
 	}
 	KUNIT_ASSERT_EQ(test, got, FAP_POOL);

@@ -223,8 +223,9 @@ struct module;
 /*
  * ftrace_names->name[] of a site: FTRACE_NAME_BAD, no valid name, the low
  * bits holding the offset from its nearest symbol; else bits 0-27 are the
- * offset of its name in the pool and bits 28-30 its offset from its
- * function's start (FTRACE_NAME_START_UNKNOWN: too large to hold).
+ * offset of its name (in the pool, or with ->ksym of its symbol's record
+ * in kallsyms_names[]) and bits 28-30 its offset from its function's
+ * start (FTRACE_NAME_START_UNKNOWN: too large to hold).
  */
 #define FTRACE_NAME_BAD		BIT(31)
 #define FTRACE_NAME_OFF_MAX	(FTRACE_NAME_BAD - 1)
@@ -269,6 +270,8 @@ static inline u32 ftrace_name_val(u32 pool_off, unsigned long start)
  * @pool_len: bytes used in @pool
  * @ksym: the kernel's table: names stay in kallsyms' compressed table
  *        (names_ksym.c)
+ * @sorted: the kernel's table: its index was sorted by comparisons, not
+ *          taken from kallsyms' name order
  */
 struct ftrace_names {
 	unsigned int nr;
@@ -278,6 +281,7 @@ struct ftrace_names {
 	char *pool;
 	size_t pool_len;
 	bool ksym;
+	bool sorted;
 };
 
 /**

@@ -157,8 +157,9 @@ static void listing_stop(struct seq_file *m, void *v)
 
 /*
  * The site's name; a kernel site's is decoded straight into the file's
- * buffer when a whole name fits (else seq_puts() finds it full and the
- * line is shown again into an empty buffer).
+ * buffer when the longest name fits there, else through @it->buf (and
+ * seq_puts(), which marks the buffer full if this one does not fit: the
+ * line is then shown again into a larger buffer).
  */
 static void listing_name(struct seq_file *m, struct listing_iter *it)
 {

@@ -5,23 +5,28 @@
  * it, and an index by name.
  *
  * A chunk's names are built once, in one pass over the symbols merged
- * with the sites (both in address order): never a kallsyms lookup per
- * site.  Afterwards a site's name is one array access, an exact name or a
- * prefix is found by binary search in O(log n + k), and other patterns
- * scan the distinct names once, without kallsyms.
+ * with the sites (both in address order, names.h): never a kallsyms
+ * lookup per site.  Afterwards a site's name is one array access (a
+ * module's) or one decode of a kallsyms record (the kernel's,
+ * names_ksym.c), an exact name or a prefix is found by binary search in
+ * O(log n + k), and other patterns scan the index once, testing each
+ * name once per symbol, without a kallsyms lookup.
  *
- * Layout (struct ftrace_names): @pool holds every distinct name once, in
- * strcmp() order, NUL-terminated; @name[i] is the offset in @pool of site
- * i's name with the site's offset from its function's start in the top
- * bits (ftrace_name_val(): ftrace_lookup_symbols() needs the start, and
- * a module's kallsyms lookup is a walk of all its symbols), or
- * FTRACE_NAME_BAD | offset for a site whose nearest symbol is
- * more than FTRACE_MCOUNT_MAX_OFFSET bytes before it (the leftover site of
- * a weak function the linker dropped; upstream lists it as
+ * Layout (struct ftrace_names): a module's @pool holds every distinct
+ * name once, in strcmp() order, NUL-terminated (the kernel's table has
+ * none: @ksym, its names stay in kallsyms' table); @name[i] is the
+ * offset of site i's name (in @pool, or of its symbol's record in
+ * kallsyms_names[]) with the site's offset from its function's start in
+ * the top bits (ftrace_name_val(): ftrace_lookup_symbols() needs the
+ * start, and a module's kallsyms lookup is a walk of all its symbols),
+ * or FTRACE_NAME_BAD | offset for a site whose nearest symbol is more
+ * than FTRACE_MCOUNT_MAX_OFFSET bytes before it (the leftover site of a
+ * weak function the linker dropped; upstream lists it as
  * "__ftrace_invalid_address___<offset>" and never matches it); @by_name
  * lists the named sites sorted by (name, site), so the sites of one name
- * are adjacent, and since @pool is sorted as well, comparing two offsets
- * in @pool compares the names.
+ * are adjacent.  In @pool, which is sorted, comparing two offsets
+ * compares the names; in kallsyms' table two symbols of one name have
+ * two offsets (ftrace_names_match() tests a name once per offset).
  *
  * Which symbol names a site, as kallsyms_lookup() decides: the symbol
  * with the highest address at or below the site; of several at that
@@ -482,8 +487,9 @@ static notrace unsigned int names_lower(const struct ftrace_names *n,
  * Sites without a valid name never match.  Sites of one name come in
  * ascending order; names in strcmp() order.
  *
- * Context: process context (a name buffer on the stack).
- * Return: the number of sites matched, or @fn's error.
+ * Context: process context; may sleep (a scan of the kernel's table
+ * allocates a buffer to decode its names into).
+ * Return: the number of sites matched, @fn's error, or -ENOMEM.
  */
 int ftrace_names_match(const struct ftrace_names *n,
 		       const struct ftrace_name_pattern *p,
@@ -491,12 +497,17 @@ int ftrace_names_match(const struct ftrace_names *n,
 {
 	bool indexed = p->type == FTRACE_NAME_FULL ||
 		       p->type == FTRACE_NAME_FRONT;
-	char buf[KSYM_NAME_LEN];
 	unsigned int k = indexed ? names_lower(n, p) : 0;
 	u32 last = U32_MAX;
 	bool hit = false;
+	char *buf = NULL;
 	int found = 0, ret;
 
+	if (!indexed && n->ksym) {
+		buf = kmalloc(KSYM_NAME_LEN, GFP_KERNEL);
+		if (!buf)
+			return -ENOMEM;
+	}
 	for (; k < n->nr_named; k++) {
 		unsigned int site = n->by_name[k];
 		u32 off = ftrace_name_pool(n->name[site]);
@@ -514,10 +525,13 @@ int ftrace_names_match(const struct ftrace_names *n,
 		if (!hit)
 			continue;
 		ret = fn(data, site);
-		if (ret < 0)
-			return ret;
+		if (ret < 0) {
+			found = ret;
+			break;
+		}
 		found++;
 	}
+	kfree(buf);
 	return found;
 }
 
@@ -534,7 +548,7 @@ static notrace int names_count_one(void *data, unsigned int site)
  * Context: process context.
  * Return: the number of sites (several: a name of several functions).
  */
-int ftrace_names_count(const struct ftrace_names *n, const char *name)
+notrace int ftrace_names_count(const struct ftrace_names *n, const char *name)
 {
 	struct ftrace_name_pattern p = {
 		.type = FTRACE_NAME_FULL, .str = name, .len = strlen(name),

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#define pr_fmt(fmt) "ftrace_core: " fmt
 /*
  * The kernel's site names, left where the kernel already keeps them: in
  * kallsyms' compressed name table (kernel/kallsyms_internal.h), which
@@ -121,8 +122,10 @@ notrace size_t ftrace_ksym_name(u32 off, char *buf)
 	if (len & 0x80)
 		len = (len & 0x7f) | (unsigned int)*rec++ << 7;
 	/* the first token begins with the symbol's type letter */
-	if (len--)
+	if (len) {
 		out = ksym_put(out, end, *rec++, 1);
+		len--;
+	}
 	while (len--) {
 		u8 t = *rec++;
 
@@ -201,8 +204,8 @@ static notrace bool ksym_index_by_seqs(struct ftrace_names *n,
 }
 
 /*
- * Is the index in (name, site) order?  Each symbol's name is decoded
- * once; the sites of one symbol are adjacent and ascending already.
+ * Is the index in (name, site) order, each site once?  Each symbol's name
+ * is decoded once; the sites of one symbol are adjacent.
  */
 static notrace bool ksym_index_sorted(const struct ftrace_names *n, char *a,
 				      char *b)
@@ -215,13 +218,13 @@ static notrace bool ksym_index_sorted(const struct ftrace_names *n, char *a,
 		int c;
 
 		if (off == prev) {
-			if (n->by_name[k] < n->by_name[k - 1])
+			if (n->by_name[k] <= n->by_name[k - 1])
 				return false;
 			continue;
 		}
 		ftrace_ksym_name(off, b);
 		c = prev == U32_MAX ? -1 : strcmp(a, b);
-		if (c > 0 || (!c && n->by_name[k] < n->by_name[k - 1]))
+		if (c > 0 || (!c && n->by_name[k] <= n->by_name[k - 1]))
 			return false;
 		swap(a, b);
 		prev = off;
@@ -282,8 +285,9 @@ static notrace struct ftrace_names *ksym_finish(struct names_merge *m,
 	if (!by_seqs || !ksym_index_by_seqs(n, m->first) ||
 	    !ksym_index_sorted(n, a, a + KSYM_NAME_LEN)) {
 		if (by_seqs)
-			pr_info("ftrace_core: kallsyms' name order is not strcmp()'s: sorting the names\n");
+			pr_info("kallsyms' name order is not strcmp()'s: sorting the names\n");
 		ksym_index_sort(n, a, a + KSYM_NAME_LEN);
+		n->sorted = true;
 	}
 	kfree(a);
 	return n;
@@ -323,9 +327,9 @@ static notrace int ksym_walk(struct names_merge *m)
  * Context: process context; may sleep.
  * Return: the table, or an ERR_PTR().
  */
-struct ftrace_names *ftrace_names_build_kernel_as(const unsigned long *ip,
-						  unsigned int nr,
-						  bool by_seqs)
+notrace struct ftrace_names *
+ftrace_names_build_kernel_as(const unsigned long *ip, unsigned int nr,
+			     bool by_seqs)
 {
 	struct ftrace_names *n;
 	struct names_merge *m;
@@ -356,7 +360,7 @@ out:
  *
  * Return: the bytes of the padded token table (names_ksym.c).
  */
-size_t ftrace_ksym_bytes(void)
+notrace size_t ftrace_ksym_bytes(void)
 {
 	return sizeof(ksym_tok);
 }
@@ -369,8 +373,8 @@ size_t ftrace_ksym_bytes(void)
  * Context: process context; may sleep.
  * Return: the table, or an ERR_PTR().
  */
-struct ftrace_names *ftrace_names_build_kernel(const unsigned long *ip,
-					       unsigned int nr)
+notrace struct ftrace_names *
+ftrace_names_build_kernel(const unsigned long *ip, unsigned int nr)
 {
 	return ftrace_names_build_kernel_as(ip, nr, true);
 }

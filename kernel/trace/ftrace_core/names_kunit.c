@@ -110,6 +110,8 @@ static void fnk_kernel_index_two_ways(struct kunit *test)
 	unsigned int k, diff = 0;
 
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, s);
+	KUNIT_EXPECT_FALSE(test, fnk.names->sorted);	/* kallsyms' order */
+	KUNIT_EXPECT_TRUE(test, s->sorted);
 	KUNIT_EXPECT_EQ(test, s->nr_named, fnk.names->nr_named);
 	KUNIT_EXPECT_EQ(test, memcmp(s->name, fnk.names->name,
 				     fnk.nr * sizeof(u32)), 0);

@@ -42,21 +42,25 @@ static unsigned int fsy_sort(const char **names, unsigned int nr)
 	return k;
 }
 
-/* The name of a random named site of the kernel, or one it repeats */
+/*
+ * The name of a random named site of the kernel, or one it repeats (a
+ * copy the test owns); @buf: KSYM_NAME_LEN bytes to decode into
+ */
 static const char *fsy_pick(struct kunit *test, const struct ftrace_names *n,
-			    struct rnd_state *rnd, bool repeated)
+			    struct rnd_state *rnd, bool repeated, char *buf)
 {
-	char *buf = kunit_kmalloc(test, KSYM_NAME_LEN, GFP_KERNEL);
 	unsigned int k, tries;
+	char *name;
 
-	KUNIT_ASSERT_NOT_NULL(test, buf);
 	for (tries = 0; tries < 1000; tries++) {
 		k = prandom_u32_state(rnd) % n->nr_named;
 		ftrace_names_str(n, n->name[n->by_name[k]], buf);
 		if (!repeated || ftrace_names_count(n, buf) > 1)
 			break;
 	}
-	return buf;
+	name = kunit_kstrdup(test, buf, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, name);
+	return name;
 }
 
 static void fsy_test_same(struct kunit *test)
@@ -67,13 +71,14 @@ static void fsy_test_same(struct kunit *test)
 					    GFP_KERNEL);
 	unsigned long *theirs = kunit_kcalloc(test, FSY_MAX + 1,
 					      sizeof(*theirs), GFP_KERNEL);
+	char *buf = kunit_kmalloc(test, KSYM_NAME_LEN, GFP_KERNEL);
 	const struct ftrace_names *n;
 	unsigned int round, i, nr, total = 0;
 	u64 t_ours = 0, t_theirs = 0, t0;
 	struct rnd_state rnd;
 	int r1, r2;
 
-	KUNIT_ASSERT_TRUE(test, names && ours && theirs);
+	KUNIT_ASSERT_TRUE(test, names && ours && theirs && buf);
 	KUNIT_ASSERT_NOT_NULL(test, ftrace_kernel_chunk);
 	n = ftrace_chunk_names(ftrace_kernel_chunk);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, n);
@@ -82,7 +87,7 @@ static void fsy_test_same(struct kunit *test)
 	for (round = 0; round < FSY_ROUNDS; round++) {
 		nr = 1 + prandom_u32_state(&rnd) % FSY_MAX;
 		for (i = 0; i < nr; i++)
-			names[i] = fsy_pick(test, n, &rnd, i % 4 == 0);
+			names[i] = fsy_pick(test, n, &rnd, i % 4 == 0, buf);
 		/* the last rounds ask for a name no function has */
 		if (round >= FSY_ROUNDS - 4)
 			names[nr++] = "no_such_function_in_the_kernel";
