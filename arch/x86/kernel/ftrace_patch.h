@@ -12,6 +12,7 @@
 #include <linux/unaligned.h>
 #include <linux/compiler.h>
 #include <asm/ftrace.h>
+#include <asm/nops.h>
 #include <asm/text-patching.h>
 
 /*
@@ -42,6 +43,27 @@ static inline unsigned long ftrace_call_dest(const u8 *insn, unsigned long ip)
 	/* keep "ip + 5" from being a relocation into ftrace_caller (objtool) */
 	OPTIMIZER_HIDE_VAR(ip);
 	return ip + CALL_INSN_SIZE + (s32)get_unaligned((const u32 *)&insn[1]);
+}
+
+/*
+ * The 5 bytes of a call from the site @ip to @to, or of the 5-byte NOP
+ * if @to is 0, in *@insn (byte 0 lowest); false if @to is out of a
+ * call's reach.
+ */
+static __always_inline bool ftrace_patch_insn(unsigned long ip,
+					      unsigned long to, u64 *insn)
+{
+	long rel = (long)to - (long)(ip + CALL_INSN_SIZE);
+
+	if (!to) {
+		*insn = get_unaligned((const u32 *)x86_nops[5]) |
+			(u64)x86_nops[5][4] << 32;
+		return true;
+	}
+	if (rel != (s32)rel)
+		return false;
+	*insn = CALL_INSN_OPCODE | (u64)(u32)rel << 8;
+	return true;
 }
 
 /*
@@ -88,6 +110,8 @@ int ftrace_patch_open(struct ftrace_patch_site *sites, unsigned int nr,
 int ftrace_patch_retarget(unsigned long ip, const u8 *insn);
 void ftrace_patch_close(void);
 int ftrace_patch_batch(struct ftrace_patch_site *sites, unsigned int nr);
+struct ftrace_site_change;
+int ftrace_patch_changes(struct ftrace_site_change *c, unsigned int nr);
 void ftrace_patch_perf_event(unsigned long ip, const void *old,
 			     const void *new);
 

@@ -24,7 +24,6 @@
 #include <linux/memory.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
-#include <linux/slab.h>
 #include <linux/string.h>
 
 #include <asm/ftrace_sites.h>
@@ -34,26 +33,6 @@
 
 #include "ftrace_patch.h"
 
-/*
- * The bytes at @ip of a call to @to (0: the NOP); false if out of reach.
- * Always inline: a switch of every site asks it twice per site.
- */
-static __always_inline bool fs_insn(u8 *insn, unsigned long ip,
-				    unsigned long to)
-{
-	long rel = (long)to - (long)(ip + CALL_INSN_SIZE);
-
-	if (!to) {
-		memcpy(insn, x86_nops[5], MCOUNT_INSN_SIZE);
-		return true;
-	}
-	if (rel != (s32)rel)
-		return false;
-	__text_gen_insn(insn, CALL_INSN_OPCODE, (void *)ip, (void *)to,
-			CALL_INSN_SIZE);
-	return true;
-}
-
 /**
  * ftrace_arch_change_sites() - run a plan of site changes
  * @data: unused (the engine's private data in struct ftrace_engine)
@@ -62,8 +41,9 @@ static __always_inline bool fs_insn(u8 *insn, unsigned long ip,
  *
  * Each site that holds the call (or NOP) of its ->from gets the one of
  * its ->to, all in one run of the engine (one int3 protocol run, whatever
- * @nr).  A site that does not is left alone, with ->err set and ->found
- * holding its bytes; ->expected always holds the bytes of ->from.
+ * @nr), the plan read straight into the run (ftrace_patch_changes()).  A
+ * site that does not is left alone, with ->err set, ->expected holding
+ * the bytes of ->from and ->found its own.
  *
  * Context: process context; takes text_mutex; may sleep.
  * Return: 0 (each site's outcome in its ->err), or -ENOMEM / -EEXIST if
@@ -72,54 +52,14 @@ static __always_inline bool fs_insn(u8 *insn, unsigned long ip,
 int ftrace_arch_change_sites(void *data, struct ftrace_site_change *c,
 			     unsigned int nr)
 {
-	struct ftrace_patch_site *s;
-	unsigned int i, n = 0, k;
 	int ret;
 
-	s = kvmalloc_array(nr ?: 1, sizeof(*s), GFP_KERNEL);
-	if (!s)
-		return -ENOMEM;
-	for (i = 0; i < nr; i++) {
-		struct ftrace_site_change *ci = &c[i];
-		struct ftrace_patch_site *si = &s[n];
-
-		ci->err = 0;
-		memset(ci->found, 0, MCOUNT_INSN_SIZE);
-		if (!fs_insn(ci->expected, ci->ip, ci->from) ||
-		    !fs_insn(si->new, ci->ip, ci->to)) {
-			memset(ci->expected, 0, MCOUNT_INSN_SIZE);
-			ci->err = -ERANGE;
-			continue;
-		}
-		si->ip = ci->ip;
-		memcpy(si->old, ci->expected, MCOUNT_INSN_SIZE);
-		memset(si->actual, 0, MCOUNT_INSN_SIZE);
-		si->open_same = false;
-		si->err = 0;
-		n++;
-	}
-
+	if (!nr)
+		return 0;
 	mutex_lock(&text_mutex);
-	ret = n ? ftrace_patch_batch(s, n) : 0;
+	ret = ftrace_patch_changes(c, nr);
 	mutex_unlock(&text_mutex);
-
-	/* a refusal sets its site's ->err; a whole failure sets none */
-	for (i = 0; ret && i < n && !s[i].err; i++)
-		;
-	if (ret && i == n) {
-		kvfree(s);
-		return ret;
-	}
-	for (i = 0, k = 0; i < nr; i++) {
-		if (c[i].err == -ERANGE)
-			continue;
-		c[i].err = s[k].err;
-		if (s[k].err == -EINVAL)
-			memcpy(c[i].found, s[k].actual, MCOUNT_INSN_SIZE);
-		k++;
-	}
-	kvfree(s);
-	return 0;
+	return ret;
 }
 
 /**
@@ -144,29 +84,30 @@ int ftrace_arch_change_sites(void *data, struct ftrace_site_change *c,
  */
 void ftrace_arch_init_sites(struct ftrace_site_change *c, unsigned int nr)
 {
-	u8 cur[MCOUNT_INSN_SIZE], new[MCOUNT_INSN_SIZE];
+	u64 old, new, cur = 0;
 	unsigned int i;
 
 	for (i = 0; i < nr; i++) {
 		c[i].err = 0;
 		memset(c[i].found, 0, MCOUNT_INSN_SIZE);
-		if (!fs_insn(c[i].expected, c[i].ip, c[i].from) ||
-		    !fs_insn(new, c[i].ip, c[i].to)) {
-			memset(c[i].expected, 0, MCOUNT_INSN_SIZE);
+		memset(c[i].expected, 0, MCOUNT_INSN_SIZE);
+		if (!ftrace_patch_insn(c[i].ip, c[i].from, &old) ||
+		    !ftrace_patch_insn(c[i].ip, c[i].to, &new)) {
 			c[i].err = -ERANGE;
 			continue;
 		}
-		if (copy_from_kernel_nofault(cur, (void *)c[i].ip,
+		memcpy(c[i].expected, &old, MCOUNT_INSN_SIZE);
+		if (copy_from_kernel_nofault(&cur, (void *)c[i].ip,
 					     MCOUNT_INSN_SIZE)) {
 			c[i].err = -EFAULT;
 			continue;
 		}
-		if (memcmp(cur, c[i].expected, MCOUNT_INSN_SIZE)) {
-			memcpy(c[i].found, cur, MCOUNT_INSN_SIZE);
+		if (cur != old) {
+			memcpy(c[i].found, &cur, MCOUNT_INSN_SIZE);
 			c[i].err = -EINVAL;
 			continue;
 		}
-		memcpy((void *)c[i].ip, new, MCOUNT_INSN_SIZE);
+		memcpy((void *)c[i].ip, &new, MCOUNT_INSN_SIZE);
 	}
 	sync_core();
 }

@@ -58,8 +58,8 @@
  *   ftrace_acct_covers()   O(log s)
  *   ftrace_acct_compute()  O(m log s)
  *   ftrace_acct_update()   O(k log n) to find the candidates when no set
- *                          bounding them is ALL, O(n + s) otherwise (one
- *                          cursor per set of the changing ops); plus
+ *                          bounding them is ALL, else O(k log n) plus
+ *                          the sites whose coverage changes; plus
  *                          O(m log s) per candidate, O(1) when the
  *                          changing ops is the only one registered
  *   ftrace_acct_check()    O(n m log s)
@@ -78,6 +78,12 @@
 
 #include "internal.h"
 
+/* A run of consecutive sites that went from @was to @now. */
+struct acct_run {
+	unsigned int first, n;
+	u32 was, now;
+};
+
 /* One update: what changed, where the states are, whom to tell. */
 struct acct_walk {
 	struct ftrace_acct_chunk *c;
@@ -86,8 +92,10 @@ struct acct_walk {
 	const struct ftrace_acct_ops *const *ops;
 	unsigned int nops;
 	bool asks;		/* flags or trampoline differ */
-	void (*changed)(void *data, unsigned int site, u32 was);
+	void (*changed)(void *data, unsigned int site, unsigned int n,
+			u32 was);
 	void *data;
+	struct acct_run run;	/* changed sites not told yet */
 	unsigned int nr_changed;
 	bool range;		/* a count would have wrapped */
 	bool alone;		/* no ops but @after is registered */
@@ -155,6 +163,34 @@ notrace u32 ftrace_acct_compute(unsigned long ip,
 	return bits | count;
 }
 
+/* Tell of the run of changed sites kept so far, if any. */
+static notrace void acct_tell(struct acct_walk *w)
+{
+	if (w->run.n && w->changed)
+		w->changed(w->data, w->run.first, w->run.n, w->run.was);
+	w->run.n = 0;
+}
+
+/*
+ * Site @site went from @was to @now: tell of it with the sites before it
+ * that made the same move, in one call (a switch of every site is one
+ * run per chunk, not 22,000 calls).
+ */
+static __always_inline void acct_changed(struct acct_walk *w,
+					 unsigned int site, u32 was, u32 now)
+{
+	if (w->run.n && site == w->run.first + w->run.n &&
+	    was == w->run.was && now == w->run.now) {
+		w->run.n++;
+		return;
+	}
+	acct_tell(w);
+	w->run.first = site;
+	w->run.n = 1;
+	w->run.was = was;
+	w->run.now = now;
+}
+
 /*
  * One candidate site, which @before covers if @was_in and @after if
  * @is_in: recompute it if the change can touch it, store and report the
@@ -186,8 +222,48 @@ static __always_inline void acct_visit_known(struct acct_walk *w,
 		return;
 	WRITE_ONCE(w->c->state[site], want);
 	w->nr_changed++;
-	if (w->changed)
-		w->changed(w->data, site, was);
+	acct_changed(w, site, was, want);
+}
+
+/*
+ * acct_visit_known() for the sites @lo to @hi, all covered alike, when
+ * @after is alone: their new state is one, so each site costs a load, a
+ * compare and, if it changed, a store, with the run kept in registers.
+ */
+static __always_inline void acct_visit_alone(struct acct_walk *w,
+					     unsigned int lo, unsigned int hi,
+					     bool was_in, bool is_in)
+{
+	u32 *state = w->c->state, want = is_in ? w->alone_state : 0;
+	bool up = is_in && !was_in, down = was_in && !is_in;
+	struct acct_run run = w->run;
+	unsigned int i, changed = 0;
+	u32 was, count;
+
+	for (i = lo; i < hi; i++) {
+		was = state[i];
+		if (was & FTRACE_ACCT_QUARANTINE)
+			continue;
+		count = was & FTRACE_ACCT_COUNT;
+		if (unlikely((up && count == FTRACE_ACCT_COUNT) ||
+			     (down && !count)))
+			w->range = true;
+		if (was == want)
+			continue;
+		WRITE_ONCE(state[i], want);
+		changed++;
+		if (run.n && i == run.first + run.n && was == run.was &&
+		    want == run.now) {
+			run.n++;
+			continue;
+		}
+		w->run = run;
+		acct_tell(w);
+		run = (struct acct_run){ .first = i, .n = 1, .was = was,
+					 .now = want };
+	}
+	w->run = run;
+	w->nr_changed += changed;
 }
 
 /* One candidate site, looked up in both ops' sets. */
@@ -242,58 +318,112 @@ static notrace void acct_check_alone(struct acct_walk *w)
 }
 
 /*
- * Whether an ops covers each of a chunk's sites in turn: a cursor in each
- * of its sets, which only moves forward as the sites ascend, so a walk of
- * n sites costs O(n + s) instead of a search per site.
+ * Whether a set holds each of a chunk's sites in turn: a cursor that only
+ * moves forward as the sites ascend, so a walk costs O(s) over the set
+ * instead of a search per site.  @next is the set's first address not
+ * below the last site asked, ULONG_MAX past its end (and for a set of no
+ * address: no site lies there); @all for an ALL set.
  */
 struct acct_cursor {
-	const struct ftrace_sites *filter, *skip;
-	unsigned int fi, ni;
+	const unsigned long *p, *end;
+	unsigned long next;
+	bool all;
 };
 
 static notrace void acct_cursor_init(struct acct_cursor *k,
-				     const struct ftrace_acct_ops *o,
+				     const struct ftrace_sites *s,
 				     unsigned long first)
 {
-	k->filter = o && o->filter ? o->filter : FTRACE_SITES_NONE_SET;
-	k->skip = o && o->notrace_sites ? o->notrace_sites :
-		     FTRACE_SITES_NONE_SET;
-	k->fi = ftrace_ips_lower(k->filter->ip, 0, acct_nr(k->filter), first);
-	k->ni = ftrace_ips_lower(k->skip->ip, 0, acct_nr(k->skip),
-				 first);
+	unsigned int nr = acct_nr(s);
+
+	k->all = ftrace_sites_is_all(s);
+	k->p = s->ip + ftrace_ips_lower(s->ip, 0, nr, first);
+	k->end = s->ip + nr;
+	k->next = k->p < k->end ? *k->p : ULONG_MAX;
 }
 
-/* Does @s hold @ip, @i its cursor, @ip not below the last one asked? */
-static __always_inline bool acct_cursor_has(const struct ftrace_sites *s,
-					    unsigned int *i, unsigned long ip)
+/* Does the set of @k hold @ip, @ip not below the last one asked? */
+static __always_inline bool acct_cursor_has(struct acct_cursor *k,
+					    unsigned long ip)
 {
-	if (s->kind != FTRACE_SITES_SOME)
-		return s->kind == FTRACE_SITES_ALL;
-	while (*i < s->nr && s->ip[*i] < ip)
-		(*i)++;
-	return *i < s->nr && s->ip[*i] == ip;
+	while (unlikely(k->next < ip))
+		k->next = ++k->p < k->end ? *k->p : ULONG_MAX;
+	return k->all || k->next == ip;
 }
 
-/* ftrace_acct_covers() for ascending addresses */
-static __always_inline bool acct_cursor_covers(struct acct_cursor *k,
-					       unsigned long ip)
+/* ftrace_acct_covers() for ascending addresses: a cursor per set */
+struct acct_cover {
+	struct acct_cursor filter, skip;
+};
+
+static notrace void acct_cover_init(struct acct_cover *k,
+				    const struct ftrace_acct_ops *o,
+				    unsigned long first)
 {
-	return acct_cursor_has(k->filter, &k->fi, ip) &&
-	       !acct_cursor_has(k->skip, &k->ni, ip);
+	acct_cursor_init(&k->filter, acct_set(o ? o->filter : NULL), first);
+	acct_cursor_init(&k->skip, acct_set(o ? o->notrace_sites : NULL),
+			 first);
 }
 
-/* Every site of the chunk is a candidate.  O(n + s). */
+static __always_inline bool acct_covers_next(struct acct_cover *k,
+					     unsigned long ip)
+{
+	return acct_cursor_has(&k->filter, ip) &&
+	       !acct_cursor_has(&k->skip, ip);
+}
+
+/* Does @k cover a site that none of its sets names? */
+static __always_inline bool acct_covers_unnamed(const struct acct_cover *k)
+{
+	return k->filter.all && !k->skip.all;
+}
+
+/* The first address not below @ip that a set of @k names, or ULONG_MAX. */
+static __always_inline unsigned long acct_cover_next(struct acct_cover *k,
+						     unsigned long ip)
+{
+	acct_cursor_has(&k->filter, ip);
+	acct_cursor_has(&k->skip, ip);
+	return min(k->filter.next, k->skip.next);
+}
+
+/*
+ * Every site of the chunk is a candidate.  O(k log n + changed sites)
+ * for the k addresses the four sets name: whether @before and @after
+ * cover a site changes only at those, so between two of them every site
+ * is covered alike (as the ALL and NONE sets say), and such a stretch is
+ * either passed over whole or visited without asking any set.
+ */
 static notrace void acct_walk_all(struct acct_walk *w)
 {
 	const unsigned long *ip = w->c->ip;
-	struct acct_cursor b, a;
-	unsigned int i;
+	unsigned int i = 0, next, nr = w->c->nr;
+	struct acct_cover b, a;
+	bool was_in, is_in, stretch;
+	unsigned long named;
 
-	acct_cursor_init(&b, w->before, ip[0]);
-	acct_cursor_init(&a, w->after, ip[0]);
-	for (i = 0; i < w->c->nr; i++)
-		acct_visit_known(w, i, acct_cursor_covers(&b, ip[i]),
-				 acct_cursor_covers(&a, ip[i]));
+	acct_cover_init(&b, w->before, ip[0]);
+	acct_cover_init(&a, w->after, ip[0]);
+	was_in = acct_covers_unnamed(&b);
+	is_in = acct_covers_unnamed(&a);
+	stretch = was_in != is_in || (was_in && w->asks);
+	while (i < nr) {
+		named = min(acct_cover_next(&b, ip[i]),
+			    acct_cover_next(&a, ip[i]));
+		next = named == ULONG_MAX ? nr :
+		       ftrace_ips_lower(ip, i, nr, named);
+		if (stretch && w->alone)
+			acct_visit_alone(w, i, next, was_in, is_in);
+		else if (stretch)
+			for (; i < next; i++)
+				acct_visit_known(w, i, was_in, is_in);
+		i = next;
+		if (i < nr && ip[i] == named) {
+			acct_visit_known(w, i, acct_covers_next(&b, named),
+					 acct_covers_next(&a, named));
+			i++;
+		}
+	}
 }
 
 /* The first site at or after @lo whose address is not below @ip. */
@@ -353,8 +483,11 @@ static notrace unsigned long acct_cost(const struct ftrace_acct_chunk *c,
  * @ops: every registered ops after the change (with @after, without an
  *       unregistered one); NULL entries are skipped
  * @nops: how many entries @ops has
- * @changed: called for each site whose state changed, with its index in
- *           @c and its state before; may be NULL
+ * @changed: called for the sites whose states changed, in ascending
+ *           order, once per run of consecutive sites that went from the
+ *           same state to the same state: with the first one's index in
+ *           @c, how many, and their state before (their state now is
+ *           in @c); may be NULL
  * @data: passed to @changed
  *
  * Only the sites whose state can change are visited: those one of @before
@@ -363,7 +496,8 @@ static notrace unsigned long acct_cost(const struct ftrace_acct_chunk *c,
  * covers.  Each is recomputed from @ops, so that its state equals
  * ftrace_acct_compute()'s.  The candidates come from the union of the two
  * filters (of the two notrace sets, if only those changed and that is
- * cheaper): O(k log n) for k addresses, or O(n + s) if a set is ALL,
+ * cheaper): O(k log n) for k addresses, also if a set is ALL (then the
+ * candidates between two addresses are all or none of the sites there),
  * plus O(nops log s) per candidate (O(1) if @after is the only ops in
  * @ops).  Addresses outside @c are ignored.
  *
@@ -383,7 +517,7 @@ notrace int ftrace_acct_update(struct ftrace_acct_chunk *c,
 			       const struct ftrace_acct_ops *const *ops,
 			       unsigned int nops,
 			       void (*changed)(void *data, unsigned int site,
-					       u32 was),
+					       unsigned int n, u32 was),
 			       void *data)
 {
 	struct acct_walk w = {
@@ -424,6 +558,7 @@ notrace int ftrace_acct_update(struct ftrace_acct_chunk *c,
 		acct_walk_all(&w);
 	else
 		acct_walk_merge(&w, fb, fa);
+	acct_tell(&w);
 
 	if (w.range)
 		return -ERANGE;

@@ -75,9 +75,10 @@ static struct ftrace_sites *fak_set(struct kunit *test,
 struct fak_log {
 	DECLARE_BITMAP(seen, FAK_SITES);
 	u32 was[FAK_SITES];
-	unsigned int calls;
+	unsigned int calls;		/* sites told */
 	unsigned int twice;		/* a site told twice */
-	unsigned int wild;		/* a site past FAK_SITES */
+	unsigned int wild;		/* a site past FAK_SITES, a bad run */
+	unsigned int next;		/* the site after the last run */
 	unsigned int reports, site;
 	u32 have, want;
 };
@@ -104,18 +105,25 @@ static struct fak_small *fak_new(struct kunit *test, unsigned int nr)
 	return t;
 }
 
-static void fak_changed(void *data, unsigned int site, u32 was)
+static void fak_changed(void *data, unsigned int first, unsigned int n,
+			u32 was)
 {
 	struct fak_log *l = data;
+	unsigned int site;
 
-	l->calls++;
-	if (site >= FAK_SITES) {
-		l->wild++;
-		return;
+	if (!n || first < l->next)
+		l->wild++;	/* runs ascend, none empty */
+	l->next = first + n;
+	for (site = first; site < first + n; site++) {
+		l->calls++;
+		if (site >= FAK_SITES) {
+			l->wild++;
+			return;
+		}
+		if (__test_and_set_bit(site, l->seen))
+			l->twice++;
+		l->was[site] = was;
 	}
-	if (__test_and_set_bit(site, l->seen))
-		l->twice++;
-	l->was[site] = was;
 }
 
 static int fak_update(struct ftrace_acct_chunk *c,

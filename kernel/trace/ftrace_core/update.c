@@ -141,8 +141,8 @@ notrace unsigned long ftrace_reg_target(struct ftrace_registry *r,
 }
 
 /* Plan site @ip's change from @from to @to, if it is one. */
-static notrace void upd_add(struct upd_plan *p, unsigned long ip,
-			    unsigned long from, unsigned long to)
+static __always_inline void upd_add(struct upd_plan *p, unsigned long ip,
+				    unsigned long from, unsigned long to)
 {
 	struct ftrace_site_change *ch;
 
@@ -153,10 +153,32 @@ static notrace void upd_add(struct upd_plan *p, unsigned long ip,
 		return;
 	}
 	ch = &p->ch[p->nr++];
-	memset(ch, 0, sizeof(*ch));
 	ch->ip = ip;
 	ch->from = from;
 	ch->to = to;
+}
+
+/* The same change at the @n sites of @ip. */
+static notrace void upd_add_run(struct upd_plan *p, const unsigned long *ip,
+				unsigned int n, unsigned long from,
+				unsigned long to)
+{
+	struct ftrace_site_change *ch;
+	unsigned int i;
+
+	if (from == to)
+		return;
+	if (n > p->cap - p->nr) {
+		p->overflow = true;
+		n = p->cap - p->nr;
+	}
+	ch = &p->ch[p->nr];
+	for (i = 0; i < n; i++) {
+		ch[i].ip = ip[i];
+		ch[i].from = from;
+		ch[i].to = to;
+	}
+	p->nr += n;
 }
 
 /*
@@ -194,19 +216,52 @@ upd_target_of(struct upd_plan *p, struct upd_memo *m, unsigned long ip,
  * Plan site @ip of state @was among the ops as they were (slot p->idx
  * read as p->was), of state @now among the ops as they are.
  */
-static notrace void upd_site(struct upd_plan *p, unsigned long ip, u32 was,
-			     u32 now)
+static __always_inline void upd_site(struct upd_plan *p, unsigned long ip,
+				     u32 was, u32 now)
 {
 	upd_add(p, ip, upd_target_of(p, &p->from, ip, was, p->was, false),
 		upd_target_of(p, &p->to, ip, now, p->r->slot[p->idx], true));
 }
 
-/* accounting.c tells us of each site whose state changed */
-static notrace void upd_changed(void *data, unsigned int site, u32 was)
+/* Does upd_target_of() ask the ops of an old state @was per site? */
+static __always_inline bool upd_per_site(u32 was)
+{
+	return (was & FTRACE_ACCT_COUNT) == 1 &&
+	       (was & (FTRACE_ACCT_DIRECT | FTRACE_ACCT_TRAMP));
+}
+
+/* Does @o cover every site (then the answer is yes everywhere)? */
+static __always_inline bool upd_covers_all(const struct ftrace_acct_ops *o)
+{
+	return o && o->filter && ftrace_sites_is_all(o->filter) &&
+	       (!o->notrace_sites || ftrace_sites_is_none(o->notrace_sites));
+}
+
+/*
+ * accounting.c tells us of each run of @n sites from @site on that went
+ * from @was to one same state.  When the changing ops is alone, every
+ * site of the run has the same targets, unless its old state is a count
+ * of one with DIRECT or TRAMP and the ops as it was did not cover every
+ * site (upd_target_of() then asks it per site): one pair of targets for
+ * the run, a switch of every site is a copy.
+ */
+static notrace void upd_changed(void *data, unsigned int site,
+				unsigned int n, u32 was)
 {
 	struct upd_plan *p = data;
+	const unsigned long *ip = &p->c->ip[site];
+	u32 now = p->c->state[site];
+	unsigned int i;
 
-	upd_site(p, p->c->ip[site], was, p->c->state[site]);
+	if (!p->alone || (upd_per_site(was) && !upd_covers_all(p->was))) {
+		for (i = 0; i < n; i++)
+			upd_site(p, ip[i], was, now);
+		return;
+	}
+	upd_add_run(p, ip, n,
+		    upd_target_of(p, &p->from, ip[0], was, p->was, false),
+		    upd_target_of(p, &p->to, ip[0], now, p->r->slot[p->idx],
+				  true));
 }
 
 /* Update every chunk for slot @idx going from @before to @after. */
@@ -628,8 +683,6 @@ static notrace int upd_redirect_back(struct ftrace_registry *r,
 			continue;
 		}
 		swap(ch->from, ch->to);
-		memset(ch->expected, 0, sizeof(ch->expected));
-		memset(ch->found, 0, sizeof(ch->found));
 		p->ch[n++] = *ch;
 	}
 	if (n && !upd_run(r, p->ch, n))
@@ -760,8 +813,8 @@ notrace int ftrace_reg_chunk_enable(struct ftrace_registry *r,
 		to = upd_target(r, c->ip[i], want[i], r->nslot, NULL);
 		if (!to)
 			continue;
-		memset(&ch[nr], 0, sizeof(ch[nr]));
 		ch[nr].ip = c->ip[i];
+		ch[nr].from = 0;
 		ch[nr].to = to;
 		nr++;
 	}
@@ -821,7 +874,6 @@ notrace int ftrace_reg_switch(struct ftrace_registry *r, bool off)
 			r->off = !off;
 			if (from == to)
 				continue;
-			memset(&ch[nr], 0, sizeof(ch[nr]));
 			ch[nr].ip = c->ip[i];
 			ch[nr].from = from;
 			ch[nr].to = to;

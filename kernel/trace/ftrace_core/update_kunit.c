@@ -128,6 +128,8 @@ static int fuk_change(void *data, struct ftrace_site_change *c,
 		if (i && c[i].ip <= c[i - 1].ip)
 			w->unsorted++;
 		s = fuk_index(w, c[i].ip);
+		c[i].err = 0;
+		memset(c[i].found, 0, MCOUNT_INSN_SIZE);
 		fuk_bytes(c[i].expected, c[i].ip, c[i].from);
 		if (s < 0) {
 			c[i].err = -EFAULT;

@@ -17,10 +17,13 @@
  * @from: what it calls now, 0 for the NOP
  * @to: what it must call, 0 for the NOP
  * @err: out: 0 if the site holds @to now, else why it was left alone
- *       (-EINVAL: it did not hold @from; -EFAULT: not text or unmapped;
- *       -ERANGE: @from or @to out of a call's reach)
- * @expected: out: the bytes of @from
- * @found: out: the bytes the site held, when @err is -EINVAL
+ *       (-EINVAL: it did not hold @from, or @to is not text; -EFAULT:
+ *       not text or unmapped; -ERANGE: @from or @to out of a call's reach)
+ * @expected: out, when @err is set: the bytes of @from (zeros for -ERANGE)
+ * @found: out, when @err is set: the bytes the site held (zeros unless
+ *         @err is -EINVAL for bytes that were not @from's)
+ *
+ * The out fields need no clearing: the engine sets @err of every site.
  */
 struct ftrace_site_change {
 	unsigned long ip;
