@@ -9,8 +9,9 @@
  * hold another one (new).  Sites come in groups; a run is a series of
  * groups opened one after the other, then closed together:
  *  open: check every site of the group.  One that cannot be read or
- *     mapped (-EFAULT, -ENOMEM) or does not hold old (-EINVAL, actual
- *     bytes kept) is reported in the site and left alone.  Publish the
+ *     mapped (-EFAULT) or does not hold old (-EINVAL, actual bytes kept)
+ *     is reported in the site and left alone (no memory for the
+ *     window's page tables fails the whole request instead).  Publish the
  *     others for ftrace_patch_int3_handler(), write int3 on their first
  *     byte, sync all CPUs.  From then on every CPU that runs such a site
  *     traps and has the new instruction emulated: the group has, in

@@ -72,9 +72,8 @@ static __always_inline bool ftrace_patch_insn(unsigned long ip,
  * it anyway, so that ftrace_patch_retarget() can change it later in the
  * run without a sync of its own.  The engine fills @err (0; -EFAULT: not
  * text or unmapped; -EINVAL: not @old, or @new is none of a call to
- * kernel text, a jmp and the 5-byte NOP) and, when @old is not what it
- * found, @actual with the bytes it found.  A site with an error is left
- * untouched.
+ * kernel text, a jmp and the 5-byte NOP) and, for -EINVAL, @actual with
+ * the bytes it found.  A site with an error is left untouched.
  */
 struct ftrace_patch_site {
 	unsigned long ip;

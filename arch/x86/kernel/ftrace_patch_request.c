@@ -86,7 +86,7 @@ enum fp_verdict {
  * Give the site @ip its alias and compare its bytes with @old; @new is
  * what it is to hold.  fpoke_map() found the site's page present in the
  * kernel's page tables, so a plain read of the site cannot fault.
- * *@found is set for a site that does not hold @old only.
+ * *@found is set for a refused site that could be read: its bytes.
  */
 static __always_inline enum fp_verdict fp_check(unsigned long ip, u64 old,
 						u64 new, bool open_same,
@@ -109,6 +109,7 @@ static __always_inline enum fp_verdict fp_check(unsigned long ip, u64 old,
 		return FP_REFUSED;
 	}
 	if (unlikely(!fp_new_ok(ip, new))) {
+		*found = have;
 		*err = -EINVAL;
 		fp_warn(ip, "will not write", new, 0);
 		return FP_REFUSED;
@@ -156,8 +157,9 @@ struct fp_request {
 
 /*
  * Where site @ip goes: after the last one of vec if above it (the core's
- * order), else among the strays while there is room, else vec, which is
- * then sorted before it opens (a site given twice is found then).
+ * order), else, if below it, among the strays while there is room, else
+ * (the last one again, or no room) vec, which is then sorted before it
+ * opens: a site given twice is found then.
  */
 static __always_inline struct fp_live *fp_slot(struct fp_request *r,
 					       unsigned long ip)
@@ -187,19 +189,29 @@ static __always_inline void fp_add(struct fp_request *r, unsigned long ip,
 	l->old = old;
 }
 
+/* A site refused: counted; the first one's error is the request's. */
+static void fp_refuse(struct fp_request *r, int err)
+{
+	if (!r->refused++)
+		r->err = err;
+}
+
 /*
- * A site refused: counted, and kept in the failure log for the tests
- * (the log holds the refusals of the last request that had any).
+ * The failure log (the tests read it) holds the refusals of the last
+ * request that had any and did not fail whole: written once the check
+ * is over.
  */
-static void fp_refuse(struct fp_request *r, unsigned long ip, u64 old,
-		      u64 new, u64 found, int err)
+static void fp_log_start(struct fp_request *r)
+{
+	ftrace_fpe.fail_nr = 0;
+	ftrace_fpe.stats.failed += r->refused;
+}
+
+static void fp_log_refused(unsigned long ip, u64 old, u64 new, u64 found,
+			   int err)
 {
 	struct ftrace_patch_site *s;
 
-	if (!r->refused++) {
-		r->err = err;
-		ftrace_fpe.fail_nr = 0;
-	}
 	if (ftrace_fpe.fail_nr < FP_FAIL_LOG) {
 		s = &ftrace_fpe.fail_log[ftrace_fpe.fail_nr];
 		memset(s, 0, sizeof(*s));
@@ -210,7 +222,20 @@ static void fp_refuse(struct fp_request *r, unsigned long ip, u64 old,
 		s->err = err;
 	}
 	ftrace_fpe.fail_nr++;
-	ftrace_fpe.stats.failed++;
+}
+
+static void fp_log_sites(struct fp_request *r,
+			 const struct ftrace_patch_site *sites,
+			 unsigned int nr)
+{
+	unsigned int i;
+
+	fp_log_start(r);
+	for (i = 0; i < nr; i++)
+		if (sites[i].err)
+			fp_log_refused(sites[i].ip, fp_pack(sites[i].old),
+				       fp_pack(sites[i].new),
+				       fp_pack(sites[i].actual), sites[i].err);
 }
 
 /* Check every site of @sites into @r; -ENOMEM if the window has none. */
@@ -230,9 +255,9 @@ static int fp_check_sites(struct fp_request *r,
 		case FP_NOMEM:
 			return -ENOMEM;
 		case FP_REFUSED:
-			if (found)
+			if (s->err == -EINVAL)
 				memcpy(s->actual, &found, MCOUNT_INSN_SIZE);
-			fp_refuse(r, s->ip, old, new, found, s->err);
+			fp_refuse(r, s->err);
 			continue;
 		case FP_KEEP:
 			continue;
@@ -358,6 +383,8 @@ int ftrace_patch_open(struct ftrace_patch_site *sites, unsigned int nr,
 	if (ret)
 		return ret;
 	ret = fp_check_sites(&r, sites, nr);
+	if (!ret && r.refused)
+		fp_log_sites(&r, sites, nr);
 	if (!ret)
 		ret = fp_open_checked(&r, flags);
 	if (ret == -ENOMEM || ret == -EEXIST)
@@ -369,11 +396,29 @@ EXPORT_SYMBOL_IF_FP_KUNIT(ftrace_patch_open);
 /* A change refused: its bytes expected and found, and fp_refuse(). */
 static noinline void fp_refuse_change(struct fp_request *r,
 				      struct ftrace_site_change *ci, u64 old,
-				      u64 new, u64 found)
+				      u64 found)
 {
 	memcpy(ci->expected, &old, MCOUNT_INSN_SIZE);
 	memcpy(ci->found, &found, MCOUNT_INSN_SIZE);
-	fp_refuse(r, ci->ip, old, new, found, ci->err);
+	fp_refuse(r, ci->err);
+}
+
+/* fp_log_sites() for a plan; a change out of a call's reach never ran. */
+static void fp_log_changes(struct fp_request *r,
+			   const struct ftrace_site_change *c, unsigned int nr)
+{
+	unsigned int i;
+	u64 old, new;
+
+	fp_log_start(r);
+	for (i = 0; i < nr; i++) {
+		if (!c[i].err || c[i].err == -ERANGE)
+			continue;
+		ftrace_patch_insn(c[i].ip, c[i].from, &old);
+		ftrace_patch_insn(c[i].ip, c[i].to, &new);
+		fp_log_refused(c[i].ip, old, new, fp_pack(c[i].found),
+			       c[i].err);
+	}
 }
 
 /* ftrace_patch_open() for a plan of the core's changes (no flags). */
@@ -407,7 +452,7 @@ static int fp_check_changes(struct fp_request *r,
 			ret = -ENOMEM;
 			goto out;
 		case FP_REFUSED:
-			fp_refuse_change(r, ci, old, new, found);
+			fp_refuse_change(r, ci, old, found);
 			continue;
 		case FP_KEEP:
 			continue;
@@ -463,6 +508,8 @@ int ftrace_patch_changes(struct ftrace_site_change *c, unsigned int nr)
 	ret = fp_request_init(&r, nr);
 	if (!ret)
 		ret = fp_check_changes(&r, c, nr);
+	if (!ret && r.refused)
+		fp_log_changes(&r, c, nr);
 	if (!ret)
 		ret = fp_open_checked(&r, 0);
 	ftrace_patch_close();

@@ -42,8 +42,8 @@
  * Each site that holds the call (or NOP) of its ->from gets the one of
  * its ->to, all in one run of the engine (one int3 protocol run, whatever
  * @nr), the plan read straight into the run (ftrace_patch_changes()).  A
- * site that does not is left alone, with ->err set, ->expected holding
- * the bytes of ->from and ->found its own.
+ * site that is refused is left alone, with ->err set, ->expected holding
+ * the bytes of ->from and ->found its own (for -EINVAL; zeros else).
  *
  * Context: process context; takes text_mutex; may sleep.
  * Return: 0 (each site's outcome in its ->err), or -ENOMEM / -EEXIST if

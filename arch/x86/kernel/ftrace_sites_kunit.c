@@ -12,6 +12,9 @@
  *            alone, reported with the bytes expected and found, while
  *            the other site of the plan changes; a target out of a
  *            call's reach is refused before the run (-ERANGE)
+ *   order    a plan out of ip order runs whole, in one run
+ *   twice    a plan that names a site twice fails whole (-EEXIST):
+ *            nothing written, no site blamed
  *
  * The sites are given back their NOPs when a test ends, however it ends.
  *
@@ -177,9 +180,49 @@ static void fsk_test_refused(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fsk_run(), 1);
 }
 
+/* The engine reads a plan in any order: descending sites, one run. */
+static void fsk_test_order(struct kunit *test)
+{
+	unsigned long hit = (unsigned long)fsk_hit;
+	struct ftrace_site_change c[3] = {
+		{ .ip = fsk_site(2), .from = 0, .to = hit },
+		{ .ip = fsk_site(1), .from = 0, .to = hit },
+		{ .ip = fsk_site(0), .from = 0, .to = hit },
+	};
+	struct ftrace_patch_stats st0, st1;
+
+	if (fsk_site(2) < fsk_site(0))
+		swap(c[0].ip, c[2].ip);
+	ftrace_patch_get_stats(&st0);
+	KUNIT_ASSERT_EQ(test, ftrace_arch_change_sites(NULL, c, 3), 0);
+	ftrace_patch_get_stats(&st1);
+	KUNIT_EXPECT_EQ(test, c[0].err + c[1].err + c[2].err, 0);
+	KUNIT_EXPECT_EQ(test, st1.runs - st0.runs, 1UL);
+	KUNIT_EXPECT_EQ(test, st1.sites - st0.sites, 3UL);
+	KUNIT_EXPECT_EQ(test, fsk_run(), 3);
+}
+
+/* A site named twice fails the plan whole: nothing written, no blame. */
+static void fsk_test_twice(struct kunit *test)
+{
+	unsigned long hit = (unsigned long)fsk_hit;
+	struct ftrace_site_change c[3] = {
+		{ .ip = fsk_site(0), .from = 0, .to = hit },
+		{ .ip = fsk_site(1), .from = 0, .to = hit },
+		{ .ip = fsk_site(1), .from = 0, .to = hit },
+	};
+
+	KUNIT_EXPECT_EQ(test, ftrace_arch_change_sites(NULL, c, 3), -EEXIST);
+	KUNIT_EXPECT_EQ(test, c[0].err + c[1].err + c[2].err, 0);
+	KUNIT_EXPECT_TRUE(test, fsk_is_nop(0) && fsk_is_nop(1));
+	KUNIT_EXPECT_EQ(test, fsk_run(), 0);
+}
+
 static struct kunit_case fsk_cases[] = {
 	KUNIT_CASE(fsk_test_plan),
 	KUNIT_CASE(fsk_test_refused),
+	KUNIT_CASE(fsk_test_order),
+	KUNIT_CASE(fsk_test_twice),
 	{}
 };
 

@@ -79,6 +79,7 @@ struct fak_log {
 	unsigned int twice;		/* a site told twice */
 	unsigned int wild;		/* a site past FAK_SITES, a bad run */
 	unsigned int next;		/* the site after the last run */
+	const u32 *state;		/* the chunk's states, if known */
 	unsigned int reports, site;
 	u32 have, want;
 };
@@ -113,6 +114,10 @@ static void fak_changed(void *data, unsigned int first, unsigned int n,
 
 	if (!n || first < l->next)
 		l->wild++;	/* runs ascend, none empty */
+	for (site = first; l->state && site < first + n && site < FAK_SITES;
+	     site++)
+		if (l->state[site] != l->state[first])
+			l->wild++;	/* one new state per run */
 	l->next = first + n;
 	for (site = first; site < first + n; site++) {
 		l->calls++;
@@ -133,6 +138,7 @@ static int fak_update(struct ftrace_acct_chunk *c,
 		      unsigned int nops, struct fak_log *l)
 {
 	memset(l, 0, sizeof(*l));
+	l->state = c->state;
 	return ftrace_acct_update(c, before, after, ops, nops, fak_changed, l);
 }
 
@@ -486,6 +492,7 @@ static bool fak_step(struct kunit *test, struct fak_rand *r,
 	after = &s->o;
 	memcpy(r->prev, r->state, sizeof(r->prev));
 	memset(&r->log, 0, sizeof(r->log));
+	r->log.state = r->state;
 
 	if (kind == FAK_REGISTER) {
 		before = NULL;

@@ -20,8 +20,8 @@
  *       (-EINVAL: it did not hold @from, or @to is not text; -EFAULT:
  *       not text or unmapped; -ERANGE: @from or @to out of a call's reach)
  * @expected: out, when @err is set: the bytes of @from (zeros for -ERANGE)
- * @found: out, when @err is set: the bytes the site held (zeros unless
- *         @err is -EINVAL for bytes that were not @from's)
+ * @found: out, when @err is set: the bytes the site held for -EINVAL
+ *         (@from's own if @to was refused), zeros otherwise
  *
  * The out fields need no clearing: the engine sets @err of every site.
  */
