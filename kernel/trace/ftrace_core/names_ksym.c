@@ -38,14 +38,29 @@
 #include "internal.h"
 #include "names.h"
 
+/*
+ * The tokens of the record at @off, their number in *@len: a record is
+ * its length in one byte, or in two when the first has its top bit set
+ * (the low seven bits first), then that many token numbers.
+ */
+static __always_inline const u8 *ksym_rec(u32 off, unsigned int *len)
+{
+	const u8 *rec = &kallsyms_names[off];
+	unsigned int n = *rec++;
+
+	if (n & 0x80)
+		n = (n & 0x7f) | (unsigned int)*rec++ << 7;
+	*len = n;
+	return rec;
+}
+
 /* The offset of the record after the one at @off. */
 static notrace u32 ksym_next(u32 off)
 {
-	u32 len = kallsyms_names[off];
+	unsigned int len;
+	const u8 *rec = ksym_rec(off, &len);
 
-	if (!(len & 0x80))
-		return off + 1 + len;
-	return off + 2 + ((len & 0x7f) | (u32)kallsyms_names[off + 1] << 7);
+	return rec + len - kallsyms_names;
 }
 
 /*
@@ -114,13 +129,11 @@ static notrace char *ksym_put(char *out, char *end, u8 t, unsigned int skip)
  */
 notrace size_t ftrace_ksym_name(u32 off, char *buf)
 {
-	const u8 *rec = &kallsyms_names[off];
 	char *out = buf, *end = buf + KSYM_NAME_LEN - 1;
 	char *fast_end = end - KSYM_TOK;
-	unsigned int len = *rec++;
+	unsigned int len;
+	const u8 *rec = ksym_rec(off, &len);
 
-	if (len & 0x80)
-		len = (len & 0x7f) | (unsigned int)*rec++ << 7;
 	/* the first token begins with the symbol's type letter */
 	if (len) {
 		out = ksym_put(out, end, *rec++, 1);
@@ -154,11 +167,9 @@ notrace size_t ftrace_ksym_name(u32 off, char *buf)
  */
 notrace int ftrace_ksym_ncmp(u32 off, const char *s, size_t n)
 {
-	const u8 *rec = &kallsyms_names[off];
-	unsigned int len = *rec++, skip = 1;
+	unsigned int len, skip = 1;
+	const u8 *rec = ksym_rec(off, &len);
 
-	if (len & 0x80)
-		len = (len & 0x7f) | (unsigned int)*rec++ << 7;
 	for (; n; len--) {
 		const char *tok;
 
