@@ -26,8 +26,7 @@
 #      core's KUnit suites, the kselftests of core-pass.txt each followed
 #      by ftrace_core/check (0 mismatches), no kernel report
 #  11. the live kernel, where our core runs ftrace instead of upstream's
-#      (harness/corecheck.sh live): the same, with live-pass.txt (every
-#      upstream test that upstream passes here, and ours)
+#      (harness/corecheck.sh live): the same, with live-pass.txt
 #  12. verdict against tools/testing/selftests/ftrace/upstream-results.txt
 # Ends with "N passed, N failed, N skipped" (skipped: tests that do not
 # pass on upstream either, reported but not counted); before it, one line

@@ -25,10 +25,8 @@
 # where our
 # core runs ftrace instead of upstream's: its KUnit suites but the three
 # that compare our pieces with upstream's core, and the kselftests of
-# live-pass.txt: every upstream test that upstream passes here and ours
-# (livedebug: livedebug-pass.txt, the part that drives the core);
-# ftrace_core/check is then kernel/trace/ftrace_core/live_check.c, on
-# our own records.
+# live-pass.txt (ftrace_core/check is then kernel/trace/ftrace_core/
+# live_check.c, on our own records).
 . "$(dirname "$0")/lib.sh"
 
 K=${1:-core}
@@ -37,7 +35,6 @@ LIST=$TOP/tools/testing/selftests/ftrace/core-pass.txt
 if [ "$K" = live ] || [ "$K" = livedebug ]; then
 	CORE_SUITES="ftrace_sites ftrace_names ftrace_acct ftrace_update ftrace_sites_engine ftrace_subops ftrace_dispatch ftrace_live"
 	LIST=$TOP/tools/testing/selftests/ftrace/live-pass.txt
-	[ "$K" = livedebug ] && LIST=$TOP/tools/testing/selftests/ftrace/livedebug-pass.txt
 fi
 
 if ! "$TOP/harness/kbuild.sh" "$K" || ! "$TOP/harness/initramfs.sh" "$K"; then
