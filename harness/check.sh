@@ -21,12 +21,16 @@
 #   9. our kernel with lockdep and KASAN (harness/debugcheck.sh): boot
 #      selftests, chosen kselftests, our own tests and the fault test in
 #      one VM, no kernel report
-#  10. the core kernel, ours plus the pieces of our own ftrace core under
-#      lockdep and KASAN (harness/corecheck.sh): boot selftests, the
-#      core's KUnit suites, the kselftests of core-pass.txt each followed
-#      by ftrace_core/check (0 mismatches), no kernel report
-#  11. the live kernel, where our core runs ftrace instead of upstream's
-#      (harness/corecheck.sh live): the same, with live-pass.txt
+#  10. the live kernel (our own core running ftrace) under lockdep, KASAN
+#      and the list, object and sleep checks (harness/corecheck.sh
+#      livedebug livedebug-gate.txt): boot selftests, the core's KUnit
+#      suites, the kselftests of livedebug-gate.txt each followed by
+#      ftrace_core/check (0 mismatches), no kernel report (the
+#      boot-parameter boot is step 11's).  The "core" kernel (our pieces beside upstream's
+#      core, their oracle) is make corecheck, by hand
+#  11. the live kernel without them (harness/corecheck.sh live): the
+#      same with live-pass.txt, every upstream test that upstream passes
+#      here and ours
 #  12. verdict against tools/testing/selftests/ftrace/upstream-results.txt
 # Ends with "N passed, N failed, N skipped" (skipped: tests that do not
 # pass on upstream either, reported but not counted); before it, one line
@@ -122,12 +126,12 @@ t0=$(now)
 run_step "9 debug" "$TOP/harness/debugcheck.sh"
 t_debug=$(($(now) - t0))
 
-step "10/12 core kernel: our own ftrace core's pieces"
+step "10/12 live kernel under lockdep and KASAN: our own core running ftrace"
 t0=$(now)
-run_step "10 core" "$TOP/harness/corecheck.sh"
-t_core=$(($(now) - t0))
+HX_PARAMS_BOOT=0 run_step "10 livedebug" "$TOP/harness/corecheck.sh" livedebug livedebug-gate.txt
+t_livedebug=$(($(now) - t0))
 
-step "11/12 live kernel: our own core running ftrace (in development)"
+step "11/12 live kernel: our own core running ftrace, every test upstream passes"
 t0=$(now)
 run_step "11 live" "$TOP/harness/corecheck.sh" live
 t_live=$(($(now) - t0))
@@ -142,7 +146,7 @@ failed=$((failed + ${vf:-1}))
   failed: 12 verdict: $(printf '%s\n' "$v" | grep -a -m 4 '^  FAIL' | sed 's/^ *FAIL *//' | paste -sd'|' | cut -c1-400)"
 
 echo
-echo "times: host tests ${t_host}s, build ${t_build}s, i386 ${t_i386}s, mcount oracle ${t_oracle}s, kselftest ${t_suite}s, fp ${t_fp}s, debug ${t_debug}s, core ${t_core}s, live ${t_live}s, total $(($(now) - t_start))s"
+echo "times: host tests ${t_host}s, build ${t_build}s, i386 ${t_i386}s, mcount oracle ${t_oracle}s, kselftest ${t_suite}s, fp ${t_fp}s, debug ${t_debug}s, livedebug ${t_livedebug}s, live ${t_live}s, total $(($(now) - t_start))s"
 flaky=$RUNS/ours/flaky.txt
 if [ -s "$flaky" ]; then
 	while read -r key first _ _; do

@@ -15,7 +15,8 @@
 #     ftrace_core/check (kernel/trace/ftrace_core/check.c) reads
 #     "N sites, 0 count mismatches, 0 text mismatches".
 # corecheck.sh live also boots once with ftrace=function ftrace_filter=
-# ftrace_notrace= and checks what the function tracer traced from boot.
+# ftrace_notrace= and checks what the function tracer traced from boot
+# (not with HX_PARAMS_BOOT=0: step 10, where step 11 does it).
 # Nothing is retried.  Prints what it found and "core check: PASS|FAIL";
 # exits 0 on PASS.
 #
@@ -25,8 +26,11 @@
 # where our
 # core runs ftrace instead of upstream's: its KUnit suites but the three
 # that compare our pieces with upstream's core, and the kselftests of
-# live-pass.txt (ftrace_core/check is then kernel/trace/ftrace_core/
-# live_check.c, on our own records).
+# live-pass.txt: every upstream test that upstream passes here and ours
+# (livedebug: livedebug-pass.txt, the part that drives the core);
+# ftrace_core/check is then kernel/trace/ftrace_core/live_check.c, on
+# our own records.  A second argument names another list of that folder
+# (step 10 of make check: corecheck.sh livedebug livedebug-gate.txt).
 . "$(dirname "$0")/lib.sh"
 
 K=${1:-core}
@@ -35,6 +39,11 @@ LIST=$TOP/tools/testing/selftests/ftrace/core-pass.txt
 if [ "$K" = live ] || [ "$K" = livedebug ]; then
 	CORE_SUITES="ftrace_sites ftrace_names ftrace_acct ftrace_update ftrace_sites_engine ftrace_subops ftrace_dispatch ftrace_live"
 	LIST=$TOP/tools/testing/selftests/ftrace/live-pass.txt
+	[ "$K" = livedebug ] && LIST=$TOP/tools/testing/selftests/ftrace/livedebug-pass.txt
+fi
+if [ -n "${2:-}" ]; then
+	LIST=$TOP/tools/testing/selftests/ftrace/$2
+	[ -f "$LIST" ] || { echo "$K check: FAIL (no list $LIST)"; exit 1; }
 fi
 
 if ! "$TOP/harness/kbuild.sh" "$K" || ! "$TOP/harness/initramfs.sh" "$K"; then
@@ -105,7 +114,7 @@ boot_reports "$dir/boot1.log" || ok=0
 # tracer at early boot on the global ops, whose sets ftrace_filter= and
 # ftrace_notrace= gave: exactly vfs_read is traced; the graph filter
 # files hold what ftrace_graph_filter= and ftrace_graph_notrace= named.
-if [ "$K" = live ] || [ "$K" = livedebug ]; then
+if { [ "$K" = live ] || [ "$K" = livedebug ]; } && [ "${HX_PARAMS_BOOT:-1}" = 1 ]; then
 	plog=$dir/params.log
 	vm_start "$K" "ftrace=function ftrace_filter=vfs_read,vfs_write ftrace_notrace=vfs_write ftrace_graph_filter=vfs_read ftrace_graph_notrace=vfs_write hx.mode=params" "$plog"
 	vm_wait_done "$VM_PID" "$plog" 600 || ok=0

@@ -4,20 +4,20 @@
 # checks and KASAN (configs/debug.config; kernel "debug", same source as
 # ours), in one VM:
 #   - the boot, with every CONFIG_FTRACE_STARTUP_TEST line PASSED;
-#   - the kselftests that run what our code does and that step 10 does
-#     not run: tracer switches and pid filters, instances, module
-#     loads, and our own (the engine's KUnit suite, its stress test with
-#     100 cycles instead of 400, the stack-frames test).  Under KASAN and
+#   - the kselftests that run what our code does: tracer switches and
+#     pid filters, instances, module loads, and our own (the engine's
+#     KUnit suite, its stress test with 100 cycles instead of 400, the
+#     stack-frames test).  Under KASAN and
 #     lockdep a traced call costs some ten times as much:
 #     direct/ftrace-direct.tc (~350 s) and ftrace/fgraph-multi.tc (over
 #     600 s: the graph tracer on every function) run in steps 5 and 8.
 #     The filter files, module filters, graph filters, kprobes and
 #     fprobes on ftrace and direct calls beside a kprobe (the tests of
-#     core-pass.txt) run in step 10 under the same debug options on the
-#     core kernel, which is this kernel plus our core's pieces built
-#     beside upstream's core (they watch it; none of its paths goes
-#     through them), so they
-#     are not run twice;
+#     core-pass.txt) run under the same debug options in make corecheck
+#     (this kernel plus our core's pieces beside upstream's core, by
+#     hand) and, on our own core, in make livedebugcheck; step 10 boots
+#     our own core under them (the engine's patching of every site
+#     included);
 #   - last, the engine's fault test (harness/guest/fault.sh), whose
 #     refusal turns upstream's core off.
 # Any kernel report fails it (lockdep, KASAN, DEBUG_LIST, ODEBUG,
