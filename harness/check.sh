@@ -26,8 +26,9 @@
 #      livedebug livedebug-gate.txt): boot selftests, the core's KUnit
 #      suites, the kselftests of livedebug-gate.txt each followed by
 #      ftrace_core/check (0 mismatches), no kernel report (the
-#      boot-parameter boot is step 11's).  The "core" kernel (our pieces beside upstream's
-#      core, their oracle) is make corecheck, by hand
+#      boot-parameter boot is step 11's).  The "core" kernel (our
+#      pieces beside upstream's core, their oracle) is make corecheck,
+#      by hand
 #  11. the live kernel without them (harness/corecheck.sh live): the
 #      same with live-pass.txt, every upstream test that upstream passes
 #      here and ours
