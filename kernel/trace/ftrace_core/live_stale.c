@@ -151,6 +151,8 @@ notrace int ftrace_live_stale_mark(const unsigned long *ip, unsigned int nr,
 	bool changed;
 
 	lockdep_assert_held(&ftrace_lock);
+	if (!nr)
+		return 0;
 	chunk = ftrace_sites_from(ip, nr, GFP_KERNEL);
 	if (IS_ERR(chunk))
 		return PTR_ERR(chunk);
