@@ -41,7 +41,7 @@ static notrace __always_inline bool dispatch_callable(const struct ftrace_ops *o
 	return !(op->flags & FTRACE_OPS_FL_RCU) || rcu_is_watching();
 }
 
-/* The sets of @ops, as its shells hold them. */
+/* The sets of @ops, as its shells hold them, stale addresses left out. */
 static notrace __always_inline bool
 dispatch_covers(struct ftrace_ops *ops, unsigned long ip)
 {
@@ -50,11 +50,11 @@ dispatch_covers(struct ftrace_ops *ops, unsigned long ip)
 
 	if (!fh)
 		return true;	/* never given sets: all sites */
-	a.filter = ftrace_hash_sites(rcu_dereference_raw(fh->filter_hash),
-				     true);
+	a.filter = ftrace_hash_live(rcu_dereference_raw(fh->filter_hash),
+				    true);
 	a.notrace_sites =
-		ftrace_hash_sites(rcu_dereference_raw(fh->notrace_hash),
-				  false);
+		ftrace_hash_live(rcu_dereference_raw(fh->notrace_hash),
+				 false);
 	return ftrace_acct_covers(&a, ip);
 }
 

@@ -100,13 +100,19 @@ static notrace struct ftrace_sites *api_base(struct ftrace_ops *ops,
 				      : ftrace_sites_get(s);
 }
 
-/* Publish @s (its reference) as the new filter or notrace set. */
+/*
+ * Publish @s (its reference) as the new filter or notrace set; @fresh
+ * (or NULL): addresses the caller named, which are no longer stale (a
+ * function that came where a gone one was, named again).  The registered
+ * ops read the sets less their stale addresses (hash.c).
+ */
 static notrace int api_publish(struct ftrace_ops *ops, bool filter,
-			       struct ftrace_sites *s)
+			       struct ftrace_sites *s,
+			       struct ftrace_sites *fresh)
 {
 	struct ftrace_hash __rcu **slot = api_slot(ops, filter);
 	struct ftrace_hash *h = ftrace_hash_shell(s, 0, GFP_KERNEL);
-	struct ftrace_sites *other;
+	struct ftrace_sites *other, *cut, *live;
 	struct ftrace_hash *old;
 	int ret;
 
@@ -114,9 +120,18 @@ static notrace int api_publish(struct ftrace_ops *ops, bool filter,
 		return -ENOMEM;
 	/* the ops that read these shells get the sets first (live.c) */
 	ftrace_core_commit_lock();
-	other = ftrace_hash_sites(api_cur(ops, !filter), !filter);
-	ret = filter ? ftrace_core_commit(ops, s, other)
-		     : ftrace_core_commit(ops, other, s);
+	cut = ftrace_hash_stale_cut(api_cur(ops, filter), s, fresh);
+	ret = PTR_ERR_OR_ZERO(cut);
+	if (!ret) {
+		ret = ftrace_hash_set_stale(h, cut);
+		ftrace_sites_put(cut);
+	}
+	if (!ret) {
+		live = ftrace_hash_live(h, filter);
+		other = ftrace_hash_live(api_cur(ops, !filter), !filter);
+		ret = filter ? ftrace_core_commit(ops, live, other)
+			     : ftrace_core_commit(ops, other, live);
+	}
 	if (ret) {
 		ftrace_core_commit_unlock();
 		ftrace_hash_shell_free(h);
@@ -133,11 +148,13 @@ static notrace int api_publish(struct ftrace_ops *ops, bool filter,
  * @s with the sites of @ips added or removed, in one merge: a new
  * reference, or an ERR_PTR().  Checked first, as upstream checks each in
  * turn: an address of no site, or a removal of a site @s does not list
- * (or that the call names twice), fails the call.
+ * (or that the call names twice), fails the call.  An add leaves the
+ * sites it named in *@fresh (a reference), a removal NULL.
  */
 static notrace struct ftrace_sites *api_many(struct ftrace_sites *s,
 					     const unsigned long *ips,
-					     unsigned int cnt, bool remove)
+					     unsigned int cnt, bool remove,
+					     struct ftrace_sites **fresh)
 {
 	struct ftrace_sites *some, *r;
 	unsigned long *ip;
@@ -167,7 +184,10 @@ static notrace struct ftrace_sites *api_many(struct ftrace_sites *s,
 		goto out;
 	r = remove ? ftrace_sites_minus(s, some, GFP_KERNEL)
 		   : ftrace_sites_union(s, some, GFP_KERNEL);
-	ftrace_sites_put(some);
+	if (!remove && !IS_ERR(r))
+		*fresh = some;
+	else
+		ftrace_sites_put(some);
 out:
 	kvfree(ip);
 	return r;
@@ -192,7 +212,7 @@ notrace int ftrace_core_set_addrs(struct ftrace_ops *ops,
 				  const unsigned long *ips, unsigned int cnt,
 				  bool remove, bool reset, bool filter)
 {
-	struct ftrace_sites *s, *next;
+	struct ftrace_sites *s, *next, *fresh = NULL;
 	int ret = 0;
 
 	ftrace_core_ops_init(ops);
@@ -201,7 +221,7 @@ notrace int ftrace_core_set_addrs(struct ftrace_ops *ops,
 	mutex_lock(&ops->func_hash->regex_lock);
 	s = api_base(ops, filter, reset);
 	if (cnt) {
-		next = api_many(s, ips, cnt, remove);
+		next = api_many(s, ips, cnt, remove, &fresh);
 		ftrace_sites_put(s);
 		s = IS_ERR(next) ? FTRACE_SITES_NONE_SET : next;
 		if (IS_ERR(next))
@@ -211,9 +231,10 @@ notrace int ftrace_core_set_addrs(struct ftrace_ops *ops,
 	if (!ret && filter && reset && !cnt)
 		s = FTRACE_SITES_ALL_SET;
 	if (!ret)
-		ret = api_publish(ops, filter, s);
+		ret = api_publish(ops, filter, s, fresh);
 	else
 		ftrace_sites_put(s);
+	ftrace_sites_put(fresh);
 	mutex_unlock(&ops->func_hash->regex_lock);
 	return ret;
 }
@@ -255,7 +276,7 @@ notrace int ftrace_core_set_regex(struct ftrace_ops *ops,
 	else if (filter && reset)
 		s = FTRACE_SITES_ALL_SET;	/* cleared */
 	if (!ret)
-		ret = api_publish(ops, filter, s);
+		ret = api_publish(ops, filter, s, NULL);
 	else
 		ftrace_sites_put(s);
 	mutex_unlock(&ops->func_hash->regex_lock);
@@ -282,7 +303,7 @@ notrace int ftrace_core_publish(struct ftrace_ops *ops, bool filter,
 
 	ftrace_core_ops_init(ops);
 	mutex_lock(&ops->func_hash->regex_lock);
-	ret = api_publish(ops, filter, s);
+	ret = api_publish(ops, filter, s, NULL);
 	mutex_unlock(&ops->func_hash->regex_lock);
 	return ret;
 }
@@ -314,7 +335,7 @@ notrace int ftrace_core_edit(struct ftrace_ops *ops, bool filter,
 	if (IS_ERR(s))
 		ret = PTR_ERR(s);
 	else if (s)
-		ret = api_publish(ops, filter, s);
+		ret = api_publish(ops, filter, s, NULL);
 	mutex_unlock(&ops->func_hash->regex_lock);
 	return ret;
 }

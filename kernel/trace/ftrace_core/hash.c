@@ -19,10 +19,22 @@
  * nothing.  A missing hash (NULL: an ops never given one) is, for a
  * filter, all sites, and for a notrace set, none, as upstream has it.
  *
- * A shell never changes: a writer makes a new one and publishes it
- * (rcu_assign_pointer()); the old one and its reference on its set go
- * after a grace period (ftrace_hash_shell_free()), so that lock-free
+ * A shell's set never changes: a writer makes a new shell and publishes
+ * it (rcu_assign_pointer()); the old one and its references on its sets
+ * go after a grace period (ftrace_hash_shell_free()), so that lock-free
  * readers (the callbacks' filter test) may still look.
+ *
+ * Stale addresses: a module that went left its addresses in the sets of
+ * ops that have no filter files (direct ops, fprobes, in-kernel users),
+ * and a module loaded later may have sites there.  Such addresses are
+ * marked stale in the shell (ftrace_hash_set_stale(), only under
+ * ftrace_lock, or before the shell is published) and its "live" set,
+ * the set minus them, is what every reader that decides what runs
+ * reads (ftrace_hash_live(): the callbacks' filter test, the registry's
+ * slots); the set as written (ftrace_hash_sites()) is what the owner
+ * edits and its files print.  Only a "these sites" set has stale
+ * addresses, and losing all of them makes it "no site", never "all
+ * sites".
  *
  * The core never traces itself: every function here is notrace.
  */
@@ -35,12 +47,23 @@
 /**
  * struct ftrace_sites_hash - a shell
  * @hash: what other files read: ->count, ->flags
- * @sites: what it holds (a reference)
+ * @sites: what it holds (a reference), as its writer wrote it
+ * @live: @sites minus @stale (a reference; @sites itself when nothing is
+ *        stale); replaced under ftrace_lock, read under RCU
+ * @stale: addresses of @sites that named another function (a reference,
+ *         a SOME set within @sites), or NULL; ftrace_lock
  */
 struct ftrace_sites_hash {
 	struct ftrace_hash hash;
 	struct ftrace_sites *sites;
+	struct ftrace_sites __rcu *live;
+	struct ftrace_sites *stale;
 };
+
+static notrace struct ftrace_sites_hash *hash_of(const struct ftrace_hash *h)
+{
+	return container_of(h, struct ftrace_sites_hash, hash);
+}
 
 /* What ftrace_core_lookup_ip() returns for a listed address. */
 static struct ftrace_func_entry hash_listed;
@@ -64,6 +87,7 @@ notrace struct ftrace_hash *ftrace_hash_shell(struct ftrace_sites *s,
 		return NULL;
 	}
 	h->sites = s;
+	RCU_INIT_POINTER(h->live, ftrace_sites_get(s));
 	h->hash.count = s->kind == FTRACE_SITES_SOME ? s->nr : 0;
 	h->hash.flags = flags;
 	return &h->hash;
@@ -75,6 +99,8 @@ static notrace void hash_shell_rcu(struct rcu_head *rcu)
 						   hash.rcu);
 
 	ftrace_sites_put(h->sites);
+	ftrace_sites_put(rcu_dereference_protected(h->live, 1));
+	ftrace_sites_put(h->stale);
 	kfree(h);
 }
 
@@ -104,7 +130,103 @@ notrace struct ftrace_sites *ftrace_hash_sites(const struct ftrace_hash *hash,
 {
 	if (!hash)
 		return filter ? FTRACE_SITES_ALL_SET : FTRACE_SITES_NONE_SET;
-	return container_of(hash, struct ftrace_sites_hash, hash)->sites;
+	return hash_of(hash)->sites;
+}
+
+/**
+ * ftrace_hash_live() - the site set a hash holds, stale addresses left
+ * out: what decides where its ops runs
+ * @hash: a shell, or NULL
+ * @filter: as for ftrace_hash_sites()
+ *
+ * Context: any context; @hash and its live set read under RCU (the
+ * tracing fast path: preemption disabled) or under ftrace_lock.
+ * Return: the set (no reference taken).
+ */
+notrace struct ftrace_sites *ftrace_hash_live(const struct ftrace_hash *hash,
+					      bool filter)
+{
+	if (!hash)
+		return filter ? FTRACE_SITES_ALL_SET : FTRACE_SITES_NONE_SET;
+	return rcu_dereference_raw(hash_of(hash)->live);
+}
+
+/**
+ * ftrace_hash_stale() - the stale addresses of a hash
+ * @hash: a shell, or NULL
+ *
+ * Context: ftrace_lock held, or @hash not published yet.
+ * Return: the set (no reference taken): NONE if there are none.
+ */
+notrace struct ftrace_sites *ftrace_hash_stale(const struct ftrace_hash *hash)
+{
+	if (!hash || !hash_of(hash)->stale)
+		return FTRACE_SITES_NONE_SET;
+	return hash_of(hash)->stale;
+}
+
+/**
+ * ftrace_hash_set_stale() - mark a hash's stale addresses
+ * @hash: a shell
+ * @stale: its stale addresses from now on (not consumed): within its
+ *         set, which must be a SOME set unless @stale is NONE
+ *
+ * Context: process context; ftrace_lock held, or @hash not published
+ * yet.  Lock-free readers see the old live set or the new one.
+ * Return: 0, or -ENOMEM (nothing changed).
+ */
+notrace int ftrace_hash_set_stale(struct ftrace_hash *hash,
+				  struct ftrace_sites *stale)
+{
+	struct ftrace_sites_hash *h = hash_of(hash);
+	struct ftrace_sites *live, *old;
+
+	if (ftrace_sites_is_none(stale)) {
+		live = ftrace_sites_get(h->sites);
+		stale = NULL;
+	} else {
+		if (WARN_ON_ONCE(h->sites->kind != FTRACE_SITES_SOME))
+			return -EINVAL;
+		live = ftrace_sites_minus(h->sites, stale, GFP_KERNEL);
+		if (IS_ERR(live))
+			return PTR_ERR(live);
+		stale = ftrace_sites_get(stale);
+	}
+	old = rcu_replace_pointer(h->live, live, true);
+	ftrace_sites_put(old);	/* freed after a grace period */
+	ftrace_sites_put(h->stale);
+	h->stale = stale;
+	return 0;
+}
+
+/**
+ * ftrace_hash_stale_cut() - what stays stale when a writer replaces a set
+ * @old: the shell being replaced, or NULL
+ * @s: the set replacing it
+ * @fresh: addresses the writer named afresh, for their new functions
+ *         (NULL: none)
+ *
+ * An address stays stale while the owner's sets keep naming it without
+ * naming it again: removing it, or naming it again, ends it.
+ *
+ * Context: ftrace_lock held (or @old not published).
+ * Return: a new reference: @old's stale addresses that @s holds, less
+ * @fresh (NONE if none); ERR_PTR(-ENOMEM).
+ */
+notrace struct ftrace_sites *ftrace_hash_stale_cut(const struct ftrace_hash *old,
+						   struct ftrace_sites *s,
+						   struct ftrace_sites *fresh)
+{
+	struct ftrace_sites *st = ftrace_hash_stale(old), *in, *r;
+
+	if (ftrace_sites_is_none(st) || s->kind != FTRACE_SITES_SOME)
+		return FTRACE_SITES_NONE_SET;
+	in = ftrace_sites_inter(st, s, GFP_KERNEL);
+	if (IS_ERR(in) || !fresh)
+		return in;
+	r = ftrace_sites_minus(in, fresh, GFP_KERNEL);
+	ftrace_sites_put(in);
+	return r;
 }
 
 /**
@@ -120,7 +242,7 @@ notrace struct ftrace_sites *ftrace_hash_sites(const struct ftrace_hash *hash,
 notrace struct ftrace_func_entry *
 ftrace_core_lookup_ip(struct ftrace_hash *hash, unsigned long ip)
 {
-	struct ftrace_sites *s = ftrace_hash_sites(hash, false);
+	struct ftrace_sites *s = ftrace_hash_live(hash, false);
 
 	if (s->kind != FTRACE_SITES_SOME || !ftrace_sites_has(s, ip))
 		return NULL;

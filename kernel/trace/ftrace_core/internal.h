@@ -503,6 +503,13 @@ struct ftrace_hash *ftrace_hash_shell(struct ftrace_sites *s,
 void ftrace_hash_shell_free(struct ftrace_hash *hash);
 struct ftrace_sites *ftrace_hash_sites(const struct ftrace_hash *hash,
 				       bool filter);
+struct ftrace_sites *ftrace_hash_live(const struct ftrace_hash *hash,
+				      bool filter);
+struct ftrace_sites *ftrace_hash_stale(const struct ftrace_hash *hash);
+int ftrace_hash_set_stale(struct ftrace_hash *hash, struct ftrace_sites *stale);
+struct ftrace_sites *ftrace_hash_stale_cut(const struct ftrace_hash *old,
+					   struct ftrace_sites *s,
+					   struct ftrace_sites *fresh);
 struct ftrace_func_entry *ftrace_core_lookup_ip(struct ftrace_hash *hash,
 						unsigned long ip);
 
@@ -652,6 +659,9 @@ static inline bool ftrace_chunk_site_gone(const struct ftrace_chunk *c,
 
 unsigned long *ftrace_module_sites(struct module *mod, bool init, size_t *nr);
 struct ftrace_chunk *ftrace_module_chunk(struct module *mod, bool init);
+struct ftrace_chunk *ftrace_module_chunk_build(struct module *mod, bool init);
+struct ftrace_chunk *ftrace_module_chunk_list(struct module *mod,
+					      struct ftrace_chunk *c);
 
 /* ---- update.c: the registered ops, one plan per change, quarantine ---- */
 
@@ -845,6 +855,7 @@ struct ftrace_live_slot {
 };
 
 extern struct list_head ftrace_live_slots;	/* ftrace_lock */
+extern struct list_head ftrace_live_zombie_slots;	/* ftrace_lock */
 
 int ftrace_live_exclusive(struct ftrace_ops *ops,
 			  const struct ftrace_acct_ops *a);
@@ -890,6 +901,14 @@ void ftrace_live_single_update(bool clean);
 struct ftrace_ops *ftrace_live_single(void);
 void ftrace_live_reg_begin(bool takes);
 void ftrace_live_reg_end(void);
+int ftrace_live_resync(struct ftrace_ops *ops);
+int ftrace_live_sets_now(struct ftrace_ops *ops, struct ftrace_sites **f,
+			 struct ftrace_sites **n);
+unsigned int
+ftrace_live_check_sets(void (*report)(void *data, struct ftrace_ops *ops),
+		       void *data);
+int ftrace_live_stale_mark(const unsigned long *ip, unsigned int nr,
+			   const char *what);
 void ftrace_live_boot_params(void);
 struct trace_array;
 int ftrace_live_probes_take(char *buf, struct trace_array *tr, bool filter);

@@ -115,8 +115,8 @@ static notrace struct ftrace_live_slot *live_slot_of(struct ftrace_ops *ops)
 }
 
 /*
- * The sets @ops reads now (new references), or @cand_* in place of the
- * shells of @fh, the func_hash being committed.
+ * The sets @ops reads now (new references; stale addresses left out), or
+ * @cand_* in place of the shells of @fh, the func_hash being committed.
  */
 static notrace void live_sets_of(struct ftrace_ops *ops,
 				 const struct ftrace_ops_hash *fh,
@@ -138,11 +138,11 @@ static notrace void live_sets_of(struct ftrace_ops *ops,
 	 * RCU, take references on the sets.
 	 */
 	rcu_read_lock();
-	*filter = ftrace_sites_get(ftrace_hash_sites(rcu_dereference(h->filter_hash),
-						     true));
+	*filter = ftrace_sites_get(ftrace_hash_live(rcu_dereference(h->filter_hash),
+						    true));
 	*notrace_sites =
-		ftrace_sites_get(ftrace_hash_sites(rcu_dereference(h->notrace_hash),
-						   false));
+		ftrace_sites_get(ftrace_hash_live(rcu_dereference(h->notrace_hash),
+						  false));
 	rcu_read_unlock();
 }
 
@@ -279,7 +279,7 @@ static notrace int live_manager_apply(struct ftrace_ops *mgr,
  * walk no longer finds it; the slot keeps their states right until a
  * later change takes it out of the registry (live_reap()).
  */
-static LIST_HEAD(live_zombies);	/* ftrace_lock */
+LIST_HEAD(ftrace_live_zombie_slots);	/* ftrace_lock */
 
 /* Wait until no CPU or task can still be in @ops' callback. */
 static notrace void live_wait_callers(struct ftrace_ops *ops)
@@ -291,7 +291,8 @@ static notrace void live_wait_callers(struct ftrace_ops *ops)
 /* May the list's only ops be called straight (live_calls.c)? */
 static notrace bool live_clean(void)
 {
-	return list_empty(&live_zombies) && !ftrace_live_registry.nr_calling;
+	return list_empty(&ftrace_live_zombie_slots) &&
+	       !ftrace_live_registry.nr_calling;
 }
 
 /*
@@ -410,13 +411,58 @@ notrace struct ftrace_acct_ops *ftrace_live_acct_of(struct ftrace_ops *ops)
 	return s ? &s->acct : NULL;
 }
 
+/**
+ * ftrace_live_sets_now() - the sets a registered ops' slot must hold: its
+ * shells' live sets; a manager's, the merge of its users'
+ * @ops: the ops
+ * @f: its filter (a new reference)
+ * @n: its notrace set (a new reference)
+ *
+ * Context: ftrace_lock held; may sleep.
+ * Return: 0, or -ENOMEM (a manager's merge).
+ */
+notrace int ftrace_live_sets_now(struct ftrace_ops *ops,
+				 struct ftrace_sites **f,
+				 struct ftrace_sites **n)
+{
+	lockdep_assert_held(&ftrace_lock);
+	if (!list_empty(&ops->subop_list))
+		return live_merge(ops, NULL, NULL, NULL, NULL, NULL, f, n);
+	live_sets_of(ops, NULL, NULL, NULL, f, n);
+	return 0;
+}
+
+/**
+ * ftrace_live_resync() - a registered ops' slot takes the sets of
+ * ftrace_live_sets_now() (after stale addresses were marked in its
+ * shells, or a check found it wrong: live_stale.c)
+ * @ops: the ops
+ *
+ * Context: ftrace_lock held (not ftrace_core_chunks_lock); may sleep.
+ * Return: 0, or the registry's error (nothing changed).
+ */
+notrace int ftrace_live_resync(struct ftrace_ops *ops)
+{
+	struct ftrace_sites *f, *n;
+	int ret;
+
+	lockdep_assert_held(&ftrace_lock);
+	if (!list_empty(&ops->subop_list))
+		return live_manager_apply(ops, NULL, NULL, NULL, NULL, NULL);
+	live_sets_of(ops, NULL, NULL, NULL, &f, &n);
+	ret = live_slot_set(ops, f, n);
+	if (ret)
+		live_put_sets(f, n);
+	return ret;
+}
+
 /* Take the zombies out of the registry now, if it can. */
 static notrace void live_reap(void)
 {
 	struct ftrace_live_slot *s, *t;
 
 	lockdep_assert_held(&ftrace_lock);
-	list_for_each_entry_safe(s, t, &live_zombies, list) {
+	list_for_each_entry_safe(s, t, &ftrace_live_zombie_slots, list) {
 		if (live_reg_toggle(s, false))
 			continue;
 		list_del(&s->list);
@@ -429,7 +475,7 @@ static notrace void live_reap(void)
 
 /**
  * ftrace_live_zombies() - how many left ops still wait to leave the
- * registry (live_zombies)
+ * registry (ftrace_live_zombie_slots)
  *
  * Context: ftrace_lock held.
  * Return: their number.
@@ -440,7 +486,7 @@ notrace unsigned int ftrace_live_zombies(void)
 	unsigned int n = 0;
 
 	lockdep_assert_held(&ftrace_lock);
-	list_for_each_entry(s, &live_zombies, list)
+	list_for_each_entry(s, &ftrace_live_zombie_slots, list)
 		n++;
 	return n;
 }
@@ -546,7 +592,7 @@ notrace int ftrace_shutdown(struct ftrace_ops *ops, int command)
 		s->ops = NULL;
 		/* before the wait: no call into @ops once it may be freed */
 		ftrace_live_tramp_orphan(ops);
-		list_add(&s->list, &live_zombies);
+		list_add(&s->list, &ftrace_live_zombie_slots);
 	} else {
 		ftrace_live_tramp_leave(ops);
 	}

@@ -137,6 +137,34 @@ static notrace struct ftrace_chunk *boot_chunk_of(struct module *mod,
 	return NULL;
 }
 
+/*
+ * One of a loading module's chunks, built and listed; first, under
+ * ftrace_lock, the addresses of it that registered ops already name are
+ * marked stale (live_stale.c): they named functions that went.
+ */
+static notrace struct ftrace_chunk *boot_module_chunk(struct module *mod,
+						      bool init)
+{
+	struct ftrace_chunk *c = ftrace_module_chunk_build(mod, init);
+	char what[MODULE_NAME_LEN + 12];
+
+	if (!c)
+		return NULL;
+	snprintf(what, sizeof(what), "%s (loading)", mod->name);
+	mutex_lock(&ftrace_lock);
+	if (ftrace_live_stale_mark(c->ip, c->nr, what)) {
+		/* its sites keep calling __fentry__, which returns */
+		pr_err("module %s: stale addresses not all marked: its %ssites not traceable\n",
+		       mod->name, init ? "init " : "");
+		ftrace_chunk_free(c);
+		c = NULL;
+	} else {
+		c = ftrace_module_chunk_list(mod, c);
+	}
+	mutex_unlock(&ftrace_lock);
+	return c;
+}
+
 /* A new module chunk's sites: NOPs now, counted. */
 static notrace void boot_module_convert(struct ftrace_chunk *c)
 {
@@ -159,8 +187,8 @@ void ftrace_module_init(struct module *mod)
 {
 	u64 t0 = local_clock();
 
-	boot_module_convert(ftrace_module_chunk(mod, false));
-	boot_module_convert(ftrace_module_chunk(mod, true));
+	boot_module_convert(boot_module_chunk(mod, false));
+	boot_module_convert(boot_module_chunk(mod, true));
 	ftrace_module_convert_ns += local_clock() - t0;
 }
 
@@ -246,6 +274,10 @@ static notrace void boot_drop(struct module *mod, bool init, bool keep)
 	}
 	mutex_unlock(&ftrace_core_chunks_lock);
 	if (c) {
+		/* the registered ops that still name its sites: stale now */
+		if (ftrace_live_stale_mark(c->ip, c->nr, "a going module"))
+			pr_err("module %s: stale addresses not all marked (no memory)\n",
+			       mod->name);
 		ftrace_filter_chunk_gone(c);
 		ftrace_chunk_unlist(c);
 	}

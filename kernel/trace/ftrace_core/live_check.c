@@ -4,7 +4,10 @@
  * (CONFIG_FTRACE_OWN_CORE_LIVE): tracefs ftrace_core/check recomputes
  * every live site's state from the registered ops (ftrace_reg_check(),
  * repairing a wrong one), and compares every site's text with the call
- * its state gives it (ftrace_reg_target()), or the NOP.
+ * its state gives it (ftrace_reg_target()), or the NOP.  First, every
+ * registered ops' slot against the sets its shells hold, stale addresses
+ * left out (ftrace_live_check_sets(): a wrong slot counts as a count
+ * mismatch, "count sets of <ops>", and is set right).
  *
  *   N sites, M count mismatches, K text mismatches
  *   O ops enabled, C sites covered, Q quarantined, ftrace on|off
@@ -124,6 +127,15 @@ static notrace void lcheck_text(struct lcheck_run *r, unsigned long ip,
 		lcheck_fix(r, ip, have, want, to);
 }
 
+/* A registered ops whose slot does not hold what its shells say. */
+static notrace void lcheck_set_report(void *data, struct ftrace_ops *ops)
+{
+	struct lcheck_run *r = data;
+
+	seq_buf_printf(&r->lines, "count sets of %ps: the registry's differ from the ops'\n",
+		       ops->saved_func ?: ops->func);
+}
+
 /* One check: every state and every text, repaired where wrong. */
 static notrace void lcheck_collect(struct lcheck_run *r, unsigned int *nops)
 {
@@ -133,6 +145,8 @@ static notrace void lcheck_collect(struct lcheck_run *r, unsigned int *nops)
 	unsigned int i;
 
 	mutex_lock(&ftrace_lock);
+	/* the slots first: the states are computed from them */
+	r->counts += ftrace_live_check_sets(lcheck_set_report, r);
 	ftrace_live_reg_begin(true);	/* a repair may take sites away */
 	ftrace_reg_check(reg, true, lcheck_report, r);
 	for (*nops = 0, i = 0; i < reg->nslot; i++)

@@ -103,7 +103,7 @@ int register_ftrace_direct(struct ftrace_ops *ops, unsigned long addr)
 		goto out;
 	h = rcu_dereference_protected(ops->func_hash->filter_hash,
 				      lockdep_is_held(&ops->func_hash->regex_lock));
-	f = ftrace_hash_sites(h, true);
+	f = ftrace_hash_live(h, true);
 	if (f->kind != FTRACE_SITES_SOME)
 		goto out;
 	ret = -EBUSY;

@@ -14,7 +14,8 @@
  * covers calls its trampoline, kept by a zombie and freed with a dynamic
  * ops; a direct ops sharing
  * sites with IPMODIFY ops is asked and told as it must be; the check
- * repairs a site's text as well as its state.
+ * repairs a site's text as well as its state; addresses marked stale
+ * (live_stale.c) are left out of what an ops covers until named again.
  *
  * The suite runs at boot, before any tracer: it uses real functions of
  * the kernel (vfs_read, vfs_write) and the live registry, and puts every
@@ -570,6 +571,71 @@ static notrace void lk_check_repairs(struct kunit *test)
 	ftrace_free_filter(&lk_c);
 }
 
+/*
+ * Addresses an ops names that came to belong to another function (a
+ * module went, another was loaded there) are stale once marked: the
+ * ops' sites there are taken back and its callback's filter test leaves
+ * them out, while what it names beside them stays traced; another ops
+ * that names the site patches it; a change that keeps naming it keeps
+ * the mark, naming it again ends it; losing its only site leaves the
+ * ops with no site, never every site.
+ */
+static notrace void lk_stale(struct kunit *test)
+{
+	unsigned long rd = lk_site(test, "vfs_read");
+	unsigned long wr = lk_site(test, "vfs_write");
+	int ret;
+
+	KUNIT_ASSERT_EQ(test, ftrace_set_filter_ip(&lk_c, rd, 0, 1), 0);
+	KUNIT_ASSERT_EQ(test, ftrace_set_filter_ip(&lk_c, wr, 0, 0), 0);
+	KUNIT_ASSERT_EQ(test, register_ftrace_function(&lk_c), 0);
+	KUNIT_EXPECT_NE(test, lk_calls(wr), 0UL);
+
+	mutex_lock(&ftrace_lock);
+	ret = ftrace_live_stale_mark(&wr, 1, "kunit");
+	mutex_unlock(&ftrace_lock);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, lk_calls(wr), 0UL);
+	KUNIT_EXPECT_NE(test, lk_calls(rd), 0UL);
+	KUNIT_EXPECT_FALSE(test, ftrace_ops_test(&lk_c, wr, NULL));
+	KUNIT_EXPECT_TRUE(test, ftrace_ops_test(&lk_c, rd, NULL));
+	KUNIT_EXPECT_EQ(test, ftrace_live_check_texts(), 0UL);
+
+	/* another ops names vfs_write: patched for it, not for lk_c */
+	KUNIT_ASSERT_EQ(test, ftrace_set_filter_ip(&lk_d, wr, 0, 1), 0);
+	KUNIT_ASSERT_EQ(test, register_ftrace_function(&lk_d), 0);
+	KUNIT_EXPECT_NE(test, lk_calls(wr), 0UL);
+	KUNIT_EXPECT_FALSE(test, ftrace_ops_test(&lk_c, wr, NULL));
+	KUNIT_EXPECT_EQ(test, unregister_ftrace_function(&lk_d), 0);
+	KUNIT_EXPECT_EQ(test, lk_calls(wr), 0UL);
+
+	/* a change that keeps naming it keeps the mark */
+	KUNIT_EXPECT_EQ(test, lk_filter_add(&lk_c, "vfs_read"), 0);
+	KUNIT_EXPECT_FALSE(test, ftrace_ops_test(&lk_c, wr, NULL));
+	KUNIT_EXPECT_EQ(test, lk_calls(wr), 0UL);
+
+	/* named again: the function there now is covered */
+	KUNIT_EXPECT_EQ(test, ftrace_set_filter_ip(&lk_c, wr, 0, 0), 0);
+	KUNIT_EXPECT_TRUE(test, ftrace_ops_test(&lk_c, wr, NULL));
+	KUNIT_EXPECT_NE(test, lk_calls(wr), 0UL);
+
+	/* its only site stale: no site, not every site */
+	KUNIT_ASSERT_EQ(test, ftrace_set_filter_ip(&lk_c, wr, 0, 1), 0);
+	mutex_lock(&ftrace_lock);
+	ret = ftrace_live_stale_mark(&wr, 1, "kunit");
+	mutex_unlock(&ftrace_lock);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_FALSE(test, ftrace_ops_test(&lk_c, wr, NULL));
+	KUNIT_EXPECT_FALSE(test, ftrace_ops_test(&lk_c, rd, NULL));
+	KUNIT_EXPECT_EQ(test, lk_calls(wr), 0UL);
+	KUNIT_EXPECT_EQ(test, lk_calls(rd), 0UL);
+
+	KUNIT_EXPECT_EQ(test, unregister_ftrace_function(&lk_c), 0);
+	KUNIT_EXPECT_EQ(test, ftrace_live_check_texts(), 0UL);
+	ftrace_free_filter(&lk_c);
+	ftrace_free_filter(&lk_d);
+}
+
 static struct kunit_case lk_cases[] = {
 	KUNIT_CASE(lk_ipmodify_exclusive),
 	KUNIT_CASE(lk_unregister_infallible),
@@ -578,6 +644,7 @@ static struct kunit_case lk_cases[] = {
 	KUNIT_CASE(lk_tramp),
 	KUNIT_CASE(lk_share_peer),
 	KUNIT_CASE(lk_check_repairs),
+	KUNIT_CASE(lk_stale),
 	{}
 };
 

@@ -59,17 +59,17 @@ unsigned long *ftrace_module_sites(struct module *mod, bool init, size_t *nr)
 }
 
 /**
- * ftrace_module_chunk() - one of a module's chunks, built, named and
- * listed
+ * ftrace_module_chunk_build() - one of a module's chunks, built and
+ * named, not listed yet
  * @mod: the module, its symbols there (its init ones too for @init)
  * @init: the chunk of its init text's sites, else of the rest
  *
  * Failures are reported here.
  *
  * Context: process context; may sleep.
- * Return: the listed chunk, or NULL (no site, no memory, an overlap).
+ * Return: the chunk, or NULL (no site, no memory).
  */
-struct ftrace_chunk *ftrace_module_chunk(struct module *mod, bool init)
+struct ftrace_chunk *ftrace_module_chunk_build(struct module *mod, bool init)
 {
 	struct ftrace_chunk *c;
 	struct ftrace_names *n;
@@ -94,16 +94,46 @@ struct ftrace_chunk *ftrace_module_chunk(struct module *mod, bool init)
 		goto nomem;
 	}
 	c->names = n;
-	if (ftrace_chunk_list(c)) {
+	return c;
+nomem:
+	pr_err("ftrace core: no memory for module %s's sites\n", mod->name);
+	return NULL;
+}
+
+/**
+ * ftrace_module_chunk_list() - list a built module chunk
+ * @mod: its module
+ * @c: the chunk of ftrace_module_chunk_build(), or NULL
+ *
+ * An overlap with a listed chunk is reported, and @c freed.
+ *
+ * Context: process context; takes ftrace_core_chunks_lock.
+ * Return: @c if listed, else NULL.
+ */
+struct ftrace_chunk *ftrace_module_chunk_list(struct module *mod,
+					      struct ftrace_chunk *c)
+{
+	if (c && ftrace_chunk_list(c)) {
 		pr_err("ftrace core: module %s's sites overlap another chunk\n",
 		       mod->name);
 		ftrace_chunk_free(c);
 		return NULL;
 	}
 	return c;
-nomem:
-	pr_err("ftrace core: no memory for module %s's sites\n", mod->name);
-	return NULL;
+}
+
+/**
+ * ftrace_module_chunk() - one of a module's chunks, built, named and
+ * listed
+ * @mod: the module, its symbols there (its init ones too for @init)
+ * @init: the chunk of its init text's sites, else of the rest
+ *
+ * Context: process context; may sleep.
+ * Return: the listed chunk, or NULL (no site, no memory, an overlap).
+ */
+struct ftrace_chunk *ftrace_module_chunk(struct module *mod, bool init)
+{
+	return ftrace_module_chunk_list(mod, ftrace_module_chunk_build(mod, init));
 }
 
 static void modules_going(struct module *mod)

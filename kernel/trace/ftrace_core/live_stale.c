@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * live_stale.c - addresses that a registered ops' sets name and that now
+ * belong to another function (CONFIG_FTRACE_OWN_CORE_LIVE).
+ *
+ * The filter files drop a going module's sites (live_mods.c), but the
+ * sets of ops without filter files (direct ops, fprobes, in-kernel users
+ * of ftrace_set_filter_ip()) keep them, and a module loaded later may
+ * have sites at those addresses.  Those addresses are stale: they named
+ * a function that went.  ftrace_live_stale_mark() finds them, in every
+ * registered ops' filter and notrace shells (a function_graph manager's
+ * users' included), when a module's chunk is built, before it is listed
+ * (an address of it named earlier cannot name it), and when a chunk is
+ * dropped (its sites named by an ops still registered); it marks them
+ * in the shells (hash.c: the live set is the set less them) and gives
+ * the slots of the ops concerned their live sets again.  A zombie's slot
+ * loses them outright (its sites may still call an orphaned trampoline).
+ *
+ * So what a site gets stays a pure function of the registered ops'
+ * published sets, stale marks included: ftrace_core/check recomputes it
+ * from them.  An address stays stale until the owner removes it or names
+ * it again (ftrace_hash_stale_cut()); an ops registered after the mark
+ * whose shells still name the address covers the new function (as any
+ * ops of upstream's core does).
+ *
+ * Locking: everything here runs under ftrace_lock, which serializes the
+ * marks with the owners' publications (filter_api.c's cut runs under it
+ * too); the shells' live sets are read by the callbacks' filter test
+ * under RCU.  Each ops' marks are reported once per mark.
+ */
+#include <linux/ftrace.h>
+#include <linux/slab.h>
+
+#include "internal.h"
+
+/*
+ * Mark the addresses of @chunk that the shell *@slot (the filter, with
+ * @filter) names as stale.  Return: 1 if the shell's live set changed,
+ * 0 if not, or an error.
+ */
+static notrace int stale_shell(struct ftrace_hash __rcu **slot, bool filter,
+			       struct ftrace_sites *chunk)
+{
+	struct ftrace_hash *h;
+	struct ftrace_sites *sites, *hit, *all;
+	unsigned int i;
+	int ret;
+
+	h = rcu_dereference_protected(*slot, lockdep_is_held(&ftrace_lock));
+	sites = ftrace_hash_sites(h, filter);
+	if (!h || sites->kind != FTRACE_SITES_SOME)
+		return 0;
+	/* most shells lie outside the chunk: one search says so */
+	i = ftrace_ips_lower(sites->ip, 0, sites->nr, chunk->ip[0]);
+	if (i == sites->nr || sites->ip[i] > chunk->ip[chunk->nr - 1])
+		return 0;
+	hit = ftrace_sites_inter(sites, chunk, GFP_KERNEL);
+	if (IS_ERR(hit))
+		return PTR_ERR(hit);
+	all = ftrace_sites_union(ftrace_hash_stale(h), hit, GFP_KERNEL);
+	ftrace_sites_put(hit);
+	if (IS_ERR(all))
+		return PTR_ERR(all);
+	ret = 0;
+	if (!ftrace_sites_equal(all, ftrace_hash_stale(h))) {
+		ret = ftrace_hash_set_stale(h, all);
+		ret = ret ?: 1;
+	}
+	ftrace_sites_put(all);
+	return ret;
+}
+
+/* Both shells of @ops; reported once.  Return: 1 if one changed, or 0. */
+static notrace int stale_ops(struct ftrace_ops *ops, struct ftrace_sites *chunk,
+			     const char *what)
+{
+	struct ftrace_ops_hash *fh = ops->func_hash;
+	int f, n;
+
+	if (!fh)
+		return 0;
+	f = stale_shell(&fh->filter_hash, true, chunk);
+	n = stale_shell(&fh->notrace_hash, false, chunk);
+	if (f < 0 || n < 0)
+		return f < 0 ? f : n;
+	if (f || n)
+		pr_warn("ftrace: %ps: stale addresses left out, sites of %s\n",
+			ops->saved_func ?: ops->func, what);
+	return f || n;
+}
+
+/*
+ * No zombie covers the addresses of @gone: its slot loses them, so that
+ * a function that comes there is not given a call to an orphaned
+ * trampoline.  Return: 0, or the first error (that zombie keeps them).
+ */
+static notrace int stale_zombies(struct ftrace_sites *gone)
+{
+	struct ftrace_live_slot *s;
+	struct ftrace_sites *f, *n, *hit;
+	int ret = 0, err;
+
+	lockdep_assert_held(&ftrace_lock);
+	list_for_each_entry(s, &ftrace_live_zombie_slots, list) {
+		if (!s->acct.filter || s->acct.filter->kind != FTRACE_SITES_SOME)
+			continue;
+		hit = ftrace_sites_inter(s->acct.filter, gone, GFP_KERNEL);
+		if (IS_ERR(hit)) {
+			ret = ret ?: PTR_ERR(hit);
+			continue;
+		}
+		err = 0;
+		if (!ftrace_sites_is_none(hit)) {
+			f = ftrace_sites_minus(s->acct.filter, hit, GFP_KERNEL);
+			err = PTR_ERR_OR_ZERO(f);
+			if (!err) {
+				n = ftrace_sites_get(s->acct.notrace_sites);
+				ftrace_live_reg_begin(true);
+				err = ftrace_reg_set(&ftrace_live_registry,
+						     &s->acct, f, n);
+				ftrace_live_reg_end();
+				if (err) {
+					ftrace_sites_put(f);
+					ftrace_sites_put(n);
+				}
+			}
+		}
+		ftrace_sites_put(hit);
+		ret = ret ?: err;
+	}
+	return ret;
+}
+
+/**
+ * ftrace_live_stale_mark() - mark the addresses of a chunk that the
+ * registered ops' sets name as stale
+ * @ip: the chunk's sites, ascending
+ * @nr: how many (at least one)
+ * @what: what they are, for the report ("module foo")
+ *
+ * Context: ftrace_lock held; may sleep.
+ * Return: 0, or the first error (-ENOMEM): the marks made stay.
+ */
+notrace int ftrace_live_stale_mark(const unsigned long *ip, unsigned int nr,
+				   const char *what)
+{
+	struct ftrace_live_slot *s;
+	struct ftrace_sites *chunk;
+	struct ftrace_ops *u;
+	int ret = 0, r;
+	bool changed;
+
+	lockdep_assert_held(&ftrace_lock);
+	if (!nr)
+		return 0;
+	chunk = ftrace_sites_from(ip, nr, GFP_KERNEL);
+	if (IS_ERR(chunk))
+		return PTR_ERR(chunk);
+	list_for_each_entry(s, &ftrace_live_slots, list) {
+		changed = false;
+		if (list_empty(&s->ops->subop_list)) {
+			r = stale_ops(s->ops, chunk, what);
+			changed = r > 0;
+		} else {
+			r = 0;
+			list_for_each_entry(u, &s->ops->subop_list, list) {
+				r = stale_ops(u, chunk, what);
+				if (r < 0)
+					break;
+				changed |= r > 0;
+			}
+		}
+		if (r < 0)
+			ret = ret ?: r;
+		if (changed) {
+			r = ftrace_live_resync(s->ops);
+			ret = ret ?: r;
+		}
+	}
+	r = stale_zombies(chunk);
+	ret = ret ?: r;
+	ftrace_sites_put(chunk);
+	return ret;
+}
+
+/* Do two sets of a slot hold the same sites (NULL: none)? */
+static notrace bool stale_same(const struct ftrace_sites *a,
+			       const struct ftrace_sites *b)
+{
+	return ftrace_sites_equal(a ?: FTRACE_SITES_NONE_SET,
+				  b ?: FTRACE_SITES_NONE_SET);
+}
+
+/**
+ * ftrace_live_check_sets() - does every registered ops' slot hold what
+ * its shells say now (ftrace_live_sets_now(): stale addresses left
+ * out)?  A slot that does not is reported and set right.
+ * @report: called with each such ops and @data
+ * @data: for @report
+ *
+ * Context: ftrace_lock held (not ftrace_core_chunks_lock); may sleep.
+ * Return: how many slots were wrong.
+ */
+notrace unsigned int
+ftrace_live_check_sets(void (*report)(void *data, struct ftrace_ops *ops),
+		       void *data)
+{
+	struct ftrace_live_slot *s;
+	struct ftrace_sites *f, *n;
+	unsigned int bad = 0;
+
+	lockdep_assert_held(&ftrace_lock);
+	list_for_each_entry(s, &ftrace_live_slots, list) {
+		if (ftrace_live_sets_now(s->ops, &f, &n))
+			continue;	/* no memory: not judged */
+		if (!stale_same(f, s->acct.filter) ||
+		    !stale_same(n, s->acct.notrace_sites)) {
+			bad++;
+			report(data, s->ops);
+			ftrace_live_resync(s->ops);
+		}
+		ftrace_sites_put(f);
+		ftrace_sites_put(n);
+	}
+	return bad;
+}
