@@ -879,8 +879,9 @@ struct seq_file;
 int ftrace_live_mods_take(char *buf, struct ftrace_ops *ops, bool filter,
 			  struct list_head *pend);
 void ftrace_live_mods_free(struct list_head *pend);
-bool ftrace_live_mods_commit(struct ftrace_ops *ops, bool filter,
-			     struct list_head *pend, bool trunc);
+int ftrace_live_mods_publish(struct ftrace_ops *ops, bool filter,
+			     struct ftrace_sites *s, struct list_head *pend,
+			     bool trunc);
 bool ftrace_live_mods_pending(struct ftrace_ops *ops, bool filter);
 unsigned int ftrace_live_mods_show(struct seq_file *m, struct ftrace_ops *ops,
 				   bool filter);

@@ -16,9 +16,9 @@
  * shows it, a filter left empty traces every function ("#### all
  * functions enabled ####"), and an empty notrace set refuses none.
  *
- * Locking: an open file's pending set is its own; publishing takes the
- * ops' regex_lock, then ftrace_lock.  enabled_functions is read under
- * ftrace_lock > ftrace_core_chunks_lock.
+ * Locking: an open file's pending set is its own; publishing at close
+ * takes mods_lock (live_mods.c), the ops' regex_lock, then ftrace_lock.
+ * enabled_functions is read under ftrace_lock > ftrace_core_chunks_lock.
  *
  * The core never traces itself: every function here is notrace.
  */
@@ -258,8 +258,6 @@ notrace int ftrace_regex_release(struct inode *inode, struct file *file)
 {
 	struct trace_array *tr = files_tr(inode->i_private);
 	struct files_open *fo = file->private_data;
-	struct ftrace_sites *s;
-	bool mods;
 	int ret;
 
 	/* the trace array (and its ops) stays until the file is done */
@@ -281,13 +279,9 @@ notrace int ftrace_regex_release(struct inode *inode, struct file *file)
 		ftrace_sites_put(fo->w.pending);
 		goto out;
 	}
-	s = fo->w.pending;
-	mods = ftrace_live_mods_commit(fo->ops, fo->filter, &fo->pend_mods,
-				       fo->trunc);
-	/* an empty filter traces every function, as upstream's */
-	if (fo->filter && ftrace_sites_is_none(s) && !mods)
-		s = FTRACE_SITES_ALL_SET;
-	ret = ftrace_core_publish(fo->ops, fo->filter, s);
+	/* with its :mod: tokens; an empty filter traces every function */
+	ret = ftrace_live_mods_publish(fo->ops, fo->filter, fo->w.pending,
+				       &fo->pend_mods, fo->trunc);
 	if (ret)
 		pr_warn("ftrace: filter not applied (%d)\n", ret);
 out:

@@ -15,7 +15,8 @@
  * ops; a direct ops sharing
  * sites with IPMODIFY ops is asked and told as it must be; the check
  * repairs a site's text as well as its state; addresses marked stale
- * (live_stale.c) are left out of what an ops covers until named again.
+ * (live_stale.c) are left out of what an ops covers until named again,
+ * by every ops that reads the shell marked.
  *
  * The suite runs at boot, before any tracer: it uses real functions of
  * the kernel (vfs_read, vfs_write) and the live registry, and puts every
@@ -636,6 +637,51 @@ static notrace void lk_stale(struct kunit *test)
 	ftrace_free_filter(&lk_d);
 }
 
+static struct ftrace_ops lk_sh = { .func = lk_nop };
+
+static notrace void lk_no_report(void *data, struct ftrace_ops *ops)
+{
+}
+
+/*
+ * Two registered ops reading one shell (as ftrace_ops_set_global_filter()
+ * makes them): a mark there takes the address out of both slots, not
+ * only out of the first, which found it unmarked; the check then finds
+ * no slot to set right.
+ */
+static notrace void lk_stale_shared(struct kunit *test)
+{
+	unsigned long rd = lk_site(test, "vfs_read");
+	unsigned long wr = lk_site(test, "vfs_write");
+	unsigned int wrong;
+	int ret;
+
+	KUNIT_ASSERT_EQ(test, ftrace_set_filter_ip(&lk_c, rd, 0, 1), 0);
+	KUNIT_ASSERT_EQ(test, ftrace_set_filter_ip(&lk_c, wr, 0, 0), 0);
+	ftrace_core_ops_init(&lk_sh);
+	lk_sh.func_hash = lk_c.func_hash;
+	KUNIT_ASSERT_EQ(test, register_ftrace_function(&lk_c), 0);
+	KUNIT_ASSERT_EQ(test, register_ftrace_function(&lk_sh), 0);
+	KUNIT_EXPECT_NE(test, lk_calls(wr), 0UL);
+
+	mutex_lock(&ftrace_lock);
+	ret = ftrace_live_stale_mark(&wr, 1, "kunit");
+	wrong = ftrace_live_check_sets(lk_no_report, NULL);
+	mutex_unlock(&ftrace_lock);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, wrong, 0U);
+	KUNIT_EXPECT_EQ(test, lk_calls(wr), 0UL);
+	KUNIT_EXPECT_NE(test, lk_calls(rd), 0UL);
+	KUNIT_EXPECT_FALSE(test, ftrace_ops_test(&lk_sh, wr, NULL));
+	KUNIT_EXPECT_EQ(test, ftrace_live_check_texts(), 0UL);
+
+	KUNIT_EXPECT_EQ(test, unregister_ftrace_function(&lk_sh), 0);
+	KUNIT_EXPECT_EQ(test, unregister_ftrace_function(&lk_c), 0);
+	KUNIT_EXPECT_EQ(test, ftrace_live_check_texts(), 0UL);
+	lk_sh.func_hash = &lk_sh.local_hash;
+	ftrace_free_filter(&lk_c);
+}
+
 static struct kunit_case lk_cases[] = {
 	KUNIT_CASE(lk_ipmodify_exclusive),
 	KUNIT_CASE(lk_unregister_infallible),
@@ -645,6 +691,7 @@ static struct kunit_case lk_cases[] = {
 	KUNIT_CASE(lk_share_peer),
 	KUNIT_CASE(lk_check_repairs),
 	KUNIT_CASE(lk_stale),
+	KUNIT_CASE(lk_stale_shared),
 	{}
 };
 

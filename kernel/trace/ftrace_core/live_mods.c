@@ -19,10 +19,17 @@
  * with no site traces nothing, it does not become "every function".
  *
  * Locking: mods_lock protects both lists and keeps a listed ops from
- * going.  Order: mods_lock > an ops' regex_lock > ftrace_lock: arming
- * and dropping edit each set under mods_lock and its ops' regex_lock
+ * going.  Order: mods_lock > an ops' regex_lock > ftrace_lock, and
+ * mods_lock > ftrace_core_chunks_lock (is a module loaded?): arming and
+ * dropping edit each set under mods_lock and its ops' regex_lock
  * (ftrace_core_edit()), so no filter write falls between the read and
- * the publication.
+ * the publication; a filter file's close publishes under mods_lock too
+ * (ftrace_live_mods_publish()), so a module that loads between a write
+ * and the close finds its token pending or resolved, never neither, and
+ * an arming never falls between the close's check and its publication.
+ * A token that fails to arm (no memory, or the registry refused the
+ * change) stays pending and shown, not retried while the module stays:
+ * the module's next load arms it, a truncating open drops it.
  */
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -133,37 +140,90 @@ void ftrace_live_mods_free(struct list_head *pend)
 	}
 }
 
+/*
+ * The tokens of @pend whose module was loaded since their write resolve
+ * into *@s now, as they would have then (one that selects nothing is
+ * dropped, as at arming); the rest stay in @pend.
+ */
+static int mods_resolve_loaded(struct list_head *pend, struct ftrace_sites **s)
+{
+	struct mods_pending *e, *t;
+	char *tok;
+	int ret;
+
+	lockdep_assert_held(&mods_lock);
+	list_for_each_entry_safe(e, t, pend, list) {
+		if (!mods_loaded(e->module))
+			continue;
+		tok = kstrdup(e->token, GFP_KERNEL);
+		ret = tok ? ftrace_filter_write_tokens(tok, s) : -ENOMEM;
+		kfree(tok);
+		if (ret && ret != -EINVAL)
+			return ret;
+		list_del(&e->list);
+		mods_free(e);
+	}
+	return 0;
+}
+
 /**
- * ftrace_live_mods_commit() - a file's taken tokens become pending
+ * ftrace_live_mods_publish() - publish a filter file's set and its
+ * tokens for modules not loaded
  * @ops: the ops
  * @filter: its filter, else its notrace set
- * @pend: the tokens (moved out)
+ * @s: the set written (consumed)
+ * @pend: the tokens taken from the writes (consumed)
  * @trunc: the file was opened with O_TRUNC: earlier pending tokens of
  *         the set go
  *
- * Return: whether the set has pending tokens now.
+ * All under mods_lock, so that no module's arming or dropping falls
+ * between the check and the publication: a token whose module came
+ * since its write resolves now, the others become pending.  A filter
+ * left with no site and no pending token traces every function, as
+ * upstream's does.
+ *
+ * Context: process context; takes mods_lock, ftrace_core_chunks_lock,
+ * the ops' regex_lock and ftrace_lock, in that order.
+ * Return: 0, or an error: then neither the set nor the pending tokens
+ * changed.
  */
-bool ftrace_live_mods_commit(struct ftrace_ops *ops, bool filter,
-			     struct list_head *pend, bool trunc)
+int ftrace_live_mods_publish(struct ftrace_ops *ops, bool filter,
+			     struct ftrace_sites *s, struct list_head *pend,
+			     bool trunc)
 {
 	struct mods_pending *e, *t;
-	bool any = false;
+	bool any;
+	int ret;
 
 	mutex_lock(&mods_lock);
+	ret = mods_resolve_loaded(pend, &s);
+	if (ret)
+		goto fail;
+	any = !list_empty(pend);
+	list_for_each_entry(e, &mods_pending, list)
+		any |= !trunc && e->ops == ops && e->filter == filter;
+	if (filter && ftrace_sites_is_none(s) && !any) {
+		ftrace_sites_put(s);
+		s = FTRACE_SITES_ALL_SET;
+	}
+	ret = ftrace_core_publish(ops, filter, s);
+	s = NULL;	/* passed on */
+	if (ret)
+		goto fail;
 	list_for_each_entry_safe(e, t, &mods_pending, list) {
-		if (e->ops != ops || e->filter != filter)
-			continue;
-		if (trunc) {
+		if (trunc && e->ops == ops && e->filter == filter) {
 			list_del(&e->list);
 			mods_free(e);
-		} else {
-			any = true;
 		}
 	}
-	any |= !list_empty(pend);
 	list_splice_tail_init(pend, &mods_pending);
 	mutex_unlock(&mods_lock);
-	return any;
+	return 0;
+fail:
+	mutex_unlock(&mods_lock);
+	ftrace_sites_put(s);
+	ftrace_live_mods_free(pend);
+	return ret;
 }
 
 /**
@@ -251,9 +311,12 @@ void ftrace_live_mods_arm(struct module *mod)
 		if (strcmp(e->module, mod->name))
 			continue;
 		ret = ftrace_core_edit(e->ops, e->filter, mods_arm_edit, e);
-		if (ret && ret != -EINVAL)
-			pr_warn("ftrace: %s not armed for module %s (%d)\n",
+		if (ret && ret != -EINVAL) {
+			/* still shown by the file: not armed */
+			pr_warn("ftrace: %s not armed for module %s (%d), left pending\n",
 				e->token, mod->name, ret);
+			continue;
+		}
 		list_del(&e->list);
 		mods_free(e);
 	}

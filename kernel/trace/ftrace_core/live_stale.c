@@ -35,11 +35,12 @@
 
 /*
  * Mark the addresses of @chunk that the shell *@slot (the filter, with
- * @filter) names as stale.  Return: 1 if the shell's live set changed,
- * 0 if not, or an error.
+ * @filter) names as stale.  *@named tells whether it names any (marked
+ * now or before).  Return: 1 if the shell's live set changed, 0 if not,
+ * or an error.
  */
 static notrace int stale_shell(struct ftrace_hash __rcu **slot, bool filter,
-			       struct ftrace_sites *chunk)
+			       struct ftrace_sites *chunk, bool *named)
 {
 	struct ftrace_hash *h;
 	struct ftrace_sites *sites, *hit, *all;
@@ -57,6 +58,7 @@ static notrace int stale_shell(struct ftrace_hash __rcu **slot, bool filter,
 	hit = ftrace_sites_inter(sites, chunk, GFP_KERNEL);
 	if (IS_ERR(hit))
 		return PTR_ERR(hit);
+	*named |= !ftrace_sites_is_none(hit);
 	all = ftrace_sites_union(ftrace_hash_stale(h), hit, GFP_KERNEL);
 	ftrace_sites_put(hit);
 	if (IS_ERR(all))
@@ -70,23 +72,58 @@ static notrace int stale_shell(struct ftrace_hash __rcu **slot, bool filter,
 	return ret;
 }
 
-/* Both shells of @ops; reported once.  Return: 1 if one changed, or 0. */
+/*
+ * Both shells of @ops, each tried even if the other fails; a new mark is
+ * reported once.  Return: 0, or the first error.
+ */
 static notrace int stale_ops(struct ftrace_ops *ops, struct ftrace_sites *chunk,
-			     const char *what)
+			     const char *what, bool *named)
 {
 	struct ftrace_ops_hash *fh = ops->func_hash;
 	int f, n;
 
 	if (!fh)
 		return 0;
-	f = stale_shell(&fh->filter_hash, true, chunk);
-	n = stale_shell(&fh->notrace_hash, false, chunk);
-	if (f < 0 || n < 0)
-		return f < 0 ? f : n;
-	if (f || n)
+	f = stale_shell(&fh->filter_hash, true, chunk, named);
+	n = stale_shell(&fh->notrace_hash, false, chunk, named);
+	if (f > 0 || n > 0)
 		pr_warn("ftrace: %ps: stale addresses left out, sites of %s\n",
 			ops->saved_func ?: ops->func, what);
-	return f || n;
+	if (f < 0)
+		return f;
+	return n < 0 ? n : 0;
+}
+
+/* Do two sets of a slot hold the same sites (NULL: none)? */
+static notrace bool stale_same(const struct ftrace_sites *a,
+			       const struct ftrace_sites *b)
+{
+	return ftrace_sites_equal(a ?: FTRACE_SITES_NONE_SET,
+				  b ?: FTRACE_SITES_NONE_SET);
+}
+
+/*
+ * Give @s's slot its shells' live sets (ftrace_live_sets_now()) if it
+ * does not hold them; *@wrong tells whether it did not.  Comparing,
+ * rather than trusting that only a new mark can leave a slot behind,
+ * also catches a shell shared by two slots (the second finds the mark
+ * made) and a slot whose resync failed earlier.
+ * Return: 0, or an error (the slot unchanged).
+ */
+static notrace int stale_slot_sync(struct ftrace_live_slot *s, bool *wrong)
+{
+	struct ftrace_sites *f, *n;
+	int ret;
+
+	*wrong = false;
+	ret = ftrace_live_sets_now(s->ops, &f, &n);
+	if (ret)
+		return ret;
+	*wrong = !stale_same(f, s->acct.filter) ||
+		 !stale_same(n, s->acct.notrace_sites);
+	ftrace_sites_put(f);
+	ftrace_sites_put(n);
+	return *wrong ? ftrace_live_resync(s->ops) : 0;
 }
 
 /*
@@ -148,7 +185,7 @@ notrace int ftrace_live_stale_mark(const unsigned long *ip, unsigned int nr,
 	struct ftrace_sites *chunk;
 	struct ftrace_ops *u;
 	int ret = 0, r;
-	bool changed;
+	bool named, wrong;
 
 	lockdep_assert_held(&ftrace_lock);
 	if (!nr)
@@ -157,23 +194,19 @@ notrace int ftrace_live_stale_mark(const unsigned long *ip, unsigned int nr,
 	if (IS_ERR(chunk))
 		return PTR_ERR(chunk);
 	list_for_each_entry(s, &ftrace_live_slots, list) {
-		changed = false;
+		named = false;
 		if (list_empty(&s->ops->subop_list)) {
-			r = stale_ops(s->ops, chunk, what);
-			changed = r > 0;
+			r = stale_ops(s->ops, chunk, what, &named);
+			ret = ret ?: r;
 		} else {
-			r = 0;
 			list_for_each_entry(u, &s->ops->subop_list, list) {
-				r = stale_ops(u, chunk, what);
-				if (r < 0)
-					break;
-				changed |= r > 0;
+				r = stale_ops(u, chunk, what, &named);
+				ret = ret ?: r;
 			}
 		}
-		if (r < 0)
-			ret = ret ?: r;
-		if (changed) {
-			r = ftrace_live_resync(s->ops);
+		/* whatever was marked, even beside an error, takes effect */
+		if (named) {
+			r = stale_slot_sync(s, &wrong);
 			ret = ret ?: r;
 		}
 	}
@@ -181,14 +214,6 @@ notrace int ftrace_live_stale_mark(const unsigned long *ip, unsigned int nr,
 	ret = ret ?: r;
 	ftrace_sites_put(chunk);
 	return ret;
-}
-
-/* Do two sets of a slot hold the same sites (NULL: none)? */
-static notrace bool stale_same(const struct ftrace_sites *a,
-			       const struct ftrace_sites *b)
-{
-	return ftrace_sites_equal(a ?: FTRACE_SITES_NONE_SET,
-				  b ?: FTRACE_SITES_NONE_SET);
 }
 
 /**
@@ -206,21 +231,17 @@ ftrace_live_check_sets(void (*report)(void *data, struct ftrace_ops *ops),
 		       void *data)
 {
 	struct ftrace_live_slot *s;
-	struct ftrace_sites *f, *n;
 	unsigned int bad = 0;
+	bool wrong;
 
 	lockdep_assert_held(&ftrace_lock);
 	list_for_each_entry(s, &ftrace_live_slots, list) {
-		if (ftrace_live_sets_now(s->ops, &f, &n))
-			continue;	/* no memory: not judged */
-		if (!stale_same(f, s->acct.filter) ||
-		    !stale_same(n, s->acct.notrace_sites)) {
+		/* no memory to judge: not counted */
+		stale_slot_sync(s, &wrong);
+		if (wrong) {
 			bad++;
 			report(data, s->ops);
-			ftrace_live_resync(s->ops);
 		}
-		ftrace_sites_put(f);
-		ftrace_sites_put(n);
 	}
 	return bad;
 }
