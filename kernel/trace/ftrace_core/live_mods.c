@@ -140,6 +140,29 @@ void ftrace_live_mods_free(struct list_head *pend)
 	}
 }
 
+/* Apply @e's token to *@s (replaced only on success), as a write would. */
+static int mods_apply(const struct mods_pending *e, struct ftrace_sites **s)
+{
+	char *tok = kstrdup(e->token, GFP_KERNEL);
+	int ret;
+
+	ret = tok ? ftrace_filter_write_tokens(tok, s) : -ENOMEM;
+	kfree(tok);
+	return ret;
+}
+
+/* Has the set @filter of @ops pending tokens? */
+static bool mods_has_pending(struct ftrace_ops *ops, bool filter)
+{
+	struct mods_pending *e;
+
+	lockdep_assert_held(&mods_lock);
+	list_for_each_entry(e, &mods_pending, list)
+		if (e->ops == ops && e->filter == filter)
+			return true;
+	return false;
+}
+
 /*
  * The tokens of @pend whose module was loaded since their write resolve
  * into *@s now, as they would have then (one that selects nothing is
@@ -148,16 +171,13 @@ void ftrace_live_mods_free(struct list_head *pend)
 static int mods_resolve_loaded(struct list_head *pend, struct ftrace_sites **s)
 {
 	struct mods_pending *e, *t;
-	char *tok;
 	int ret;
 
 	lockdep_assert_held(&mods_lock);
 	list_for_each_entry_safe(e, t, pend, list) {
 		if (!mods_loaded(e->module))
 			continue;
-		tok = kstrdup(e->token, GFP_KERNEL);
-		ret = tok ? ftrace_filter_write_tokens(tok, s) : -ENOMEM;
-		kfree(tok);
+		ret = mods_apply(e, s);
 		if (ret && ret != -EINVAL)
 			return ret;
 		list_del(&e->list);
@@ -199,9 +219,7 @@ int ftrace_live_mods_publish(struct ftrace_ops *ops, bool filter,
 	ret = mods_resolve_loaded(pend, &s);
 	if (ret)
 		goto fail;
-	any = !list_empty(pend);
-	list_for_each_entry(e, &mods_pending, list)
-		any |= !trunc && e->ops == ops && e->filter == filter;
+	any = !list_empty(pend) || (!trunc && mods_has_pending(ops, filter));
 	if (filter && ftrace_sites_is_none(s) && !any) {
 		ftrace_sites_put(s);
 		s = FTRACE_SITES_ALL_SET;
@@ -235,14 +253,8 @@ fail:
  */
 bool ftrace_live_mods_pending(struct ftrace_ops *ops, bool filter)
 {
-	struct mods_pending *e;
-	bool any = false;
-
-	mutex_lock(&mods_lock);
-	list_for_each_entry(e, &mods_pending, list)
-		any |= e->ops == ops && e->filter == filter;
-	mutex_unlock(&mods_lock);
-	return any;
+	guard(mutex)(&mods_lock);
+	return mods_has_pending(ops, filter);
 }
 
 /**
@@ -275,15 +287,12 @@ static struct ftrace_sites *mods_arm_edit(struct ftrace_sites *cur, void *data)
 {
 	struct mods_pending *e = data;
 	struct ftrace_sites *s;
-	char *tok;
 	int ret;
 
 	/* a filter that traced every function traces the token's now */
 	s = ftrace_sites_is_all(cur) ? FTRACE_SITES_NONE_SET :
 				       ftrace_sites_get(cur);
-	tok = kstrdup(e->token, GFP_KERNEL);
-	ret = tok ? ftrace_filter_write_tokens(tok, &s) : -ENOMEM;
-	kfree(tok);
+	ret = mods_apply(e, &s);
 	if (ret) {
 		ftrace_sites_put(s);
 		return ERR_PTR(ret);
