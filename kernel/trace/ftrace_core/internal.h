@@ -886,6 +886,7 @@ bool ftrace_live_mods_pending(struct ftrace_ops *ops, bool filter);
 unsigned int ftrace_live_mods_show(struct seq_file *m, struct ftrace_ops *ops,
 				   bool filter);
 void ftrace_live_mods_arm(struct module *mod);
+void ftrace_live_mods_going(struct module *mod);
 void ftrace_live_mods_drop(struct ftrace_chunk *c);
 void ftrace_live_mods_add_ops(struct ftrace_ops *ops);
 void ftrace_live_mods_del_ops(struct ftrace_ops *ops);

@@ -291,6 +291,7 @@ static notrace void boot_drop(struct module *mod, bool init, bool keep)
  */
 void ftrace_release_mod(struct module *mod)
 {
+	ftrace_live_mods_going(mod);	/* its tokens wait from now on */
 	boot_drop(mod, true, false);
 	boot_drop(mod, false, false);
 	ftrace_live_forget_names(mod);

@@ -18,9 +18,14 @@
  * at the same addresses is not traced by a stale entry; a filter left
  * with no site traces nothing, it does not become "every function".
  *
- * Locking: mods_lock protects both lists and keeps a listed ops from
+ * A module counts as loaded from its arming to the start of its release
+ * (ftrace_live_mods_going()), kept in a list of names: a token written
+ * or closed in that time resolves against it, one written or closed
+ * outside waits for its next arming.
+ *
+ * Locking: mods_lock protects the lists and keeps a listed ops from
  * going.  Order: mods_lock > an ops' regex_lock > ftrace_lock, and
- * mods_lock > ftrace_core_chunks_lock (is a module loaded?): arming and
+ * mods_lock > ftrace_core_chunks_lock (resolving a token): arming and
  * dropping edit each set under mods_lock and its ops' regex_lock
  * (ftrace_core_edit()), so no filter write falls between the read and
  * the publication; a filter file's close publishes under mods_lock too
@@ -55,21 +60,32 @@ struct mods_ops {
 	struct ftrace_ops *ops;
 };
 
+/* A module armed: from its arming at load to the start of its release. */
+struct mods_armed {
+	struct list_head list;
+	char name[MODULE_NAME_LEN];
+};
+
 static DEFINE_MUTEX(mods_lock);
 static LIST_HEAD(mods_pending);	/* mods_lock */
 static LIST_HEAD(mods_ops);	/* mods_lock */
+static LIST_HEAD(mods_armed);	/* mods_lock */
 
-/* Is a module of this name loaded (has a chunk)? */
+/*
+ * Is a module of this name armed?  Not "has it a listed chunk": a
+ * module's chunks are listed before its arming and unlisted after its
+ * sites left the filters, and a token resolved in either gap would be
+ * lost (a loading module) or put back sites that are going.
+ */
 static bool mods_loaded(const char *name)
 {
-	struct ftrace_chunk *c;
-	bool found = false;
+	struct mods_armed *a;
 
-	mutex_lock(&ftrace_core_chunks_lock);
-	for (c = ftrace_chunk_next(NULL); c && !found; c = ftrace_chunk_next(c))
-		found = c->mod && !strcmp(c->mod->name, name);
-	mutex_unlock(&ftrace_core_chunks_lock);
-	return found;
+	lockdep_assert_held(&mods_lock);
+	list_for_each_entry(a, &mods_armed, list)
+		if (!strcmp(a->name, name))
+			return true;
+	return false;
 }
 
 /**
@@ -80,9 +96,9 @@ static bool mods_loaded(const char *name)
  * @pend: receives the tokens taken (struct mods_pending)
  *
  * A token is taken if it is "[func]:mod:module" with a module name that
- * is plain (no glob, no '!') and not loaded.
+ * is plain (no glob, no '!') and not armed.
  *
- * Context: process context; may sleep.
+ * Context: process context; takes mods_lock; may sleep.
  * Return: 0 or -ENOMEM (then @pend may hold some: free it).
  */
 int ftrace_live_mods_take(char *buf, struct ftrace_ops *ops, bool filter,
@@ -90,6 +106,7 @@ int ftrace_live_mods_take(char *buf, struct ftrace_ops *ops, bool filter,
 {
 	char *p = buf;
 
+	guard(mutex)(&mods_lock);
 	while (*p) {
 		size_t len = strcspn(p, " \t\n");
 		char save = p[len], *mod;
@@ -313,9 +330,19 @@ static struct ftrace_sites *mods_arm_edit(struct ftrace_sites *cur, void *data)
 void ftrace_live_mods_arm(struct module *mod)
 {
 	struct mods_pending *e, *t;
+	struct mods_armed *a;
 	int ret;
 
+	a = kzalloc(sizeof(*a), GFP_KERNEL);
 	mutex_lock(&mods_lock);
+	if (a) {
+		strscpy(a->name, mod->name, sizeof(a->name));
+		list_add(&a->list, &mods_armed);
+	} else {
+		/* tokens written from now on wait for its next load */
+		pr_warn("ftrace: module %s: later :mod: filters wait for its next load (no memory)\n",
+			mod->name);
+	}
 	list_for_each_entry_safe(e, t, &mods_pending, list) {
 		if (strcmp(e->module, mod->name))
 			continue;
@@ -328,6 +355,27 @@ void ftrace_live_mods_arm(struct module *mod)
 		}
 		list_del(&e->list);
 		mods_free(e);
+	}
+	mutex_unlock(&mods_lock);
+}
+
+/**
+ * ftrace_live_mods_going() - a module is released: its tokens written
+ * from now on wait for its next load
+ * @mod: the module
+ *
+ * Context: process context, before its chunks are dropped; may sleep.
+ */
+void ftrace_live_mods_going(struct module *mod)
+{
+	struct mods_armed *a, *t;
+
+	mutex_lock(&mods_lock);
+	list_for_each_entry_safe(a, t, &mods_armed, list) {
+		if (!strcmp(a->name, mod->name)) {
+			list_del(&a->list);
+			kfree(a);
+		}
 	}
 	mutex_unlock(&mods_lock);
 }
