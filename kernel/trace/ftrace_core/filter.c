@@ -49,6 +49,8 @@
  * read under it with a reference taken); resolving holds
  * ftrace_core_chunks_lock (records.c) so that the chunks stay listed.
  * Order: filter_lock > ftrace_core_chunks_lock > ftrace_core_names_lock.
+ * A chunk marked dropped (a going module's, live core) is listed still
+ * but selected by no token: its sites left the sets already.
  */
 #include <linux/ctype.h>
 #include <linux/err.h>
@@ -159,6 +161,8 @@ static bool filter_takes_chunk(const struct filter_token *t,
 {
 	const char *modname = c->mod ? c->mod->name : NULL;
 
+	if (c->dropped)		/* a going module's, out of the filters */
+		return false;
 	if (!t->has_mod)
 		return true;
 	if (!t->mod.len)	/* every module, or with '!' the kernel */
@@ -190,7 +194,8 @@ static int filter_by_index(unsigned long index, struct ftrace_ipvec *v)
 	for (c = ftrace_chunk_next(NULL); c; c = ftrace_chunk_next(c))
 		for (i = 0; i < c->nr; i++)
 			if (!ftrace_chunk_site_gone(c, i) && !--index)
-				return ftrace_ipvec_push(v, c->ip[i],
+				return c->dropped ? 0 :	/* selects nothing */
+				       ftrace_ipvec_push(v, c->ip[i],
 							 GFP_KERNEL);
 	return -EINVAL;
 }
@@ -233,8 +238,12 @@ static int filter_resolve(const struct filter_token *t,
 	return 0;
 }
 
-/* Apply one token to *@set (replaced by the result). */
-static int filter_apply(char *tok, struct ftrace_sites **set)
+/*
+ * Apply one token to *@set (replaced by the result); with @named, the
+ * sites a token without '!' selects join *@named too.
+ */
+static int filter_apply(char *tok, struct ftrace_sites **set,
+			struct ftrace_sites **named)
 {
 	struct ftrace_ipvec v = {};
 	struct ftrace_sites *s, *res;
@@ -257,6 +266,15 @@ static int filter_apply(char *tok, struct ftrace_sites **set)
 	ftrace_ipvec_free(&v);
 	if (IS_ERR(s))
 		return PTR_ERR(s);
+	if (named && !not) {
+		res = ftrace_sites_union(*named, s, GFP_KERNEL);
+		if (IS_ERR(res)) {
+			ftrace_sites_put(s);
+			return PTR_ERR(res);
+		}
+		ftrace_sites_put(*named);
+		*named = res;
+	}
 	res = not ? ftrace_sites_minus(*set, s, GFP_KERNEL)
 		  : ftrace_sites_union(*set, s, GFP_KERNEL);
 	ftrace_sites_put(s);
@@ -277,7 +295,26 @@ static int filter_apply(char *tok, struct ftrace_sites **set)
  */
 int ftrace_filter_write_tokens(char *buf, struct ftrace_sites **set)
 {
+	return ftrace_filter_write_named(buf, set, NULL);
+}
+
+/**
+ * ftrace_filter_write_named() - apply a write's tokens to a set, whole,
+ * and say which sites they named
+ * @buf: the tokens, separated by white space (changed in place)
+ * @set: the set; replaced by the result only if every token is good
+ * @named: NULL, or a set that gains the sites the tokens without '!'
+ *         selected (only if every token is good): named afresh by the
+ *         writer, they are no longer stale (live_stale.c)
+ *
+ * Context: process context; takes ftrace_core_chunks_lock; may sleep.
+ * Return: 0, or the first bad token's error (@set, @named unchanged).
+ */
+int ftrace_filter_write_named(char *buf, struct ftrace_sites **set,
+			      struct ftrace_sites **named)
+{
 	struct ftrace_sites *work = ftrace_sites_get(*set);
+	struct ftrace_sites *seen = named ? ftrace_sites_get(*named) : NULL;
 	char *tok;
 	int ret = 0;
 
@@ -288,16 +325,21 @@ int ftrace_filter_write_tokens(char *buf, struct ftrace_sites **set)
 			ret = -EINVAL;
 			break;
 		}
-		ret = filter_apply(tok, &work);
+		ret = filter_apply(tok, &work, named ? &seen : NULL);
 		if (ret)
 			break;
 	}
 	if (ret) {
 		ftrace_sites_put(work);
+		ftrace_sites_put(seen);
 		return ret;
 	}
 	ftrace_sites_put(*set);
 	*set = work;
+	if (named) {
+		ftrace_sites_put(*named);
+		*named = seen;
+	}
 	return 0;
 }
 

@@ -257,7 +257,7 @@ notrace int ftrace_core_set_regex(struct ftrace_ops *ops,
 				  const unsigned char *buf, int len,
 				  bool reset, bool filter)
 {
-	struct ftrace_sites *s;
+	struct ftrace_sites *s, *named = FTRACE_SITES_NONE_SET;
 	char *copy = NULL;
 	int ret = 0;
 
@@ -271,15 +271,16 @@ notrace int ftrace_core_set_regex(struct ftrace_ops *ops,
 	}
 	mutex_lock(&ops->func_hash->regex_lock);
 	s = api_base(ops, filter, reset);
-	if (copy)
-		ret = ftrace_filter_write_tokens(copy, &s);
+	if (copy)	/* what it names is no longer stale */
+		ret = ftrace_filter_write_named(copy, &s, &named);
 	else if (filter && reset)
 		s = FTRACE_SITES_ALL_SET;	/* cleared */
 	if (!ret)
-		ret = api_publish(ops, filter, s, NULL);
+		ret = api_publish(ops, filter, s, named);
 	else
 		ftrace_sites_put(s);
 	mutex_unlock(&ops->func_hash->regex_lock);
+	ftrace_sites_put(named);
 	kfree(copy);
 	return ret;
 }
@@ -289,6 +290,7 @@ notrace int ftrace_core_set_regex(struct ftrace_ops *ops,
  * @ops: the ops
  * @filter: the filter, else the notrace set
  * @s: the set (its reference passes on)
+ * @fresh: the addresses the writer named (NULL: none): no longer stale
  *
  * The registered ops that read the shells get @s first
  * (ftrace_core_commit()).
@@ -297,13 +299,13 @@ notrace int ftrace_core_set_regex(struct ftrace_ops *ops,
  * Return: 0, or an error: the ops is then unchanged.
  */
 notrace int ftrace_core_publish(struct ftrace_ops *ops, bool filter,
-				struct ftrace_sites *s)
+				struct ftrace_sites *s, struct ftrace_sites *fresh)
 {
 	int ret;
 
 	ftrace_core_ops_init(ops);
 	mutex_lock(&ops->func_hash->regex_lock);
-	ret = api_publish(ops, filter, s, NULL);
+	ret = api_publish(ops, filter, s, fresh);
 	mutex_unlock(&ops->func_hash->regex_lock);
 	return ret;
 }

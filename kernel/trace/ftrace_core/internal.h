@@ -73,7 +73,8 @@
  *                 the graph ones
  *   live_graph.c  set_graph_function, set_graph_notrace
  * Lock order there: probes_lock > mods_lock > an ops' regex_lock >
- * ftrace_lock > ftrace_core_chunks_lock > text_mutex.
+ * ftrace_lock > ftrace_core_chunks_lock > text_mutex, and mods_lock >
+ * an open filter file's writer lock > ftrace_core_chunks_lock.
  */
 #ifndef _KERNEL_TRACE_FTRACE_CORE_INTERNAL_H
 #define _KERNEL_TRACE_FTRACE_CORE_INTERNAL_H
@@ -602,6 +603,8 @@ int ftrace_core_lookup_symbols(const char **sorted_syms, size_t cnt,
  *           kernel's from boot, a module's from its enable)
  * @touched: per site, set once the registry has written a call there
  *           (touched_functions); never cleared while the chunk lives
+ * @dropped: its sites left the filter files' sets (live_mods.c; set under
+ *           ftrace_core_chunks_lock): a filter token no longer selects them
  * @free_work: frees it a grace period after it is unlisted
  */
 struct ftrace_chunk {
@@ -610,6 +613,7 @@ struct ftrace_chunk {
 	unsigned int nr;
 	bool enabled;
 	bool init;
+	bool dropped;
 	unsigned long *ip;
 	u32 *state;
 	unsigned long *touched;
@@ -820,6 +824,8 @@ struct ftrace_filter_writer {
 };
 
 int ftrace_filter_write_tokens(char *buf, struct ftrace_sites **set);
+int ftrace_filter_write_named(char *buf, struct ftrace_sites **set,
+			      struct ftrace_sites **named);
 ssize_t ftrace_filter_write_set(const char __user *ubuf, size_t cnt,
 				loff_t *ppos, struct ftrace_filter_writer *w);
 bool ftrace_filter_writer_end(struct ftrace_filter_writer *w,
@@ -879,19 +885,44 @@ struct seq_file;
 int ftrace_live_mods_take(char *buf, struct ftrace_ops *ops, bool filter,
 			  struct list_head *pend);
 void ftrace_live_mods_free(struct list_head *pend);
+
+/**
+ * struct ftrace_live_writer - an open filter file's pending set, which a
+ * going module's sites leave as they leave the published sets
+ * @list: in live_mods.c's list of open writers (mods_lock)
+ * @lock: held around every change of *@set while the writer is listed
+ * @set: the pending set (the file's)
+ * @named: the sites its writes named (not with '!'), under @lock: no
+ *         longer stale when published (live_stale.c)
+ * @lost: (mods_lock) a going module's sites could not be taken out of it (no
+ *        memory): its close publishes nothing
+ */
+struct ftrace_live_writer {
+	struct list_head list;
+	struct mutex lock;		/* protects *set */
+	struct ftrace_sites **set;
+	struct ftrace_sites *named;
+	bool lost;
+};
+
+void ftrace_live_mods_writer_open(struct ftrace_live_writer *mw,
+				  struct ftrace_sites **set,
+				  struct ftrace_ops *ops, bool filter,
+				  bool trunc);
+void ftrace_live_mods_writer_close(struct ftrace_live_writer *mw);
 int ftrace_live_mods_publish(struct ftrace_ops *ops, bool filter,
-			     struct ftrace_sites *s, struct list_head *pend,
-			     bool trunc);
+			     struct ftrace_live_writer *mw,
+			     struct list_head *pend, bool trunc);
 bool ftrace_live_mods_pending(struct ftrace_ops *ops, bool filter);
 unsigned int ftrace_live_mods_show(struct seq_file *m, struct ftrace_ops *ops,
 				   bool filter);
 void ftrace_live_mods_arm(struct module *mod);
 void ftrace_live_mods_going(struct module *mod);
 void ftrace_live_mods_drop(struct ftrace_chunk *c);
-void ftrace_live_mods_add_ops(struct ftrace_ops *ops);
+int ftrace_live_mods_add_ops(struct ftrace_ops *ops);
 void ftrace_live_mods_del_ops(struct ftrace_ops *ops);
 int ftrace_core_publish(struct ftrace_ops *ops, bool filter,
-			struct ftrace_sites *s);
+			struct ftrace_sites *s, struct ftrace_sites *fresh);
 ftrace_func_t ftrace_live_pid_callback(struct ftrace_ops *ops);
 unsigned int ftrace_live_zombies(void);
 void ftrace_live_list_add(struct ftrace_ops *ops);

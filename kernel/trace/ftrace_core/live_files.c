@@ -16,8 +16,10 @@
  * shows it, a filter left empty traces every function ("#### all
  * functions enabled ####"), and an empty notrace set refuses none.
  *
- * Locking: an open file's pending set is its own; publishing at close
- * takes mods_lock (live_mods.c), the ops' regex_lock, then ftrace_lock.
+ * Locking: an open file's pending set is its own, changed under its
+ * writer's lock (a going module's drop edits it too, live_mods.c);
+ * publishing at close takes mods_lock, the ops' regex_lock, then
+ * ftrace_lock.
  * enabled_functions is read under ftrace_lock > ftrace_core_chunks_lock.
  *
  * The core never traces itself: every function here is notrace.
@@ -39,6 +41,7 @@ struct files_open {
 	bool filter;
 	bool trunc;
 	struct ftrace_filter_writer w;	/* pending set, carry, refused */
+	struct ftrace_live_writer mw;	/* going modules leave w.pending */
 	struct list_head pend_mods;	/* :mod: tokens for absent modules */
 };
 
@@ -137,8 +140,12 @@ static notrace int files_take(struct ftrace_filter_writer *w, char *buf)
 	ret = ftrace_live_probes_take(buf, files_tr(fo->ops), fo->filter);
 	if (!ret)
 		ret = ftrace_live_mods_take(buf, fo->ops, fo->filter, &mods);
-	if (!ret)
-		ret = ftrace_filter_write_tokens(buf, &fo->w.pending);
+	if (!ret) {
+		mutex_lock(&fo->mw.lock);
+		ret = ftrace_filter_write_named(buf, &fo->w.pending,
+						&fo->mw.named);
+		mutex_unlock(&fo->mw.lock);
+	}
 	if (ret) {
 		ftrace_live_mods_free(&mods);
 		return ret;
@@ -155,20 +162,17 @@ static notrace int files_open_write(struct ftrace_ops *ops, bool filter,
 	if (file->f_mode & FMODE_READ)
 		return -EINVAL;
 	fo = kzalloc(sizeof(*fo), GFP_KERNEL);
-	if (!fo)
+	if (!fo || ftrace_live_mods_add_ops(ops)) {
+		kfree(fo);
 		return -ENOMEM;
+	}
 	fo->ops = ops;
 	fo->filter = filter;
 	fo->w.take = files_take;
 	INIT_LIST_HEAD(&fo->pend_mods);
 	fo->trunc = file->f_flags & O_TRUNC;
-	fo->w.pending = FTRACE_SITES_NONE_SET;
-	if (!fo->trunc) {
-		fo->w.pending = ftrace_live_ops_sites(ops, filter);
-		/* adding to "every site" starts a list (ALL is static) */
-		if (ftrace_sites_is_all(fo->w.pending))
-			fo->w.pending = FTRACE_SITES_NONE_SET;
-	}
+	ftrace_live_mods_writer_open(&fo->mw, &fo->w.pending, ops, filter,
+				     fo->trunc);
 	file->private_data = fo;
 	return 0;
 }
@@ -275,12 +279,13 @@ notrace int ftrace_regex_release(struct inode *inode, struct file *file)
 	}
 	/* the token the last write left unfinished, or a refusal */
 	if (!ftrace_filter_writer_end(&fo->w, file_dentry(file)->d_name.name)) {
+		ftrace_live_mods_writer_close(&fo->mw);
 		ftrace_live_mods_free(&fo->pend_mods);
 		ftrace_sites_put(fo->w.pending);
 		goto out;
 	}
 	/* with its :mod: tokens; an empty filter traces every function */
-	ret = ftrace_live_mods_publish(fo->ops, fo->filter, fo->w.pending,
+	ret = ftrace_live_mods_publish(fo->ops, fo->filter, &fo->mw,
 				       &fo->pend_mods, fo->trunc);
 	if (ret)
 		pr_warn("ftrace: filter not applied (%d)\n", ret);
@@ -330,7 +335,9 @@ static const struct file_operations files_notrace_fops = {
 static notrace void files_create_filters(struct ftrace_ops *ops,
 					 struct dentry *parent)
 {
-	ftrace_live_mods_add_ops(ops);
+	/* else listed at the first open for writing */
+	if (ftrace_live_mods_add_ops(ops))
+		pr_warn("ftrace: filter files' ops not listed yet (no memory)\n");
 	trace_create_file("set_ftrace_filter", TRACE_MODE_WRITE, parent,
 			  ops, &files_filter_fops);
 	trace_create_file("set_ftrace_notrace", TRACE_MODE_WRITE, parent,

@@ -620,6 +620,17 @@ static notrace void lk_stale(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, ftrace_ops_test(&lk_c, wr, NULL));
 	KUNIT_EXPECT_NE(test, lk_calls(wr), 0UL);
 
+	/* the same named by its name (ftrace_set_filter()) */
+	mutex_lock(&ftrace_lock);
+	ret = ftrace_live_stale_mark(&wr, 1, "kunit");
+	mutex_unlock(&ftrace_lock);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_FALSE(test, ftrace_ops_test(&lk_c, wr, NULL));
+	KUNIT_EXPECT_EQ(test, lk_filter_add(&lk_c, "vfs_write"), 0);
+	KUNIT_EXPECT_TRUE(test, ftrace_ops_test(&lk_c, wr, NULL));
+	KUNIT_EXPECT_NE(test, lk_calls(wr), 0UL);
+	KUNIT_EXPECT_EQ(test, ftrace_live_check_texts(), 0UL);
+
 	/* its only site stale: no site, not every site */
 	KUNIT_ASSERT_EQ(test, ftrace_set_filter_ip(&lk_c, wr, 0, 1), 0);
 	mutex_lock(&ftrace_lock);

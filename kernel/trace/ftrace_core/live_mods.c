@@ -14,9 +14,12 @@
  * every function): upstream's hash then counts as not empty.
  *
  * When a module goes, its sites leave the sets of every ops that has
- * filter files (ftrace_live_mods_drop()), so that a module loaded later
- * at the same addresses is not traced by a stale entry; a filter left
- * with no site traces nothing, it does not become "every function".
+ * filter files (ftrace_live_mods_drop()), and the pending set of every
+ * filter file open for writing (struct ftrace_live_writer), so that a
+ * module loaded later at the same addresses is not traced by a stale
+ * entry; from then on no token selects them (the chunk is marked
+ * dropped).  A filter left with no site traces nothing, it does not
+ * become "every function".
  *
  * A module counts as loaded from its arming to the start of its release
  * (ftrace_live_mods_going()), kept in a list of names: a token written
@@ -25,7 +28,8 @@
  *
  * Locking: mods_lock protects the lists and keeps a listed ops from
  * going.  Order: mods_lock > an ops' regex_lock > ftrace_lock, and
- * mods_lock > ftrace_core_chunks_lock (resolving a token): arming and
+ * mods_lock > a writer's lock > ftrace_core_chunks_lock (resolving a
+ * token; marking a chunk dropped): arming and
  * dropping edit each set under mods_lock and its ops' regex_lock
  * (ftrace_core_edit()), so no filter write falls between the read and
  * the publication; a filter file's close publishes under mods_lock too
@@ -70,6 +74,7 @@ static DEFINE_MUTEX(mods_lock);
 static LIST_HEAD(mods_pending);	/* mods_lock */
 static LIST_HEAD(mods_ops);	/* mods_lock */
 static LIST_HEAD(mods_armed);	/* mods_lock */
+static LIST_HEAD(mods_writers);	/* mods_lock */
 
 /*
  * Is a module of this name armed?  Not "has it a listed chunk": a
@@ -204,11 +209,58 @@ static int mods_resolve_loaded(struct list_head *pend, struct ftrace_sites **s)
 }
 
 /**
+ * ftrace_live_mods_writer_open() - a filter file opened for writing: its
+ * pending set starts, and follows the modules that go
+ * @mw: the writer, the file's
+ * @set: the file's pending set, set here
+ * @ops: the file's ops
+ * @filter: its filter, else its notrace file
+ * @trunc: opened with O_TRUNC: the set starts with no site, else with
+ *         the ops' (every site is "no site" to add to)
+ *
+ * The copy and the listing are one step under mods_lock: no module's
+ * drop falls between them.
+ *
+ * Context: process context; takes mods_lock and the ops' regex_lock.
+ */
+void ftrace_live_mods_writer_open(struct ftrace_live_writer *mw,
+				  struct ftrace_sites **set,
+				  struct ftrace_ops *ops, bool filter,
+				  bool trunc)
+{
+	mutex_init(&mw->lock);
+	mw->set = set;
+	mw->named = FTRACE_SITES_NONE_SET;
+	mw->lost = false;
+	guard(mutex)(&mods_lock);
+	*set = trunc ? FTRACE_SITES_NONE_SET : ftrace_live_ops_sites(ops, filter);
+	if (ftrace_sites_is_all(*set))
+		*set = FTRACE_SITES_NONE_SET;	/* ALL is static: no put */
+	list_add(&mw->list, &mods_writers);
+}
+
+/**
+ * ftrace_live_mods_writer_close() - a filter file closed without
+ * publishing: its writer leaves the list
+ * @mw: the writer
+ *
+ * Context: process context; takes mods_lock.
+ */
+void ftrace_live_mods_writer_close(struct ftrace_live_writer *mw)
+{
+	mutex_lock(&mods_lock);
+	list_del(&mw->list);
+	mutex_unlock(&mods_lock);
+	mutex_destroy(&mw->lock);
+	ftrace_sites_put(mw->named);
+}
+
+/**
  * ftrace_live_mods_publish() - publish a filter file's set and its
  * tokens for modules not loaded
  * @ops: the ops
  * @filter: its filter, else its notrace set
- * @s: the set written (consumed)
+ * @mw: the file's writer: its set is consumed, it leaves the list
  * @pend: the tokens taken from the writes (consumed)
  * @trunc: the file was opened with O_TRUNC: earlier pending tokens of
  *         the set go
@@ -221,19 +273,26 @@ static int mods_resolve_loaded(struct list_head *pend, struct ftrace_sites **s)
  *
  * Context: process context; takes mods_lock, ftrace_core_chunks_lock,
  * the ops' regex_lock and ftrace_lock, in that order.
- * Return: 0, or an error: then neither the set nor the pending tokens
- * changed.
+ * Return: 0, or an error (-ENOMEM also if a going module's sites could
+ * not be taken out of the writer's set): then neither the set nor the
+ * pending tokens changed.
  */
 int ftrace_live_mods_publish(struct ftrace_ops *ops, bool filter,
-			     struct ftrace_sites *s, struct list_head *pend,
-			     bool trunc)
+			     struct ftrace_live_writer *mw,
+			     struct list_head *pend, bool trunc)
 {
+	struct ftrace_sites *s;
 	struct mods_pending *e, *t;
 	bool any;
 	int ret;
 
 	mutex_lock(&mods_lock);
-	ret = mods_resolve_loaded(pend, &s);
+	/* no drop edits it from now on */
+	list_del(&mw->list);
+	mutex_destroy(&mw->lock);
+	s = *mw->set;
+	*mw->set = NULL;	/* consumed */
+	ret = mw->lost ? -ENOMEM : mods_resolve_loaded(pend, &s);
 	if (ret)
 		goto fail;
 	any = !list_empty(pend) || (!trunc && mods_has_pending(ops, filter));
@@ -241,7 +300,8 @@ int ftrace_live_mods_publish(struct ftrace_ops *ops, bool filter,
 		ftrace_sites_put(s);
 		s = FTRACE_SITES_ALL_SET;
 	}
-	ret = ftrace_core_publish(ops, filter, s);
+	/* what its writes named is no longer stale */
+	ret = ftrace_core_publish(ops, filter, s, mw->named);
 	s = NULL;	/* passed on */
 	if (ret)
 		goto fail;
@@ -253,10 +313,12 @@ int ftrace_live_mods_publish(struct ftrace_ops *ops, bool filter,
 	}
 	list_splice_tail_init(pend, &mods_pending);
 	mutex_unlock(&mods_lock);
+	ftrace_sites_put(mw->named);
 	return 0;
 fail:
 	mutex_unlock(&mods_lock);
 	ftrace_sites_put(s);
+	ftrace_sites_put(mw->named);
 	ftrace_live_mods_free(pend);
 	return ret;
 }
@@ -396,10 +458,40 @@ static struct ftrace_sites *mods_drop_edit(struct ftrace_sites *cur,
 	return res;
 }
 
+/* Every open writer's set without @gone's sites. */
+static void mods_writers_drop(struct ftrace_sites *gone)
+{
+	struct ftrace_live_writer *mw;
+	struct ftrace_sites *res;
+
+	lockdep_assert_held(&mods_lock);
+	list_for_each_entry(mw, &mods_writers, list) {
+		mutex_lock(&mw->lock);
+		res = mods_drop_edit(*mw->set, gone);
+		if (IS_ERR(res)) {
+			mw->lost = true;
+		} else if (res) {
+			ftrace_sites_put(*mw->set);
+			*mw->set = res;
+		}
+		mutex_unlock(&mw->lock);
+	}
+}
+
+/* No memory to drop a module's sites: no open writer may publish. */
+static void mods_writers_lost(void)
+{
+	struct ftrace_live_writer *mw;
+
+	lockdep_assert_held(&mods_lock);
+	list_for_each_entry(mw, &mods_writers, list)
+		mw->lost = true;
+}
+
 /**
  * ftrace_live_mods_drop() - a module goes: its sites leave the sets of
- * every ops with filter files
- * @c: its chunk, still listed
+ * every ops with filter files and of every file open for writing
+ * @c: its chunk, still listed: marked dropped, no token selects it
  *
  * Context: process context, ftrace_lock not held; may sleep.
  */
@@ -410,9 +502,18 @@ void ftrace_live_mods_drop(struct ftrace_chunk *c)
 	int filter;
 
 	gone = ftrace_sites_from(c->ip, c->nr, GFP_KERNEL);
-	if (IS_ERR(gone))
-		return;
 	mutex_lock(&mods_lock);
+	mutex_lock(&ftrace_core_chunks_lock);
+	c->dropped = true;	/* no token selects its sites from now on */
+	mutex_unlock(&ftrace_core_chunks_lock);
+	if (IS_ERR(gone)) {
+		mods_writers_lost();
+		mutex_unlock(&mods_lock);
+		pr_warn("ftrace: module %s's sites left in a filter (no memory)\n",
+			c->mod->name);
+		return;
+	}
+	mods_writers_drop(gone);
 	list_for_each_entry(o, &mods_ops, list)
 		for (filter = 0; filter < 2; filter++)
 			if (ftrace_core_edit(o->ops, filter, mods_drop_edit, gone))
@@ -423,19 +524,33 @@ void ftrace_live_mods_drop(struct ftrace_chunk *c)
 }
 
 /**
- * ftrace_live_mods_add_ops() - an ops got filter files
- * @ops: the ops
+ * ftrace_live_mods_add_ops() - an ops has filter files: a going module's
+ * sites leave its sets from now on
+ * @ops: the ops (once listed, a second call does nothing)
+ *
+ * Called when a trace array's files are made and at each open of a
+ * filter file for writing, so that an ops whose files another part of
+ * the kernel made (the stack tracer's stack_trace_filter) is listed
+ * before its first write, and one that could not be listed at its
+ * files' making is at the next open.
+ *
+ * Context: process context; takes mods_lock.
+ * Return: 0 or -ENOMEM.
  */
-void ftrace_live_mods_add_ops(struct ftrace_ops *ops)
+int ftrace_live_mods_add_ops(struct ftrace_ops *ops)
 {
-	struct mods_ops *o = kzalloc(sizeof(*o), GFP_KERNEL);
+	struct mods_ops *o;
 
+	guard(mutex)(&mods_lock);
+	list_for_each_entry(o, &mods_ops, list)
+		if (o->ops == ops)
+			return 0;
+	o = kzalloc(sizeof(*o), GFP_KERNEL);
 	if (!o)
-		return;
+		return -ENOMEM;
 	o->ops = ops;
-	mutex_lock(&mods_lock);
 	list_add(&o->list, &mods_ops);
-	mutex_unlock(&mods_lock);
+	return 0;
 }
 
 /**

@@ -273,7 +273,7 @@ static notrace struct live_probe *probe_new(struct trace_array *tr,
 	p->ops.func = probe_call;
 	p->ops.flags = FTRACE_OPS_FL_DYNAMIC;
 	ftrace_core_ops_init(&p->ops);
-	if (ftrace_core_publish(&p->ops, true, FTRACE_SITES_NONE_SET)) {
+	if (ftrace_core_publish(&p->ops, true, FTRACE_SITES_NONE_SET, NULL)) {
 		ftrace_core_free_filter(&p->ops);
 		kfree(p);
 		return NULL;
@@ -313,12 +313,12 @@ static notrace int probe_set(struct live_probe *p, struct ftrace_sites *s)
 
 	if (ftrace_sites_is_none(s) && on)
 		unregister_ftrace_function(&p->ops);
-	ret = ftrace_core_publish(&p->ops, true, ftrace_sites_get(s));
+	ret = ftrace_core_publish(&p->ops, true, ftrace_sites_get(s), NULL);
 	if (ret || ftrace_sites_is_none(s) || on)
 		return ret;
 	ret = register_ftrace_function(&p->ops);
 	if (ret)
-		ftrace_core_publish(&p->ops, true, FTRACE_SITES_NONE_SET);
+		ftrace_core_publish(&p->ops, true, FTRACE_SITES_NONE_SET, NULL);
 	return ret;
 }
 
