@@ -894,6 +894,10 @@ void ftrace_live_mods_free(struct list_head *pend);
  * @set: the pending set (the file's)
  * @named: the sites its writes named (not with '!'), under @lock: no
  *         longer stale when published (live_stale.c)
+ * @emptied: (@lock) its set has no site because a going module's drop
+ *           took them, or it started from a filter with none, and no
+ *           write changed it since: its close publishes no site, not
+ *           "every site" as an emptied filter file does
  * @lost: (mods_lock) a going module's sites could not be taken out of it (no
  *        memory): its close publishes nothing
  */
@@ -902,6 +906,7 @@ struct ftrace_live_writer {
 	struct mutex lock;		/* protects *set */
 	struct ftrace_sites **set;
 	struct ftrace_sites *named;
+	bool emptied;
 	bool lost;
 };
 

@@ -141,9 +141,16 @@ static notrace int files_take(struct ftrace_filter_writer *w, char *buf)
 	if (!ret)
 		ret = ftrace_live_mods_take(buf, fo->ops, fo->filter, &mods);
 	if (!ret) {
+		struct ftrace_sites *was;
+
 		mutex_lock(&fo->mw.lock);
+		was = ftrace_sites_get(fo->w.pending);
 		ret = ftrace_filter_write_named(buf, &fo->w.pending,
 						&fo->mw.named);
+		/* a write that changed the set: what it holds is written */
+		if (!ret && !ftrace_sites_equal(was, fo->w.pending))
+			fo->mw.emptied = false;
+		ftrace_sites_put(was);
 		mutex_unlock(&fo->mw.lock);
 	}
 	if (ret) {

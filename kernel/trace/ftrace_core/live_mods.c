@@ -234,6 +234,8 @@ void ftrace_live_mods_writer_open(struct ftrace_live_writer *mw,
 	mw->lost = false;
 	guard(mutex)(&mods_lock);
 	*set = trunc ? FTRACE_SITES_NONE_SET : ftrace_live_ops_sites(ops, filter);
+	/* a filter that traces nothing stays so if nothing is written */
+	mw->emptied = !trunc && ftrace_sites_is_none(*set);
 	if (ftrace_sites_is_all(*set))
 		*set = FTRACE_SITES_NONE_SET;	/* ALL is static: no put */
 	list_add(&mw->list, &mods_writers);
@@ -296,7 +298,7 @@ int ftrace_live_mods_publish(struct ftrace_ops *ops, bool filter,
 	if (ret)
 		goto fail;
 	any = !list_empty(pend) || (!trunc && mods_has_pending(ops, filter));
-	if (filter && ftrace_sites_is_none(s) && !any) {
+	if (filter && ftrace_sites_is_none(s) && !any && !mw->emptied) {
 		ftrace_sites_put(s);
 		s = FTRACE_SITES_ALL_SET;
 	}
@@ -458,22 +460,41 @@ static struct ftrace_sites *mods_drop_edit(struct ftrace_sites *cur,
 	return res;
 }
 
-/* Every open writer's set without @gone's sites. */
+/*
+ * *@s without @gone's sites; false if there was no memory (*@s then
+ * unchanged).
+ */
+static bool mods_cut(struct ftrace_sites **s, struct ftrace_sites *gone)
+{
+	struct ftrace_sites *res = mods_drop_edit(*s, gone);
+
+	if (IS_ERR(res))
+		return false;
+	if (res) {
+		ftrace_sites_put(*s);
+		*s = res;
+	}
+	return true;
+}
+
+/*
+ * Every open writer's set without @gone's sites (one left with none
+ * publishes none), and what it named without them: those addresses
+ * name no function it asked for now.
+ */
 static void mods_writers_drop(struct ftrace_sites *gone)
 {
 	struct ftrace_live_writer *mw;
-	struct ftrace_sites *res;
+	bool had;
 
 	lockdep_assert_held(&mods_lock);
 	list_for_each_entry(mw, &mods_writers, list) {
 		mutex_lock(&mw->lock);
-		res = mods_drop_edit(*mw->set, gone);
-		if (IS_ERR(res)) {
+		had = !ftrace_sites_is_none(*mw->set);
+		if (!mods_cut(mw->set, gone) || !mods_cut(&mw->named, gone))
 			mw->lost = true;
-		} else if (res) {
-			ftrace_sites_put(*mw->set);
-			*mw->set = res;
-		}
+		else if (had && ftrace_sites_is_none(*mw->set))
+			mw->emptied = true;
 		mutex_unlock(&mw->lock);
 	}
 }
