@@ -240,11 +240,13 @@ static int filter_resolve(const struct filter_token *t,
 
 /*
  * Apply one token to *@set (replaced by the result); with @named, the
- * sites a token without '!' selects join *@named too.
+ * sites a token without '!' selects are appended to @named too (one
+ * sort at the end of the write, not a merge per token).
  */
 static int filter_apply(char *tok, struct ftrace_sites **set,
-			struct ftrace_sites **named)
+			struct ftrace_ipvec *named)
 {
+	unsigned int i;
 	struct ftrace_ipvec v = {};
 	struct ftrace_sites *s, *res;
 	struct filter_token t;
@@ -258,6 +260,8 @@ static int filter_apply(char *tok, struct ftrace_sites **set,
 	mutex_unlock(&ftrace_core_chunks_lock);
 	if (!ret && !v.nr && !t.has_mod)
 		ret = -EINVAL;	/* selects nothing */
+	for (i = 0; !ret && named && !not && i < v.nr; i++)
+		ret = ftrace_ipvec_push(named, v.ip[i], GFP_KERNEL);
 	if (ret) {
 		ftrace_ipvec_free(&v);
 		return ret;
@@ -266,15 +270,6 @@ static int filter_apply(char *tok, struct ftrace_sites **set,
 	ftrace_ipvec_free(&v);
 	if (IS_ERR(s))
 		return PTR_ERR(s);
-	if (named && !not) {
-		res = ftrace_sites_union(*named, s, GFP_KERNEL);
-		if (IS_ERR(res)) {
-			ftrace_sites_put(s);
-			return PTR_ERR(res);
-		}
-		ftrace_sites_put(*named);
-		*named = res;
-	}
 	res = not ? ftrace_sites_minus(*set, s, GFP_KERNEL)
 		  : ftrace_sites_union(*set, s, GFP_KERNEL);
 	ftrace_sites_put(s);
@@ -313,8 +308,8 @@ int ftrace_filter_write_tokens(char *buf, struct ftrace_sites **set)
 int ftrace_filter_write_named(char *buf, struct ftrace_sites **set,
 			      struct ftrace_sites **named)
 {
-	struct ftrace_sites *work = ftrace_sites_get(*set);
-	struct ftrace_sites *seen = named ? ftrace_sites_get(*named) : NULL;
+	struct ftrace_sites *work = ftrace_sites_get(*set), *s, *res;
+	struct ftrace_ipvec seen = {};
 	char *tok;
 	int ret = 0;
 
@@ -329,17 +324,24 @@ int ftrace_filter_write_named(char *buf, struct ftrace_sites **set,
 		if (ret)
 			break;
 	}
+	if (!ret && named) {
+		s = ftrace_sites_from(seen.ip, seen.nr, GFP_KERNEL);
+		res = IS_ERR(s) ? s : ftrace_sites_union(*named, s, GFP_KERNEL);
+		ret = PTR_ERR_OR_ZERO(res);
+		if (!IS_ERR(s))
+			ftrace_sites_put(s);
+		if (!ret) {
+			ftrace_sites_put(*named);
+			*named = res;
+		}
+	}
+	ftrace_ipvec_free(&seen);
 	if (ret) {
 		ftrace_sites_put(work);
-		ftrace_sites_put(seen);
 		return ret;
 	}
 	ftrace_sites_put(*set);
 	*set = work;
-	if (named) {
-		ftrace_sites_put(*named);
-		*named = seen;
-	}
 	return 0;
 }
 
