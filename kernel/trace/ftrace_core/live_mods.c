@@ -241,6 +241,14 @@ void ftrace_live_mods_writer_open(struct ftrace_live_writer *mw,
 	list_add(&mw->list, &mods_writers);
 }
 
+/* @mw leaves the list: no drop edits its set from now on. */
+static void mods_writer_unlist(struct ftrace_live_writer *mw)
+{
+	lockdep_assert_held(&mods_lock);
+	list_del(&mw->list);
+	mutex_destroy(&mw->lock);
+}
+
 /**
  * ftrace_live_mods_writer_close() - a filter file closed without
  * publishing: its writer leaves the list
@@ -251,9 +259,8 @@ void ftrace_live_mods_writer_open(struct ftrace_live_writer *mw,
 void ftrace_live_mods_writer_close(struct ftrace_live_writer *mw)
 {
 	mutex_lock(&mods_lock);
-	list_del(&mw->list);
+	mods_writer_unlist(mw);
 	mutex_unlock(&mods_lock);
-	mutex_destroy(&mw->lock);
 	ftrace_sites_put(mw->named);
 }
 
@@ -289,9 +296,7 @@ int ftrace_live_mods_publish(struct ftrace_ops *ops, bool filter,
 	int ret;
 
 	mutex_lock(&mods_lock);
-	/* no drop edits it from now on */
-	list_del(&mw->list);
-	mutex_destroy(&mw->lock);
+	mods_writer_unlist(mw);
 	s = *mw->set;
 	*mw->set = NULL;	/* consumed */
 	ret = mw->lost ? -ENOMEM : mods_resolve_loaded(pend, &s);
