@@ -316,7 +316,9 @@ notrace int ftrace_core_publish(struct ftrace_ops *ops, bool filter,
  * @ops: the ops
  * @filter: the filter, else the notrace set
  * @edit: given the current set (borrowed), returns the new one (a new
- *        reference), NULL to leave it, or an ERR_PTR()
+ *        reference), NULL to leave it, or an ERR_PTR(); it may add to
+ *        *@named (a reference, "no site" at first) the addresses it
+ *        named, which are no longer stale
  * @data: for @edit
  *
  * Context: process context; takes ops' regex_lock; may sleep.
@@ -325,20 +327,22 @@ notrace int ftrace_core_publish(struct ftrace_ops *ops, bool filter,
  */
 notrace int ftrace_core_edit(struct ftrace_ops *ops, bool filter,
 			     struct ftrace_sites *(*edit)(struct ftrace_sites *cur,
+							  struct ftrace_sites **named,
 							  void *data),
 			     void *data)
 {
-	struct ftrace_sites *s;
+	struct ftrace_sites *s, *named = FTRACE_SITES_NONE_SET;
 	int ret = 0;
 
 	ftrace_core_ops_init(ops);
 	mutex_lock(&ops->func_hash->regex_lock);
-	s = edit(ftrace_hash_sites(api_cur(ops, filter), filter), data);
+	s = edit(ftrace_hash_sites(api_cur(ops, filter), filter), &named, data);
 	if (IS_ERR(s))
 		ret = PTR_ERR(s);
 	else if (s)
-		ret = api_publish(ops, filter, s, NULL);
+		ret = api_publish(ops, filter, s, named);
 	mutex_unlock(&ops->func_hash->regex_lock);
+	ftrace_sites_put(named);
 	return ret;
 }
 

@@ -58,7 +58,7 @@
 
 #include "../trace.h"
 #include "../ftrace_internal.h"
-#include "internal.h"
+#include "live.h"
 
 /* Serializes the ops, their slots and list, and every registry change. */
 DEFINE_MUTEX(ftrace_lock);

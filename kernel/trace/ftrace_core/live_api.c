@@ -15,7 +15,7 @@
 
 #include "../trace.h"
 #include "../ftrace_internal.h"
-#include "internal.h"
+#include "live.h"
 
 /*
  * A filter may not name a quarantined site by address (kprobes, fprobes

@@ -15,12 +15,13 @@
  * are not the call is quarantined there and then, as a site refused
  * later is (update.c): ftrace goes on without it.
  *
- * Locking: boot_drop_lock > (live_mods.c's locks) > ftrace_lock >
- * ftrace_core_chunks_lock.  A module's chunks are listed at load, not
- * enabled (the registry's walk skips them) until ftrace_module_enable(),
- * which gives their sites their targets under ftrace_lock; each is
- * unlisted under ftrace_lock when it goes (boot_drop(), one at a time
- * under boot_drop_lock), and freed after a grace period.
+ * Locking: boot_drop_lock > (live_mods.c's and live_probes.c's locks)
+ * > ftrace_lock > ftrace_core_chunks_lock.  A module's chunks are listed
+ * at load, not enabled (the registry's walk skips them) until
+ * ftrace_module_enable(), which gives their sites their targets under
+ * ftrace_lock; each is unlisted under ftrace_lock when it goes
+ * (boot_drop(), one at a time under boot_drop_lock), and freed after a
+ * grace period.
  *
  * The core never traces itself: every function here is notrace.
  */
@@ -36,7 +37,7 @@
 
 #include "../trace.h"
 #include "../ftrace_internal.h"
-#include "internal.h"
+#include "live.h"
 
 unsigned long ftrace_update_tot_cnt;
 unsigned long ftrace_number_of_pages;
@@ -259,8 +260,10 @@ static notrace void boot_drop(struct module *mod, bool init, bool keep)
 	mutex_lock(&ftrace_core_chunks_lock);
 	c = boot_chunk_of(mod, init);
 	mutex_unlock(&ftrace_core_chunks_lock);
-	if (c)
+	if (c) {
 		ftrace_live_mods_drop(c);	/* the filters forget its sites */
+		ftrace_live_probes_drop(c);	/* and so do the probes */
+	}
 
 	mutex_lock(&ftrace_lock);
 	mutex_lock(&ftrace_core_chunks_lock);
@@ -291,7 +294,6 @@ static notrace void boot_drop(struct module *mod, bool init, bool keep)
  */
 void ftrace_release_mod(struct module *mod)
 {
-	ftrace_live_mods_going(mod);	/* its tokens wait from now on */
 	boot_drop(mod, true, false);
 	boot_drop(mod, false, false);
 	ftrace_live_forget_names(mod);

@@ -50,7 +50,7 @@
 #include <linux/rcupdate_wait.h>
 
 #include "../ftrace_internal.h"
-#include "internal.h"
+#include "live.h"
 
 struct ftrace_ops ftrace_list_end __read_mostly = {
 	.func = ftrace_stub,

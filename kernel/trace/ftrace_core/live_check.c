@@ -42,7 +42,7 @@
 #include <asm/nops.h>
 #include <asm/text-patching.h>
 
-#include "internal.h"
+#include "live.h"
 
 #define LCHECK_INSN	MCOUNT_INSN_SIZE
 #define LCHECK_LIST	32

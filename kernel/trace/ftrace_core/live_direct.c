@@ -34,7 +34,7 @@
 #include <linux/kprobes.h>
 
 #include "../ftrace_internal.h"
-#include "internal.h"
+#include "live.h"
 
 /* At a shared site: send ftrace_regs_caller on to the direct address. */
 static notrace void direct_func(unsigned long ip, unsigned long parent_ip,

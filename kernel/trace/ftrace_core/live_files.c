@@ -33,7 +33,7 @@
 
 #include "../ftrace_internal.h"
 #include "../trace.h"
-#include "internal.h"
+#include "live.h"
 
 /* One open of a filter file for writing. */
 struct files_open {

@@ -32,7 +32,7 @@
 #include <linux/tracefs.h>
 
 #include "../trace.h"
-#include "internal.h"
+#include "live.h"
 
 struct ftrace_hash __rcu *ftrace_graph_hash;
 struct ftrace_hash __rcu *ftrace_graph_notrace_hash;

@@ -31,7 +31,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
-#include "internal.h"
+#include "live.h"
 
 /* A freed init function: where it was, how long, its name in the pool. */
 struct kept_func {

@@ -40,7 +40,7 @@
 #include <asm/text-patching.h>
 
 #include "../ftrace_internal.h"
-#include "internal.h"
+#include "live.h"
 
 static notrace void lk_nop(unsigned long ip, unsigned long parent_ip,
 			   struct ftrace_ops *op, struct ftrace_regs *fregs)

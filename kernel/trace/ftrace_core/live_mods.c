@@ -21,10 +21,11 @@
  * dropped).  A filter left with no site traces nothing, it does not
  * become "every function".
  *
- * A module counts as loaded from its arming to the start of its release
- * (ftrace_live_mods_going()), kept in a list of names: a token written
- * or closed in that time resolves against it, one written or closed
- * outside waits for its next arming.
+ * A module counts as loaded for a token from its sites' enabling to the
+ * start of their drop (a chunk of it enabled and not dropped, read under
+ * ftrace_core_chunks_lock): a token written or closed in that time
+ * resolves against it, one written or closed outside waits for its next
+ * arming, which follows the enabling.
  *
  * Locking: mods_lock protects the lists and keeps a listed ops from
  * going.  Order: mods_lock > an ops' regex_lock > ftrace_lock, and
@@ -47,7 +48,7 @@
 #include <linux/string.h>
 
 #include "../trace.h"
-#include "internal.h"
+#include "live.h"
 
 /* A pending token. */
 struct mods_pending {
@@ -64,33 +65,33 @@ struct mods_ops {
 	struct ftrace_ops *ops;
 };
 
-/* A module armed: from its arming at load to the start of its release. */
-struct mods_armed {
-	struct list_head list;
-	char name[MODULE_NAME_LEN];
-};
-
 static DEFINE_MUTEX(mods_lock);
 static LIST_HEAD(mods_pending);	/* mods_lock */
 static LIST_HEAD(mods_ops);	/* mods_lock */
-static LIST_HEAD(mods_armed);	/* mods_lock */
 static LIST_HEAD(mods_writers);	/* mods_lock */
 
 /*
- * Is a module of this name armed?  Not "has it a listed chunk": a
- * module's chunks are listed before its arming and unlisted after its
- * sites left the filters, and a token resolved in either gap would be
- * lost (a loading module) or put back sites that are going.
+ * Is a module of this name loaded, as a token sees it?  From its sites'
+ * enabling (ftrace_module_enable(), before its arming) to its drop: a
+ * chunk of it enabled and not dropped.  Not "has it a listed chunk": a
+ * module's chunks are listed before they are enabled and unlisted after
+ * its sites left the filters, and a token resolved in either gap would
+ * be lost (a loading module: nothing arms it) or put back sites that
+ * are going.  The drop marks the chunk under mods_lock, so no token
+ * taken or closed under it sees a module between its check and its use.
  */
 static bool mods_loaded(const char *name)
 {
-	struct mods_armed *a;
+	struct ftrace_chunk *c;
+	bool loaded = false;
 
 	lockdep_assert_held(&mods_lock);
-	list_for_each_entry(a, &mods_armed, list)
-		if (!strcmp(a->name, name))
-			return true;
-	return false;
+	mutex_lock(&ftrace_core_chunks_lock);
+	for (c = ftrace_chunk_next(NULL); c && !loaded; c = ftrace_chunk_next(c))
+		loaded = c->mod && c->enabled && !c->dropped &&
+			 !strcmp(c->mod->name, name);
+	mutex_unlock(&ftrace_core_chunks_lock);
+	return loaded;
 }
 
 /**
@@ -101,7 +102,7 @@ static bool mods_loaded(const char *name)
  * @pend: receives the tokens taken (struct mods_pending)
  *
  * A token is taken if it is "[func]:mod:module" with a module name that
- * is plain (no glob, no '!') and not armed.
+ * is plain (no glob, no '!') and not loaded.
  *
  * Context: process context; takes mods_lock; may sleep.
  * Return: 0 or -ENOMEM (then @pend may hold some: free it).
@@ -162,13 +163,17 @@ void ftrace_live_mods_free(struct list_head *pend)
 	}
 }
 
-/* Apply @e's token to *@s (replaced only on success), as a write would. */
-static int mods_apply(const struct mods_pending *e, struct ftrace_sites **s)
+/*
+ * Apply @e's token to *@s (replaced only on success), as a write would;
+ * *@named gains the sites it selected (ftrace_filter_write_named()).
+ */
+static int mods_apply(const struct mods_pending *e, struct ftrace_sites **s,
+		      struct ftrace_sites **named)
 {
 	char *tok = kstrdup(e->token, GFP_KERNEL);
 	int ret;
 
-	ret = tok ? ftrace_filter_write_tokens(tok, s) : -ENOMEM;
+	ret = tok ? ftrace_filter_write_named(tok, s, named) : -ENOMEM;
 	kfree(tok);
 	return ret;
 }
@@ -188,9 +193,11 @@ static bool mods_has_pending(struct ftrace_ops *ops, bool filter)
 /*
  * The tokens of @pend whose module was loaded since their write resolve
  * into *@s now, as they would have then (one that selects nothing is
- * dropped, as at arming); the rest stay in @pend.
+ * dropped, as at arming), and what they select into *@named; the rest
+ * stay in @pend.
  */
-static int mods_resolve_loaded(struct list_head *pend, struct ftrace_sites **s)
+static int mods_resolve_loaded(struct list_head *pend, struct ftrace_sites **s,
+			       struct ftrace_sites **named)
 {
 	struct mods_pending *e, *t;
 	int ret;
@@ -199,7 +206,7 @@ static int mods_resolve_loaded(struct list_head *pend, struct ftrace_sites **s)
 	list_for_each_entry_safe(e, t, pend, list) {
 		if (!mods_loaded(e->module))
 			continue;
-		ret = mods_apply(e, s);
+		ret = mods_apply(e, s, named);
 		if (ret && ret != -EINVAL)
 			return ret;
 		list_del(&e->list);
@@ -299,7 +306,7 @@ int ftrace_live_mods_publish(struct ftrace_ops *ops, bool filter,
 	mods_writer_unlist(mw);
 	s = *mw->set;
 	*mw->set = NULL;	/* consumed */
-	ret = mw->lost ? -ENOMEM : mods_resolve_loaded(pend, &s);
+	ret = mw->lost ? -ENOMEM : mods_resolve_loaded(pend, &s, &mw->named);
 	if (ret)
 		goto fail;
 	any = !list_empty(pend) || (!trunc && mods_has_pending(ops, filter));
@@ -369,7 +376,9 @@ unsigned int ftrace_live_mods_show(struct seq_file *m, struct ftrace_ops *ops,
 }
 
 /* ftrace_core_edit(): the set with a pending token applied */
-static struct ftrace_sites *mods_arm_edit(struct ftrace_sites *cur, void *data)
+static struct ftrace_sites *mods_arm_edit(struct ftrace_sites *cur,
+					  struct ftrace_sites **named,
+					  void *data)
 {
 	struct mods_pending *e = data;
 	struct ftrace_sites *s;
@@ -378,7 +387,7 @@ static struct ftrace_sites *mods_arm_edit(struct ftrace_sites *cur, void *data)
 	/* a filter that traced every function traces the token's now */
 	s = ftrace_sites_is_all(cur) ? FTRACE_SITES_NONE_SET :
 				       ftrace_sites_get(cur);
-	ret = mods_apply(e, &s);
+	ret = mods_apply(e, &s, named);	/* named at its arming */
 	if (ret) {
 		ftrace_sites_put(s);
 		return ERR_PTR(ret);
@@ -399,19 +408,9 @@ static struct ftrace_sites *mods_arm_edit(struct ftrace_sites *cur, void *data)
 void ftrace_live_mods_arm(struct module *mod)
 {
 	struct mods_pending *e, *t;
-	struct mods_armed *a;
 	int ret;
 
-	a = kzalloc(sizeof(*a), GFP_KERNEL);
 	mutex_lock(&mods_lock);
-	if (a) {
-		strscpy(a->name, mod->name, sizeof(a->name));
-		list_add(&a->list, &mods_armed);
-	} else {
-		/* tokens written from now on wait for its next load */
-		pr_warn("ftrace: module %s: later :mod: filters wait for its next load (no memory)\n",
-			mod->name);
-	}
 	list_for_each_entry_safe(e, t, &mods_pending, list) {
 		if (strcmp(e->module, mod->name))
 			continue;
@@ -428,29 +427,9 @@ void ftrace_live_mods_arm(struct module *mod)
 	mutex_unlock(&mods_lock);
 }
 
-/**
- * ftrace_live_mods_going() - a module is released: its tokens written
- * from now on wait for its next load
- * @mod: the module
- *
- * Context: process context, before its chunks are dropped; may sleep.
- */
-void ftrace_live_mods_going(struct module *mod)
-{
-	struct mods_armed *a, *t;
-
-	mutex_lock(&mods_lock);
-	list_for_each_entry_safe(a, t, &mods_armed, list) {
-		if (!strcmp(a->name, mod->name)) {
-			list_del(&a->list);
-			kfree(a);
-		}
-	}
-	mutex_unlock(&mods_lock);
-}
-
 /* ftrace_core_edit(): the set without a going module's sites */
 static struct ftrace_sites *mods_drop_edit(struct ftrace_sites *cur,
+					   struct ftrace_sites **named,
 					   void *data)
 {
 	struct ftrace_sites *gone = data, *res;
@@ -471,7 +450,7 @@ static struct ftrace_sites *mods_drop_edit(struct ftrace_sites *cur,
  */
 static bool mods_cut(struct ftrace_sites **s, struct ftrace_sites *gone)
 {
-	struct ftrace_sites *res = mods_drop_edit(*s, gone);
+	struct ftrace_sites *res = mods_drop_edit(*s, NULL, gone);
 
 	if (IS_ERR(res))
 		return false;

@@ -21,7 +21,7 @@
 #include <asm/setup.h>
 
 #include "../trace.h"
-#include "internal.h"
+#include "live.h"
 
 #define PARAMS_SIZE	COMMAND_LINE_SIZE
 

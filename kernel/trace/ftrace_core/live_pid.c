@@ -36,7 +36,7 @@
 
 #include "../trace.h"
 #include "../ftrace_internal.h"
-#include "internal.h"
+#include "live.h"
 
 /* The two files of a trace array, by the list each one edits. */
 enum pid_kind { PID_FILTER, PID_NOTRACE };

@@ -13,7 +13,10 @@
  * Its callback calls probe_ops->func with the probe's data.  A function
  * added gets probe_ops->init first; a function removed gets
  * probe_ops->free once no CPU can be in the callback for it; the probe
- * goes, with probe_ops->free(ip 0), when it is on no function.
+ * goes, with probe_ops->free(ip 0), when it is on no function.  A going
+ * module's functions leave every probe (ftrace_live_probes_drop()), as
+ * they leave the filters: no probe names an address another function
+ * may take.
  *
  * Commands run when their token is written, in the order written, as
  * upstream's do; the write fails with the first failing command's error
@@ -36,10 +39,11 @@
 #include <linux/string.h>
 
 #include "../trace.h"
-#include "internal.h"
+#include "live.h"
 
 static DEFINE_MUTEX(probes_lock);
 static LIST_HEAD(probes_commands);	/* probes_lock */
+static LIST_HEAD(probes_all);		/* probes_lock: every probe */
 
 /* ---- ip -> data maps ------------------------------------------------- */
 
@@ -168,6 +172,7 @@ notrace void free_ftrace_func_mapper(struct ftrace_func_mapper *mapper,
 
 struct live_probe {
 	struct list_head list;		/* in tr->func_probes */
+	struct list_head all;		/* in probes_all */
 	struct ftrace_probe_ops *probe_ops;
 	struct trace_array *tr;
 	void *data;
@@ -229,7 +234,7 @@ static notrace struct ftrace_sites *probe_every_site(void)
 	mutex_lock(&ftrace_lock);
 	mutex_lock(&ftrace_core_chunks_lock);
 	while (!ret && (c = r->next(r, c)))
-		for (i = 0; !ret && i < c->nr; i++)
+		for (i = 0; !ret && !c->dropped && i < c->nr; i++)
 			if (!(READ_ONCE(c->state[i]) & FTRACE_ACCT_QUARANTINE))
 				ret = ftrace_ipvec_push(&v, c->ip[i], GFP_KERNEL);
 	mutex_unlock(&ftrace_core_chunks_lock);
@@ -279,6 +284,7 @@ static notrace struct live_probe *probe_new(struct trace_array *tr,
 		return NULL;
 	}
 	list_add(&p->list, &tr->func_probes);
+	list_add(&p->all, &probes_all);
 	return p;
 }
 
@@ -288,6 +294,7 @@ static notrace void probe_end(struct live_probe *p)
 	if (p->probe_ops->free)
 		p->probe_ops->free(p->probe_ops, p->tr, 0, p->data);
 	list_del(&p->list);
+	list_del(&p->all);
 	ftrace_core_free_filter(&p->ops);
 	kfree(p);
 }
@@ -393,34 +400,19 @@ notrace int register_ftrace_function_probe(char *glob, struct trace_array *tr,
 	return ret;
 }
 
-/**
- * unregister_ftrace_function_probe_func() - take a probe off the functions
- * of a glob
- * @glob: the functions (NULL, "" or "*": all of the probe's)
- * @tr: the trace array
- * @probe_ops: the probe's
- *
- * Return: 0; -ENODEV if there is no such probe; -EINVAL if it is on none
- * of @glob's functions; an error of memory or of the registry (nothing
- * changed).
+/*
+ * Take @p off the functions of @pick (every one of its own for "all"):
+ * each gets probe_ops->free, and the probe goes if it is left on none.
+ * Return: 0; -EINVAL if it is on none of them; an error of memory or of
+ * the registry (nothing changed).
  */
-notrace int unregister_ftrace_function_probe_func(char *glob,
-						  struct trace_array *tr,
-						  struct ftrace_probe_ops *probe_ops)
+static notrace int probe_take_off(struct live_probe *p,
+				  struct ftrace_sites *pick)
 {
-	struct ftrace_sites *cur, *pick, *gone = NULL, *left = NULL;
-	struct live_probe *p;
+	struct ftrace_sites *cur, *gone, *left = NULL;
 	int ret;
 
-	if (glob && glob[0] == '!')
-		return -EINVAL;
-	guard(mutex)(&probes_lock);
-	p = probe_find(tr, probe_ops);
-	if (!p)
-		return -ENODEV;
-	pick = probe_resolve(glob);
-	if (IS_ERR(pick))
-		return PTR_ERR(pick);
+	lockdep_assert_held(&probes_lock);
 	cur = probe_sites(p);
 	gone = ftrace_sites_is_all(pick) ? ftrace_sites_get(cur) :
 		ftrace_sites_inter(cur, pick, GFP_KERNEL);
@@ -443,8 +435,73 @@ notrace int unregister_ftrace_function_probe_func(char *glob,
 	if (!IS_ERR_OR_NULL(gone))
 		ftrace_sites_put(gone);
 	ftrace_sites_put(cur);
+	return ret;
+}
+
+/**
+ * unregister_ftrace_function_probe_func() - take a probe off the functions
+ * of a glob
+ * @glob: the functions (NULL, "" or "*": all of the probe's)
+ * @tr: the trace array
+ * @probe_ops: the probe's
+ *
+ * Return: 0; -ENODEV if there is no such probe; -EINVAL if it is on none
+ * of @glob's functions; an error of memory or of the registry (nothing
+ * changed).
+ */
+notrace int unregister_ftrace_function_probe_func(char *glob,
+						  struct trace_array *tr,
+						  struct ftrace_probe_ops *probe_ops)
+{
+	struct ftrace_sites *pick;
+	struct live_probe *p;
+	int ret;
+
+	if (glob && glob[0] == '!')
+		return -EINVAL;
+	guard(mutex)(&probes_lock);
+	p = probe_find(tr, probe_ops);
+	if (!p)
+		return -ENODEV;
+	pick = probe_resolve(glob);
+	if (IS_ERR(pick))
+		return PTR_ERR(pick);
+	ret = probe_take_off(p, pick);
 	ftrace_sites_put(pick);
 	return ret;
+}
+
+/**
+ * ftrace_live_probes_drop() - a going module's functions leave every
+ * probe
+ * @c: its chunk, marked dropped: no probe takes its sites from now on
+ *
+ * As the filters forget them (live_mods.c): a module loaded later at the
+ * same addresses is not probed by the old entries, and a probe written
+ * for its functions then takes them.  A probe left on no function goes.
+ *
+ * Context: process context, no ftrace lock held; takes probes_lock.
+ */
+notrace void ftrace_live_probes_drop(struct ftrace_chunk *c)
+{
+	struct live_probe *p, *t;
+	struct ftrace_sites *gone;
+	int ret;
+
+	gone = ftrace_sites_from(c->ip, c->nr, GFP_KERNEL);
+	if (IS_ERR(gone)) {
+		pr_warn("ftrace: module %s's functions left in probes (no memory)\n",
+			c->mod->name);
+		return;
+	}
+	guard(mutex)(&probes_lock);
+	list_for_each_entry_safe(p, t, &probes_all, all) {
+		ret = probe_take_off(p, gone);
+		if (ret && ret != -EINVAL)
+			pr_warn("ftrace: module %s's functions left in a probe (%d)\n",
+				c->mod->name, ret);
+	}
+	ftrace_sites_put(gone);
 }
 
 /**

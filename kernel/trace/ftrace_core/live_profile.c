@@ -34,7 +34,7 @@
 
 #include "../trace.h"
 #include "../trace_stat.h"
-#include "internal.h"
+#include "live.h"
 
 #define PROF_BITS	14
 #define PROF_SLOTS	BIT(PROF_BITS)

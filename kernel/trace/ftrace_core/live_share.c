@@ -30,7 +30,7 @@
 #include <linux/mutex.h>
 
 #include "../ftrace_internal.h"
-#include "internal.h"
+#include "live.h"
 
 /*
  * Do @a and @b cover a site in common?  A SOME filter is walked; two ALL

@@ -31,7 +31,7 @@
 #include <linux/ftrace.h>
 #include <linux/slab.h>
 
-#include "internal.h"
+#include "live.h"
 
 /*
  * Mark the addresses of @chunk that the shell *@slot (the filter, with

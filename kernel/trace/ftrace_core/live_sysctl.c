@@ -16,7 +16,7 @@
 #include <linux/init.h>
 #include <linux/sysctl.h>
 
-#include "internal.h"
+#include "live.h"
 
 static int sysctl_ftrace_enabled(const struct ctl_table *table, int write,
 				 void *buffer, size_t *lenp, loff_t *ppos)

@@ -51,7 +51,7 @@
 #include <asm/ftrace_sites.h>
 
 #include "../ftrace_internal.h"
-#include "internal.h"
+#include "live.h"
 
 /**
  * struct live_tramp - a trampoline we built
