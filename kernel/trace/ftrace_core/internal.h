@@ -73,9 +73,10 @@
  *   live_params.c boot parameters ftrace_filter=, ftrace_notrace=, and
  *                 the graph ones
  *   live_graph.c  set_graph_function, set_graph_notrace
- * Lock order there: probes_lock > mods_lock > an ops' regex_lock >
- * ftrace_lock > ftrace_core_chunks_lock > text_mutex, and mods_lock >
- * an open filter file's writer lock > ftrace_core_chunks_lock.
+ * Lock order there: event_mutex > probes_lock > mods_lock > an ops'
+ * regex_lock > ftrace_lock > ftrace_core_chunks_lock > text_mutex, and
+ * mods_lock > an open filter file's writer lock >
+ * ftrace_core_chunks_lock.
  */
 #ifndef _KERNEL_TRACE_FTRACE_CORE_INTERNAL_H
 #define _KERNEL_TRACE_FTRACE_CORE_INTERNAL_H

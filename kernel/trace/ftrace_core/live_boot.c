@@ -193,7 +193,10 @@ void ftrace_module_init(struct module *mod)
 	ftrace_module_convert_ns += local_clock() - t0;
 }
 
-/* A module chunk's sites get what the registered ops make of them. */
+/*
+ * A module chunk's sites get what the registered ops make of them.
+ * Return: whether the module has that chunk, enabled.
+ */
 static notrace bool boot_enable(struct module *mod, bool init)
 {
 	struct ftrace_chunk *c;
@@ -213,7 +216,7 @@ static notrace bool boot_enable(struct module *mod, bool init)
 		}
 	}
 	mutex_unlock(&ftrace_core_chunks_lock);
-	return !!c;
+	return c && c->enabled;
 }
 
 /**

@@ -25,7 +25,10 @@
  *
  * Locking: probes_lock serializes every probe change and read and
  * protects the commands list and each trace array's func_probes; order:
- * probes_lock > an ops' regex_lock > ftrace_lock.  A map is changed by
+ * event_mutex > probes_lock > an ops' regex_lock > ftrace_lock.  A
+ * probe's free runs under event_mutex where it may be an event
+ * command's (enable_event holds it around its registrations; the drop
+ * of a going module's functions takes it).  A map is changed by
  * its probe's init and free, under probes_lock, and read by the probe's
  * callback under RCU (preemption off).
  *
@@ -480,7 +483,8 @@ notrace int unregister_ftrace_function_probe_func(char *glob,
  * same addresses is not probed by the old entries, and a probe written
  * for its functions then takes them.  A probe left on no function goes.
  *
- * Context: process context, no ftrace lock held; takes probes_lock.
+ * Context: process context, no ftrace lock held; takes event_mutex and
+ * probes_lock.
  */
 notrace void ftrace_live_probes_drop(struct ftrace_chunk *c)
 {
@@ -494,13 +498,17 @@ notrace void ftrace_live_probes_drop(struct ftrace_chunk *c)
 			c->mod->name);
 		return;
 	}
-	guard(mutex)(&probes_lock);
+	/* an event command's free changes the event: under event_mutex */
+	mutex_lock(&event_mutex);
+	mutex_lock(&probes_lock);
 	list_for_each_entry_safe(p, t, &probes_all, all) {
 		ret = probe_take_off(p, gone);
 		if (ret && ret != -EINVAL)
 			pr_warn("ftrace: module %s's functions left in a probe (%d)\n",
 				c->mod->name, ret);
 	}
+	mutex_unlock(&probes_lock);
+	mutex_unlock(&event_mutex);
 	ftrace_sites_put(gone);
 }
 
