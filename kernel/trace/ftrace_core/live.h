@@ -98,7 +98,7 @@ bool ftrace_live_mods_pending(struct ftrace_ops *ops, bool filter);
 unsigned int ftrace_live_mods_show(struct seq_file *m, struct ftrace_ops *ops,
 				   bool filter);
 void ftrace_live_mods_arm(struct module *mod);
-void ftrace_live_mods_drop(struct ftrace_chunk *c);
+void ftrace_live_mods_drop(struct ftrace_chunk *c, struct ftrace_sites *gone);
 int ftrace_live_mods_add_ops(struct ftrace_ops *ops);
 void ftrace_live_mods_del_ops(struct ftrace_ops *ops);
 ftrace_func_t ftrace_live_pid_callback(struct ftrace_ops *ops);
@@ -124,7 +124,8 @@ void ftrace_live_boot_params(void);
 struct trace_array;
 int ftrace_live_probes_take(char *buf, struct trace_array *tr, bool filter);
 void ftrace_live_probes_show(struct seq_file *m, struct trace_array *tr);
-void ftrace_live_probes_drop(struct ftrace_chunk *c);
+void ftrace_live_probes_drop(struct ftrace_chunk *c,
+			     struct ftrace_sites *gone);
 struct dentry;
 #if defined(CONFIG_FUNCTION_PROFILER) && defined(CONFIG_FUNCTION_GRAPH_TRACER)
 void ftrace_live_profile_tracefs(struct dentry *d_tracer);

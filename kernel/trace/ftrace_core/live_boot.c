@@ -256,6 +256,7 @@ static notrace bool boot_tracing(void)
  */
 static notrace void boot_drop(struct module *mod, bool init, bool keep)
 {
+	struct ftrace_sites *gone;
 	struct ftrace_chunk *c;
 
 	/* one drop at a time: a forced unload may race the init text's */
@@ -264,8 +265,12 @@ static notrace void boot_drop(struct module *mod, bool init, bool keep)
 	c = boot_chunk_of(mod, init);
 	mutex_unlock(&ftrace_core_chunks_lock);
 	if (c) {
-		ftrace_live_mods_drop(c);	/* the filters forget its sites */
-		ftrace_live_probes_drop(c);	/* and so do the probes */
+		/* the filters forget its sites, and so do the probes */
+		gone = ftrace_sites_from(c->ip, c->nr, GFP_KERNEL);
+		ftrace_live_mods_drop(c, gone);
+		ftrace_live_probes_drop(c, gone);
+		if (!IS_ERR(gone))
+			ftrace_sites_put(gone);
 	}
 
 	mutex_lock(&ftrace_lock);

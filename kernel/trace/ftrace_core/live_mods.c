@@ -497,16 +497,16 @@ static void mods_writers_lost(void)
  * ftrace_live_mods_drop() - a module goes: its sites leave the sets of
  * every ops with filter files and of every file open for writing
  * @c: its chunk, still listed: marked dropped, no token selects it
+ * @gone: its sites (ftrace_sites_from()), or the ERR_PTR() of building
+ *        them: then no open writer may publish
  *
  * Context: process context, ftrace_lock not held; may sleep.
  */
-void ftrace_live_mods_drop(struct ftrace_chunk *c)
+void ftrace_live_mods_drop(struct ftrace_chunk *c, struct ftrace_sites *gone)
 {
-	struct ftrace_sites *gone;
 	struct mods_ops *o;
 	int filter;
 
-	gone = ftrace_sites_from(c->ip, c->nr, GFP_KERNEL);
 	mutex_lock(&mods_lock);
 	mutex_lock(&ftrace_core_chunks_lock);
 	c->dropped = true;	/* no token selects its sites from now on */
@@ -525,7 +525,6 @@ void ftrace_live_mods_drop(struct ftrace_chunk *c)
 				pr_warn("ftrace: module %s's sites left in a filter\n",
 					c->mod->name);
 	mutex_unlock(&mods_lock);
-	ftrace_sites_put(gone);
 }
 
 /**

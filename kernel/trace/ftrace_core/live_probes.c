@@ -478,6 +478,7 @@ notrace int unregister_ftrace_function_probe_func(char *glob,
  * ftrace_live_probes_drop() - a going module's functions leave every
  * probe
  * @c: its chunk, marked dropped: no probe takes its sites from now on
+ * @gone: its sites, or the ERR_PTR() of building them (then they stay)
  *
  * As the filters forget them (live_mods.c): a module loaded later at the
  * same addresses is not probed by the old entries, and a probe written
@@ -486,13 +487,12 @@ notrace int unregister_ftrace_function_probe_func(char *glob,
  * Context: process context, no ftrace lock held; takes event_mutex and
  * probes_lock.
  */
-notrace void ftrace_live_probes_drop(struct ftrace_chunk *c)
+notrace void ftrace_live_probes_drop(struct ftrace_chunk *c,
+				     struct ftrace_sites *gone)
 {
 	struct live_probe *p, *t;
-	struct ftrace_sites *gone;
 	int ret;
 
-	gone = ftrace_sites_from(c->ip, c->nr, GFP_KERNEL);
 	if (IS_ERR(gone)) {
 		pr_warn("ftrace: module %s's functions left in probes (no memory)\n",
 			c->mod->name);
@@ -509,7 +509,6 @@ notrace void ftrace_live_probes_drop(struct ftrace_chunk *c)
 	}
 	mutex_unlock(&probes_lock);
 	mutex_unlock(&event_mutex);
-	ftrace_sites_put(gone);
 }
 
 /**
