@@ -13,7 +13,10 @@
  * Invariants: a trampoline is built (not live yet) with plain writes,
  * then made read-only and executable; afterwards only its call is ever
  * changed, through the patch engine under text_mutex.  The core frees a
- * trampoline only after no task can be running in it.
+ * trampoline only after no task can be running in it.  Which caller a
+ * trampoline copies is read from its size, never from the ops' flags,
+ * which a static ops may change between two registrations
+ * (ftrace_tramp_fits()).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -73,6 +76,18 @@ static bool ops_wants_regs(const struct ftrace_ops *ops)
 static unsigned long tramp_total(const struct tramp_shape *t)
 {
 	return t->size + TRAMP_RET_SIZE + sizeof(void *);
+}
+
+/*
+ * Was @ops' trampoline (ours) copied from ftrace_regs_caller?  Its size
+ * says, whatever @ops' flags say now: the two shapes differ in size.
+ */
+static bool tramp_built_regs(const struct ftrace_ops *ops)
+{
+	struct tramp_shape t;
+
+	tramp_shape(true, &t);
+	return ops->trampoline_size == tramp_total(&t);
 }
 
 static void tramp_put_ret(u8 *ip)
@@ -145,7 +160,8 @@ static int tramp_retarget(struct ftrace_ops *ops, void *func)
 	struct tramp_shape t;
 	int ret = 0;
 
-	tramp_shape(ops_wants_regs(ops), &t);
+	/* the call is where the copy has it, not where @ops' flags put it */
+	tramp_shape(tramp_built_regs(ops), &t);
 	s.ip = ops->trampoline + t.call;
 	memcpy(s.new, text_gen_insn(CALL_INSN_OPCODE, (void *)s.ip, func),
 	       CALL_INSN_SIZE);
@@ -158,6 +174,24 @@ static int tramp_retarget(struct ftrace_ops *ops, void *func)
 	WARN(ret, "ftrace trampoline %pS: call not changed (%d)\n",
 	     (void *)ops->trampoline, ret);
 	return ret;
+}
+
+/**
+ * ftrace_tramp_fits() - does @ops' trampoline pass the registers @ops asks
+ * for now?
+ * @ops: the ops
+ *
+ * A static ops keeps its trampoline between registrations; one that
+ * changed FTRACE_OPS_FL_SAVE_REGS since it was built needs a new one
+ * (our core's live_tramp.c retires the old one then).
+ *
+ * Return: false only for a trampoline of ours of the other shape.
+ */
+bool ftrace_tramp_fits(const struct ftrace_ops *ops)
+{
+	if (!ops->trampoline || !(ops->flags & FTRACE_OPS_FL_ALLOC_TRAMP))
+		return true;
+	return tramp_built_regs(ops) == ops_wants_regs(ops);
 }
 
 /**

@@ -12,7 +12,8 @@
  * list's only ops straight, and walks while another ops, a zombie or a
  * quarantined site that held a call is there; a site one ops alone
  * covers calls its trampoline, kept by a zombie and freed with a dynamic
- * ops; a direct ops sharing
+ * ops, built anew for a static ops that changed SAVE_REGS; a direct ops
+ * sharing
  * sites with IPMODIFY ops is asked and told as it must be; the check
  * repairs a site's text as well as its state; addresses marked stale
  * (live_stale.c) are left out of what an ops covers until named again,
@@ -35,11 +36,14 @@
 #include <linux/memory.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/stringify.h>
 
+#include <asm/ftrace_sites.h>
 #include <asm/nops.h>
 #include <asm/text-patching.h>
 
 #include "../ftrace_internal.h"
+#include "../trace.h"
 #include "live.h"
 
 static notrace void lk_nop(unsigned long ip, unsigned long parent_ip,
@@ -407,6 +411,77 @@ out:
 	ftrace_free_filter(&lk_d);
 }
 
+static unsigned int lk_shape_hits, lk_shape_regs;
+
+static notrace void lk_shape_func(unsigned long ip, unsigned long parent_ip,
+				  struct ftrace_ops *op,
+				  struct ftrace_regs *fregs)
+{
+	lk_shape_hits++;
+	if (ftrace_get_regs(fregs))
+		lk_shape_regs++;
+}
+
+static struct ftrace_ops lk_s = { .func = lk_shape_func };
+
+/*
+ * Register lk_s with or without SAVE_REGS, call the selftests' traced
+ * function once and leave: did the callback run, with registers as
+ * asked, from a trampoline of the shape asked?  Returns the trampoline.
+ */
+static notrace unsigned long lk_shape_once(struct kunit *test, bool regs,
+					   unsigned long ip)
+{
+	unsigned int hits = lk_shape_hits, with = lk_shape_regs;
+	unsigned long tramp;
+
+	if (regs)
+		lk_s.flags |= FTRACE_OPS_FL_SAVE_REGS;
+	else
+		lk_s.flags &= ~FTRACE_OPS_FL_SAVE_REGS;
+	KUNIT_ASSERT_EQ(test, register_ftrace_function(&lk_s), 0);
+	tramp = lk_s.trampoline;
+	KUNIT_EXPECT_NE(test, tramp, 0UL);
+	KUNIT_EXPECT_TRUE(test, ftrace_tramp_fits(&lk_s));
+	KUNIT_EXPECT_EQ(test, lk_calls(ip), tramp);
+	KUNIT_EXPECT_TRUE(test, lk_tramp_calls(tramp, lk_s.trampoline_size,
+					       ftrace_ops_get_func(&lk_s)));
+	DYN_FTRACE_TEST_NAME();
+	KUNIT_EXPECT_EQ(test, lk_shape_hits, hits + 1);
+	KUNIT_EXPECT_EQ(test, lk_shape_regs, with + regs);
+	KUNIT_EXPECT_EQ(test, unregister_ftrace_function(&lk_s), 0);
+	KUNIT_EXPECT_EQ(test, lk_calls(ip), 0UL);
+	return tramp;
+}
+
+/*
+ * A static ops keeps its trampoline between registrations; one that
+ * asks for registers it did not ask for before (or the reverse) gets a
+ * trampoline of the new shape, which passes them (or not), and the old
+ * one is freed.
+ */
+static notrace void lk_tramp_shape(struct kunit *test)
+{
+	unsigned long ip = lk_site(test, __stringify(DYN_FTRACE_TEST_NAME));
+	unsigned long plain, regs;
+
+	if (lk_calls(ip))
+		kunit_skip(test, "the selftests' function traced");
+	KUNIT_ASSERT_EQ(test, lk_filter(&lk_s, __stringify(DYN_FTRACE_TEST_NAME)),
+			0);
+	plain = lk_shape_once(test, false, ip);
+	KUNIT_EXPECT_EQ(test, lk_s.trampoline, plain);
+	KUNIT_EXPECT_EQ(test, lk_shape_once(test, false, ip), plain);
+
+	regs = lk_shape_once(test, true, ip);
+	KUNIT_EXPECT_EQ(test, lk_shape_once(test, true, ip), regs);
+	if (regs != plain)
+		KUNIT_EXPECT_FALSE(test, is_ftrace_trampoline(plain));
+
+	lk_shape_once(test, false, ip);
+	ftrace_free_filter(&lk_s);
+}
+
 static unsigned int lk_peer_on, lk_peer_off, lk_self;
 
 static notrace int lk_share(struct ftrace_ops *op, enum ftrace_ops_cmd cmd)
@@ -699,6 +774,7 @@ static struct kunit_case lk_cases[] = {
 	KUNIT_CASE(lk_quarantine),
 	KUNIT_CASE(lk_single),
 	KUNIT_CASE(lk_tramp),
+	KUNIT_CASE(lk_tramp_shape),
 	KUNIT_CASE(lk_share_peer),
 	KUNIT_CASE(lk_check_repairs),
 	KUNIT_CASE(lk_stale),

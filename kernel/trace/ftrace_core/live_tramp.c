@@ -21,7 +21,9 @@
  * ops' trampoline is freed when the ops leaves, after the wait for its
  * callers (live.c: then no task can still be in it); a static ops keeps
  * its own for its next registration, whose callback it is pointed at
- * then.  Orphans: an ops that leaves as a zombie (live.c: the registry
+ * then, unless the ops changed FTRACE_OPS_FL_SAVE_REGS in between: that
+ * trampoline, of the other register shape, is orphaned and freed after
+ * a wait, and a new one is built.  Orphans: an ops that leaves as a zombie (live.c: the registry
  * could not take its sites back, so they still call its trampoline)
  * hands the trampoline to its slot, pointed at ftrace_stub before the
  * wait: the ops may be freed, the trampoline is freed only when the
@@ -98,7 +100,10 @@ static notrace void tramp_free(unsigned long addr)
  * ftrace_live_tramp_get() - give a registering ops its trampoline
  * @ops: the ops, its callback (pid gate included) set
  *
- * A static ops that had one gets it back, pointed at its callback.
+ * A static ops that had one gets it back, pointed at its callback, if it
+ * still asks for the registers it was built for; else that one is freed
+ * (no site calls it since the ops left; after the wait for its callers)
+ * and the ops gets a new one.
  *
  * Context: ftrace_lock held; may sleep.
  * Return: the trampoline its lone sites call, or 0 (a direct ops, no
@@ -111,6 +116,12 @@ notrace unsigned long ftrace_live_tramp_get(struct ftrace_ops *ops)
 	lockdep_assert_held(&ftrace_lock);
 	if (ops->flags & FTRACE_OPS_FL_DIRECT)
 		return 0;
+	if (ops->trampoline && !ftrace_tramp_fits(ops)) {
+		unsigned long old = ops->trampoline;
+
+		ftrace_live_tramp_orphan(ops);
+		ftrace_live_tramp_reap(old);
+	}
 	if (ops->trampoline) {
 		/* ours (listed) or the ops' own, which is left alone */
 		arch_ftrace_update_trampoline(ops);

@@ -41,6 +41,7 @@ void ftrace_arch_init_sites(struct ftrace_site_change *c, unsigned int nr);
 int ftrace_arch_init_callers(void);
 
 struct ftrace_ops;
+bool ftrace_tramp_fits(const struct ftrace_ops *ops);
 unsigned long ftrace_tramp_detach(struct ftrace_ops *ops);
 void ftrace_tramp_release(unsigned long tramp);
 
