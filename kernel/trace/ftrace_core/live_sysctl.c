@@ -35,11 +35,11 @@ static int sysctl_ftrace_enabled(const struct ctl_table *table, int write,
 static struct ctl_table ftrace_sysctls[] = {
 	{
 		.procname = "ftrace_enabled",
-		.data = &ftrace_enabled,
-		.maxlen = sizeof(int),
 		.mode = 0644,
 		.proc_handler = sysctl_ftrace_enabled,
-		.extra1 = SYSCTL_ZERO,
+		.data = &ftrace_enabled,
+		.maxlen = sizeof(int),
+		.extra1 = SYSCTL_ZERO,	/* 0 or 1 only */
 		.extra2 = SYSCTL_ONE,
 	},
 };
