@@ -282,7 +282,9 @@ void *arch_ftrace_trampoline_func(struct ftrace_ops *ops,
 	struct tramp_shape t;
 
 	if (ops && (ops->flags & FTRACE_OPS_FL_ALLOC_TRAMP)) {
-		tramp_shape(ops_wants_regs(ops), &t);
+		if (!ops->trampoline)
+			return NULL;
+		tramp_shape(tramp_built_regs(ops), &t);
 		return call_target(ops->trampoline + t.call);
 	}
 	if (ops && ops->trampoline)
@@ -311,13 +313,11 @@ void arch_ftrace_trampoline_free(struct ftrace_ops *ops)
 void set_ftrace_ops_ro(void)
 {
 	struct ftrace_ops *ops;
-	struct tramp_shape t;
 
 	do_for_each_ftrace_op(ops, ftrace_ops_list) {
-		if (!(ops->flags & FTRACE_OPS_FL_ALLOC_TRAMP))
+		if (!(ops->flags & FTRACE_OPS_FL_ALLOC_TRAMP) || !ops->trampoline)
 			continue;
-		tramp_shape(ops_wants_regs(ops), &t);
 		set_memory_ro(ops->trampoline,
-			      DIV_ROUND_UP(tramp_total(&t), PAGE_SIZE));
+			      DIV_ROUND_UP(ops->trampoline_size, PAGE_SIZE));
 	} while_for_each_ftrace_op(ops);
 }
