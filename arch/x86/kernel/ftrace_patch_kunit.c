@@ -513,31 +513,31 @@ static void fpk_two_groups(struct kunit *test)
  */
 static void fpk_handler(struct kunit *test)
 {
+	/* the frames: trapped at site 0 open, from user mode, at site 3, closed */
+	static const struct { u16 cs; unsigned int site; } fr[] = {
+		{ __KERNEL_CS, 0 }, { __USER_CS, 0 }, { __KERNEL_CS, 3 },
+		{ __KERNEL_CS, 0 },
+	};
 	unsigned long stack[4] = { }, top = (unsigned long)&stack[4];
 	struct pt_regs *at_open, *at_user, *at_other, *at_closed;
 	u8 call0[MCOUNT_INSN_SIZE];
 	struct ftrace_patch_site s;
-	bool claimed[4];
+	bool claimed[ARRAY_SIZE(fr)];
+	unsigned int i;
 	int ret;
 
 	/* four frames on the stack are too much for KASAN's redzones */
-	at_open = kunit_kcalloc(test, 4, sizeof(*at_open), GFP_KERNEL);
+	at_open = kunit_kcalloc(test, ARRAY_SIZE(fr), sizeof(*at_open),
+				GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, at_open);
+	for (i = 0; i < ARRAY_SIZE(fr); i++) {
+		at_open[i].cs = fr[i].cs;
+		at_open[i].sp = top;
+		at_open[i].ip = fpk_ip(fr[i].site) + INT3_INSN_SIZE;
+	}
 	at_user = &at_open[1];
 	at_other = &at_open[2];
 	at_closed = &at_open[3];
-	at_open->cs = __KERNEL_CS;
-	at_user->cs = __USER_CS;
-	at_other->cs = __KERNEL_CS;
-	at_closed->cs = __KERNEL_CS;
-	at_open->sp = top;
-	at_user->sp = top;
-	at_other->sp = top;
-	at_closed->sp = top;
-	at_open->ip = fpk_ip(0) + INT3_INSN_SIZE;
-	at_user->ip = at_open->ip;
-	at_closed->ip = at_open->ip;
-	at_other->ip = fpk_ip(3) + INT3_INSN_SIZE;
 	fpk_call(call0, 0, fpk_hit0);
 	ftrace_patch_kunit_lock();
 	fpk_site(&s, fpk_ip(0), fpk_nop(), call0);

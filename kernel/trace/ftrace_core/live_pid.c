@@ -28,9 +28,11 @@
  *
  * The core never traces itself: every function here is notrace.
  */
+#include <linux/fs.h>
 #include <linux/ftrace.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
+#include <linux/string.h>
 #include <linux/tracefs.h>
 #include <trace/events/sched.h>
 
@@ -313,9 +315,17 @@ static const struct seq_operations pid_seq_ops = {
 	.show = pid_seq_show,
 };
 
-static notrace int pid_open(struct inode *inode, struct file *file,
-			    enum pid_kind kind)
+/* Both files share their operations; the name says which list. */
+static const char *const pid_file_names[] = {
+	[PID_FILTER] = "set_ftrace_pid",
+	[PID_NOTRACE] = "set_ftrace_notrace_pid",
+};
+
+static notrace int pid_open(struct inode *inode, struct file *file)
 {
+	enum pid_kind kind = strcmp(file_dentry(file)->d_name.name,
+				    pid_file_names[PID_FILTER]) ?
+			     PID_NOTRACE : PID_FILTER;
 	struct trace_array *tr = inode->i_private;
 	struct pid_file *pf;
 	int ret;
@@ -335,16 +345,6 @@ static notrace int pid_open(struct inode *inode, struct file *file,
 		pid_clear(tr, 1U << kind);
 	}
 	return 0;
-}
-
-static notrace int pid_filter_open(struct inode *inode, struct file *file)
-{
-	return pid_open(inode, file, PID_FILTER);
-}
-
-static notrace int pid_notrace_open(struct inode *inode, struct file *file)
-{
-	return pid_open(inode, file, PID_NOTRACE);
 }
 
 /*
@@ -384,26 +384,18 @@ static notrace ssize_t pid_write(struct file *file, const char __user *ubuf,
 
 static notrace int pid_release(struct inode *inode, struct file *file)
 {
-	struct trace_array *tr = inode->i_private;
+	struct pid_file *pf = ((struct seq_file *)file->private_data)->private;
 
-	trace_array_put(tr);
+	trace_array_put(pf->tr);
 	return seq_release_private(inode, file);
 }
 
-static const struct file_operations pid_filter_fops = {
-	.open = pid_filter_open,
+static const struct file_operations pid_fops = {
+	.open = pid_open,
+	.release = pid_release,
 	.read = seq_read,
 	.write = pid_write,
 	.llseek = tracing_lseek,
-	.release = pid_release,
-};
-
-static const struct file_operations pid_notrace_fops = {
-	.open = pid_notrace_open,
-	.read = seq_read,
-	.write = pid_write,
-	.llseek = tracing_lseek,
-	.release = pid_release,
 };
 
 /**
@@ -414,8 +406,9 @@ static const struct file_operations pid_notrace_fops = {
 notrace void ftrace_init_tracefs(struct trace_array *tr,
 				 struct dentry *d_tracer)
 {
-	trace_create_file("set_ftrace_pid", TRACE_MODE_WRITE, d_tracer, tr,
-			  &pid_filter_fops);
-	trace_create_file("set_ftrace_notrace_pid", TRACE_MODE_WRITE, d_tracer,
-			  tr, &pid_notrace_fops);
+	enum pid_kind k;
+
+	for (k = PID_FILTER; k <= PID_NOTRACE; k++)
+		trace_create_file(pid_file_names[k], TRACE_MODE_WRITE, d_tracer,
+				  tr, &pid_fops);
 }

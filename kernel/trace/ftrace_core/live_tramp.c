@@ -23,11 +23,11 @@
  * its own for its next registration, whose callback it is pointed at
  * then, unless the ops changed FTRACE_OPS_FL_SAVE_REGS in between: that
  * trampoline, of the other register shape, is orphaned and freed after
- * a wait, and a new one is built.  Orphans: an ops that leaves as a zombie (live.c: the registry
- * could not take its sites back, so they still call its trampoline)
- * hands the trampoline to its slot, pointed at ftrace_stub before the
- * wait: the ops may be freed, the trampoline is freed only when the
- * zombie is reaped, after a wait.  A trampoline that a quarantined site
+ * a wait, and a new one is built.  Orphans: an ops that leaves as a
+ * zombie (live.c: the registry could not take its sites back, so they
+ * still call its trampoline) hands the trampoline to its slot, pointed
+ * at ftrace_stub before the wait: the ops may be freed, the trampoline
+ * is freed only when the zombie is reaped, after a wait.  A trampoline that a quarantined site
  * may still call (it was refused a change while it held that call,
  * update.c) is orphaned the same way when its ops leaves, and kept for
  * good.
