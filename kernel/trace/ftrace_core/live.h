@@ -68,6 +68,9 @@ void ftrace_live_mods_free(struct list_head *pend);
  * @list: in live_mods.c's list of open writers (mods_lock)
  * @lock: held around every change of *@set while the writer is listed
  * @set: the pending set (the file's)
+ * @base: (@lock) the set it started from, of an open without O_TRUNC
+ *        (NULL with it): its close publishes what it added to and
+ *        removed from that set, applied to the set as it is then
  * @named: the sites its writes named (not with '!'), under @lock: no
  *         longer stale when published (live_stale.c)
  * @emptied: (@lock) its set has no site because a going module's drop
@@ -81,6 +84,7 @@ struct ftrace_live_writer {
 	struct list_head list;
 	struct mutex lock;		/* protects *set */
 	struct ftrace_sites **set;
+	struct ftrace_sites *base;
 	struct ftrace_sites *named;
 	bool emptied;
 	bool lost;

@@ -9,7 +9,9 @@
  * A filter file opened for writing starts from no site with O_TRUNC,
  * from the ops' set otherwise; each write's tokens apply whole or not at
  * all (filter.c); the result is published at close, through the
- * registry for a registered ops (ftrace_core_publish()), unless a write
+ * registry for a registered ops (ftrace_live_mods_publish()): an
+ * O_TRUNC open's set, an appending open's changes applied to the set
+ * of that moment (two overlapping ">>" both count), unless a write
  * of that open was refused: then nothing is, not even the truncation
  * (upstream publishes what it took, an empty filter after a refused
  * "echo bad > set_ftrace_filter", which means every function).  As upstream

@@ -226,7 +226,9 @@ static int mods_resolve_loaded(struct list_head *pend, struct ftrace_sites **s,
  *         the ops' (every site is "no site" to add to)
  *
  * The copy and the listing are one step under mods_lock: no module's
- * drop falls between them.
+ * drop falls between them.  Without O_TRUNC the copy is kept as the
+ * writer's base (ftrace_live_mods_publish() rebases onto the set of the
+ * close).
  *
  * Context: process context; takes mods_lock and the ops' regex_lock.
  */
@@ -245,6 +247,7 @@ void ftrace_live_mods_writer_open(struct ftrace_live_writer *mw,
 	mw->emptied = !trunc && ftrace_sites_is_none(*set);
 	if (ftrace_sites_is_all(*set))
 		*set = FTRACE_SITES_NONE_SET;	/* ALL is static: no put */
+	mw->base = trunc ? NULL : ftrace_sites_get(*set);
 	list_add(&mw->list, &mods_writers);
 }
 
@@ -269,6 +272,87 @@ void ftrace_live_mods_writer_close(struct ftrace_live_writer *mw)
 	mods_writer_unlist(mw);
 	mutex_unlock(&mods_lock);
 	ftrace_sites_put(mw->named);
+	ftrace_sites_put(mw->base);
+}
+
+/* What a filter file's close publishes: mods_rebase_edit()'s data. */
+struct mods_rebase {
+	struct ftrace_sites *set;	/* the writer's set */
+	struct ftrace_sites *base;	/* what it started from; NULL: O_TRUNC */
+	struct ftrace_sites *named;	/* what its writes named */
+	bool filter;
+	bool changed;		/* @set is not @base, or it has :mod: tokens */
+	bool empty_is_all;	/* a filter left with no site traces all */
+};
+
+/*
+ * (@cur minus what the writer removed from its base) plus what it added
+ * to it: two appenders that overlap both count, as if each had opened
+ * after the other's close.  A filter's "every site" is "no site" to add
+ * to or remove from, as at the open (a notrace set is never "every
+ * site": its -EDOM would fail the close).  A new reference or an
+ * ERR_PTR().  A going module whose sites the ops' set kept (no memory
+ * to edit it, reported then) keeps them here too.
+ */
+static struct ftrace_sites *mods_rebase(const struct mods_rebase *r,
+					struct ftrace_sites *cur)
+{
+	struct ftrace_sites *added, *removed, *kept, *res;
+
+	if (r->filter && ftrace_sites_is_all(cur))
+		cur = FTRACE_SITES_NONE_SET;
+	added = ftrace_sites_minus(r->set, r->base, GFP_KERNEL);
+	if (IS_ERR(added))
+		return added;
+	removed = ftrace_sites_minus(r->base, r->set, GFP_KERNEL);
+	res = removed;
+	if (IS_ERR(removed))
+		goto out_added;
+	kept = ftrace_sites_minus(cur, removed, GFP_KERNEL);
+	res = kept;
+	if (IS_ERR(kept))
+		goto out_removed;
+	res = ftrace_sites_union(kept, added, GFP_KERNEL);
+	ftrace_sites_put(kept);
+out_removed:
+	ftrace_sites_put(removed);
+out_added:
+	ftrace_sites_put(added);
+	return res;
+}
+
+/*
+ * ftrace_core_edit(): the set a filter file's close publishes, given the
+ * ops' set now (@cur).  A truncating open publishes its own set; an
+ * appending one that changed nothing (what it added it removed again)
+ * leaves @cur as it is, else rebases its changes onto it.  Either way
+ * its named sites are no longer stale.  A filter left with no site
+ * traces every site (@empty_is_all), unless it traced none before the
+ * rebase: then the appender's changes did not empty it.
+ */
+static struct ftrace_sites *mods_rebase_edit(struct ftrace_sites *cur,
+					     struct ftrace_sites **named,
+					     void *data)
+{
+	const struct mods_rebase *r = data;
+	struct ftrace_sites *res;
+	bool may_all = r->empty_is_all;
+
+	ftrace_sites_put(*named);
+	*named = ftrace_sites_get(r->named);
+	if (r->base && !r->changed)
+		return ftrace_sites_get(cur);
+	if (r->base) {
+		may_all &= !ftrace_sites_is_none(cur);
+		res = mods_rebase(r, cur);
+	} else {
+		res = ftrace_sites_get(r->set);
+	}
+	if (!IS_ERR(res) && r->filter && ftrace_sites_is_none(res) && may_all) {
+		ftrace_sites_put(res);
+		res = FTRACE_SITES_ALL_SET;
+	}
+	return res;
 }
 
 /**
@@ -287,6 +371,12 @@ void ftrace_live_mods_writer_close(struct ftrace_live_writer *mw)
  * left with no site and no pending token traces every function, as
  * upstream's does.
  *
+ * An open without O_TRUNC publishes its changes, not its copy: what its
+ * writes added to and removed from the set it started from is applied
+ * to the set as it is now, in one step under the ops' regex_lock
+ * (ftrace_core_edit()), so that an appender closing after another does
+ * not undo the other's tokens (upstream's last close wins).
+ *
  * Context: process context; takes mods_lock, ftrace_core_chunks_lock,
  * the ops' regex_lock and ftrace_lock, in that order.
  * Return: 0, or an error (-ENOMEM also if a going module's sites could
@@ -297,26 +387,26 @@ int ftrace_live_mods_publish(struct ftrace_ops *ops, bool filter,
 			     struct ftrace_live_writer *mw,
 			     struct list_head *pend, bool trunc)
 {
-	struct ftrace_sites *s;
+	struct mods_rebase r = { .filter = filter };
 	struct mods_pending *e, *t;
 	bool any;
 	int ret;
 
 	mutex_lock(&mods_lock);
-	mods_writer_unlist(mw);
-	s = *mw->set;
+	mods_writer_unlist(mw);	/* no drop edits the writer from now on */
+	r.set = *mw->set;
 	*mw->set = NULL;	/* consumed */
-	ret = mw->lost ? -ENOMEM : mods_resolve_loaded(pend, &s, &mw->named);
+	r.base = mw->base;
+	ret = mw->lost ? -ENOMEM :
+			 mods_resolve_loaded(pend, &r.set, &mw->named);
 	if (ret)
 		goto fail;
 	any = !list_empty(pend) || (!trunc && mods_has_pending(ops, filter));
-	if (filter && ftrace_sites_is_none(s) && !any && !mw->emptied) {
-		ftrace_sites_put(s);
-		s = FTRACE_SITES_ALL_SET;
-	}
-	/* what its writes named is no longer stale */
-	ret = ftrace_core_publish(ops, filter, s, mw->named);
-	s = NULL;	/* passed on */
+	r.empty_is_all = !any && !mw->emptied;
+	r.changed = !list_empty(pend) || (r.base &&
+					  !ftrace_sites_equal(r.set, r.base));
+	r.named = mw->named;
+	ret = ftrace_core_edit(ops, filter, mods_rebase_edit, &r);
 	if (ret)
 		goto fail;
 	list_for_each_entry_safe(e, t, &mods_pending, list) {
@@ -326,14 +416,13 @@ int ftrace_live_mods_publish(struct ftrace_ops *ops, bool filter,
 		}
 	}
 	list_splice_tail_init(pend, &mods_pending);
-	mutex_unlock(&mods_lock);
-	ftrace_sites_put(mw->named);
-	return 0;
 fail:
 	mutex_unlock(&mods_lock);
-	ftrace_sites_put(s);
+	ftrace_sites_put(r.set);
+	ftrace_sites_put(r.base);
 	ftrace_sites_put(mw->named);
-	ftrace_live_mods_free(pend);
+	if (ret)
+		ftrace_live_mods_free(pend);
 	return ret;
 }
 
@@ -475,7 +564,8 @@ static void mods_writers_drop(struct ftrace_sites *gone)
 	list_for_each_entry(mw, &mods_writers, list) {
 		mutex_lock(&mw->lock);
 		had = !ftrace_sites_is_none(*mw->set);
-		if (!mods_cut(mw->set, gone) || !mods_cut(&mw->named, gone))
+		if (!mods_cut(mw->set, gone) || !mods_cut(&mw->named, gone) ||
+		    (mw->base && !mods_cut(&mw->base, gone)))
 			mw->lost = true;
 		else if (had && ftrace_sites_is_none(*mw->set))
 			mw->emptied = true;
