@@ -138,6 +138,7 @@ static notrace int api_publish(struct ftrace_ops *ops, bool filter,
 		return ret;
 	}
 	old = api_cur(ops, filter);
+	ftrace_hash_shell_own(h, filter);	/* stale marks reach it */
 	rcu_assign_pointer(*slot, h);
 	ftrace_core_commit_unlock();
 	ftrace_hash_shell_free(old);

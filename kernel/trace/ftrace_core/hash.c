@@ -36,8 +36,19 @@
  * addresses, and losing all of them makes it "no site", never "all
  * sites".
  *
+ * Owned shells: the sets an owner published for its ops (filter_api.c)
+ * are listed (ftrace_hash_shell_own()) until freed, so that the stale
+ * marks reach the sets of ops not registered at the time as well
+ * (ftrace_hash_owned_walk(), live_stale.c): one registered later does
+ * not cover the function that came at an address it named before.
+ * hash_owned_lock protects the list; order: an ops' regex_lock >
+ * ftrace_lock > hash_owned_lock.  Freeing an owned shell takes it:
+ * process context.
+ *
  * The core never traces itself: every function here is notrace.
  */
+#include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 
@@ -52,13 +63,22 @@
  *        stale); replaced under ftrace_lock, read under RCU
  * @stale: addresses of @sites that named another function (a reference,
  *         a SOME set within @sites), or NULL; ftrace_lock
+ * @owned: in the list of owned shells while @listed (hash_owned_lock)
+ * @filter: an owned shell is a filter, else a notrace set
+ * @listed: set once, before the shell is published, if it is listed
  */
 struct ftrace_sites_hash {
 	struct ftrace_hash hash;
 	struct ftrace_sites *sites;
 	struct ftrace_sites __rcu *live;
 	struct ftrace_sites *stale;
+	struct list_head owned;
+	bool filter;
+	bool listed;
 };
+
+static DEFINE_MUTEX(hash_owned_lock);
+static LIST_HEAD(hash_owned);	/* hash_owned_lock */
 
 static notrace struct ftrace_sites_hash *hash_of(const struct ftrace_hash *h)
 {
@@ -108,12 +128,74 @@ static notrace void hash_shell_rcu(struct rcu_head *rcu)
  * ftrace_hash_shell_free() - free a shell after a grace period
  * @hash: a shell of ftrace_hash_shell(), unpublished; NULL is ignored
  *
- * Context: any context.
+ * Context: process context (an owned shell leaves its list under
+ * hash_owned_lock).
  */
 notrace void ftrace_hash_shell_free(struct ftrace_hash *hash)
 {
-	if (hash)
-		call_rcu(&hash->rcu, hash_shell_rcu);
+	struct ftrace_sites_hash *h;
+
+	if (!hash)
+		return;
+	h = hash_of(hash);
+	if (h->listed) {	/* no walk finds it from now on */
+		mutex_lock(&hash_owned_lock);
+		list_del(&h->owned);
+		mutex_unlock(&hash_owned_lock);
+	}
+	call_rcu(&hash->rcu, hash_shell_rcu);
+}
+
+/**
+ * ftrace_hash_shell_own() - list a shell as a set its owner publishes
+ * @hash: the shell, not published yet
+ * @filter: it is a filter, else a notrace set
+ *
+ * Context: process context; takes hash_owned_lock.  Freeing the shell
+ * then takes it too.
+ */
+notrace void ftrace_hash_shell_own(struct ftrace_hash *hash, bool filter)
+{
+	struct ftrace_sites_hash *h = hash_of(hash);
+
+	/* only our running core marks stale addresses (live_stale.c) */
+	if (!IS_ENABLED(CONFIG_FTRACE_OWN_CORE_LIVE))
+		return;
+	h->filter = filter;
+	h->listed = true;
+	mutex_lock(&hash_owned_lock);
+	list_add_tail(&h->owned, &hash_owned);
+	mutex_unlock(&hash_owned_lock);
+}
+
+/**
+ * ftrace_hash_owned_walk() - call @fn on every owned shell
+ * @fn: given a shell, whether it is a filter, and @data; returns 0 or
+ *      an error; it must not free a shell
+ * @data: for @fn
+ *
+ * Every shell is visited, whatever @fn returned for the others.
+ *
+ * Context: process context; ftrace_lock held (the stale marks' lock);
+ * takes hash_owned_lock; @fn may sleep.
+ * Return: 0, or @fn's first error.
+ */
+notrace int
+ftrace_hash_owned_walk(int (*fn)(struct ftrace_hash *hash, bool filter,
+				 void *data),
+		       void *data)
+{
+	struct ftrace_sites_hash *h;
+	int ret = 0, r;
+
+	lockdep_assert_held(&ftrace_lock);
+	mutex_lock(&hash_owned_lock);
+	list_for_each_entry(h, &hash_owned, owned) {
+		r = fn(&h->hash, h->filter, data);
+		ret = ret ?: r;
+	}
+	mutex_unlock(&hash_owned_lock);
+	return ret;
 }
 
 /**

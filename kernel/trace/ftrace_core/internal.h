@@ -12,6 +12,7 @@
  *   ftrace_lock  >  ftrace_core_chunks_lock  >  ftrace_core_names_lock
  *   filter_lock (filter.c)  >  ftrace_core_chunks_lock
  *   ftrace_lock  >  text_mutex
+ *   ftrace_lock  >  hash_owned_lock (hash.c)
  *   ftrace_lock (a registry's lock)  >  the engine's own locks
  *
  * Pieces so far:
@@ -504,6 +505,10 @@ struct ftrace_func_entry;
 struct ftrace_hash *ftrace_hash_shell(struct ftrace_sites *s,
 				      unsigned long flags, gfp_t gfp);
 void ftrace_hash_shell_free(struct ftrace_hash *hash);
+void ftrace_hash_shell_own(struct ftrace_hash *hash, bool filter);
+int ftrace_hash_owned_walk(int (*fn)(struct ftrace_hash *hash, bool filter,
+				     void *data),
+			   void *data);
 struct ftrace_sites *ftrace_hash_sites(const struct ftrace_hash *hash,
 				       bool filter);
 struct ftrace_sites *ftrace_hash_live(const struct ftrace_hash *hash,

@@ -140,7 +140,7 @@ static notrace struct ftrace_chunk *boot_chunk_of(struct module *mod,
 
 /*
  * One of a loading module's chunks, built and listed; first, under
- * ftrace_lock, the addresses of it that registered ops already name are
+ * ftrace_lock, the addresses of it that ops' sets already name are
  * marked stale (live_stale.c): they named functions that went.
  */
 static notrace struct ftrace_chunk *boot_module_chunk(struct module *mod,
@@ -285,7 +285,7 @@ static notrace void boot_drop(struct module *mod, bool init, bool keep)
 	}
 	mutex_unlock(&ftrace_core_chunks_lock);
 	if (c) {
-		/* the registered ops that still name its sites: stale now */
+		/* the ops' sets that still name its sites: stale now */
 		if (ftrace_live_stale_mark(c->ip, c->nr, "a going module"))
 			pr_err("module %s: stale addresses not all marked (no memory)\n",
 			       mod->name);

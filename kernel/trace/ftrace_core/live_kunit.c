@@ -773,6 +773,62 @@ static notrace void lk_stale_shared(struct kunit *test)
 	ftrace_free_filter(&lk_c);
 }
 
+/* ftrace_hash_owned_walk(): count the owned sets naming *@data */
+static notrace int lk_count_naming(struct ftrace_hash *h, bool filter,
+				   void *data)
+{
+	unsigned long *arg = data;	/* [0] the address, [1] the count */
+	struct ftrace_sites *s = ftrace_hash_sites(h, filter);
+
+	if (s->kind == FTRACE_SITES_SOME && ftrace_sites_has(s, arg[0]))
+		arg[1]++;
+	return 0;
+}
+
+/*
+ * An ops not registered when the mark is made (a module came where its
+ * sets name an address): its shell is marked all the same, so that
+ * registering it later does not cover the function there, while what
+ * it names beside stays traced; naming the address again ends the mark.
+ * The address is one no other set names (the mark reaches every owner's
+ * sets): emergency_remount(), which nothing traces.
+ */
+static notrace void lk_stale_unregistered(struct kunit *test)
+{
+	unsigned long rd = lk_site(test, "vfs_read");
+	unsigned long rm = lk_site(test, "emergency_remount");
+	unsigned long arg[2] = { rm, 0 };
+	int ret;
+
+	KUNIT_ASSERT_EQ(test, ftrace_set_filter_ip(&lk_c, rd, 0, 1), 0);
+	KUNIT_ASSERT_EQ(test, ftrace_set_filter_ip(&lk_c, rm, 0, 0), 0);
+	mutex_lock(&ftrace_lock);
+	ftrace_hash_owned_walk(lk_count_naming, arg);
+	ret = arg[1] == 1 ? ftrace_live_stale_mark(&rm, 1, "kunit") : -EBUSY;
+	mutex_unlock(&ftrace_lock);
+	if (ret == -EBUSY) {
+		ftrace_free_filter(&lk_c);
+		kunit_skip(test, "another set names emergency_remount");
+	}
+	KUNIT_EXPECT_EQ(test, ret, 0);
+
+	KUNIT_ASSERT_EQ(test, register_ftrace_function(&lk_c), 0);
+	KUNIT_EXPECT_EQ(test, lk_calls(rm), 0UL);
+	KUNIT_EXPECT_NE(test, lk_calls(rd), 0UL);
+	KUNIT_EXPECT_FALSE(test, ftrace_ops_test(&lk_c, rm, NULL));
+	KUNIT_EXPECT_TRUE(test, ftrace_ops_test(&lk_c, rd, NULL));
+	KUNIT_EXPECT_EQ(test, ftrace_live_check_texts(), 0UL);
+
+	KUNIT_EXPECT_EQ(test, ftrace_set_filter_ip(&lk_c, rm, 0, 0), 0);
+	KUNIT_EXPECT_TRUE(test, ftrace_ops_test(&lk_c, rm, NULL));
+	KUNIT_EXPECT_NE(test, lk_calls(rm), 0UL);
+
+	KUNIT_EXPECT_EQ(test, unregister_ftrace_function(&lk_c), 0);
+	KUNIT_EXPECT_EQ(test, lk_calls(rm), 0UL);
+	KUNIT_EXPECT_EQ(test, ftrace_live_check_texts(), 0UL);
+	ftrace_free_filter(&lk_c);
+}
+
 static struct kunit_case lk_cases[] = {
 	KUNIT_CASE(lk_ipmodify_exclusive),
 	KUNIT_CASE(lk_unregister_infallible),
@@ -784,6 +840,7 @@ static struct kunit_case lk_cases[] = {
 	KUNIT_CASE(lk_check_repairs),
 	KUNIT_CASE(lk_stale),
 	KUNIT_CASE(lk_stale_shared),
+	KUNIT_CASE(lk_stale_unregistered),
 	{}
 };
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * live_stale.c - addresses that a registered ops' sets name and that now
- * belong to another function (CONFIG_FTRACE_OWN_CORE_LIVE).
+ * live_stale.c - addresses that an ops' sets name and that now belong
+ * to another function (CONFIG_FTRACE_OWN_CORE_LIVE).
  *
  * The filter files drop a going module's sites (live_mods.c), but the
  * sets of ops without filter files (direct ops, fprobes, in-kernel users
@@ -9,24 +9,30 @@
  * have sites at those addresses.  Those addresses are stale: they named
  * a function that went.  ftrace_live_stale_mark() finds them, in every
  * registered ops' filter and notrace shells (a function_graph manager's
- * users' included), when a module's chunk is built, before it is listed
- * (an address of it named earlier cannot name it), and when a chunk is
- * dropped (its sites named by an ops still registered); it marks them
- * in the shells (hash.c: the live set is the set less them) and gives
- * the slots of the ops concerned their live sets again.  A zombie's slot
+ * users' included) and in every other set an owner published, when a
+ * module's chunk is built, before it is listed (an address of it named
+ * earlier cannot name it), and when a chunk is dropped (its sites named
+ * by an ops, registered or not); it marks them in the shells (hash.c:
+ * the live set is the set less them) and gives the slots of the
+ * registered ops concerned their live sets again.  A zombie's slot
  * loses them outright (its sites may still call an orphaned trampoline).
+ *
+ * The sets of ops not registered at the time are marked as well (every
+ * set an owner published is listed, hash.c's owned shells): one
+ * registered later, whose sets still name the address, does not cover
+ * the new function, where any ops of upstream's core does.
  *
  * So what a site gets stays a pure function of the registered ops'
  * published sets, stale marks included: ftrace_core/check recomputes it
  * from them.  An address stays stale until the owner removes it or names
- * it again (ftrace_hash_stale_cut()); an ops registered after the mark
- * whose shells still name the address covers the new function (as any
- * ops of upstream's core does).
+ * it again (ftrace_hash_stale_cut()).
  *
  * Locking: everything here runs under ftrace_lock, which serializes the
  * marks with the owners' publications (filter_api.c's cut runs under it
- * too); the shells' live sets are read by the callbacks' filter test
- * under RCU.  Each ops' marks are reported once per mark.
+ * too), and the walk of the owned shells under hash_owned_lock too
+ * (ftrace_lock > hash_owned_lock); the shells' live sets are read by the
+ * callbacks' filter test under RCU.  Each ops' marks are reported once
+ * per mark.
  */
 #include <linux/ftrace.h>
 #include <linux/slab.h>
@@ -34,20 +40,18 @@
 #include "live.h"
 
 /*
- * Mark the addresses of @chunk that the shell *@slot (the filter, with
+ * Mark the addresses of @chunk that the shell @h (a filter, with
  * @filter) names as stale.  *@named tells whether it names any (marked
  * now or before).  Return: 1 if the shell's live set changed, 0 if not,
  * or an error.
  */
-static notrace int stale_shell(struct ftrace_hash __rcu **slot, bool filter,
+static notrace int stale_shell(struct ftrace_hash *h, bool filter,
 			       struct ftrace_sites *chunk, bool *named)
 {
-	struct ftrace_hash *h;
 	struct ftrace_sites *sites, *hit, *all;
 	unsigned int i;
 	int ret;
 
-	h = rcu_dereference_protected(*slot, lockdep_is_held(&ftrace_lock));
 	sites = ftrace_hash_sites(h, filter);
 	if (!h || sites->kind != FTRACE_SITES_SOME)
 		return 0;
@@ -84,14 +88,36 @@ static notrace int stale_ops(struct ftrace_ops *ops, struct ftrace_sites *chunk,
 
 	if (!fh)
 		return 0;
-	f = stale_shell(&fh->filter_hash, true, chunk, named);
-	n = stale_shell(&fh->notrace_hash, false, chunk, named);
+	f = stale_shell(rcu_dereference_protected(fh->filter_hash,
+						  lockdep_is_held(&ftrace_lock)),
+			true, chunk, named);
+	n = stale_shell(rcu_dereference_protected(fh->notrace_hash,
+						  lockdep_is_held(&ftrace_lock)),
+			false, chunk, named);
 	if (f > 0 || n > 0)
 		pr_warn("ftrace: %ps: stale addresses left out, sites of %s\n",
 			ops->saved_func ?: ops->func, what);
 	if (f < 0)
 		return f;
 	return n < 0 ? n : 0;
+}
+
+/* ftrace_hash_owned_walk()'s data: a chunk, and the shells marked now */
+struct stale_walk {
+	struct ftrace_sites *chunk;
+	unsigned int marked;
+};
+
+/* A set published for any ops, registered or not (hash.c's walk). */
+static notrace int stale_owned(struct ftrace_hash *h, bool filter, void *data)
+{
+	struct stale_walk *w = data;
+	bool named = false;
+	int ret = stale_shell(h, filter, w->chunk, &named);
+
+	if (ret > 0)
+		w->marked++;
+	return ret < 0 ? ret : 0;
 }
 
 /* Do two sets of a slot hold the same sites (NULL: none)? */
@@ -170,19 +196,19 @@ static notrace int stale_zombies(struct ftrace_sites *gone)
 
 /**
  * ftrace_live_stale_mark() - mark the addresses of a chunk that the
- * registered ops' sets name as stale
+ * ops' sets name as stale, the registered ops' slots following
  * @ip: the chunk's sites, ascending
  * @nr: how many (at least one)
  * @what: what they are, for the report ("module foo")
  *
- * Context: ftrace_lock held; may sleep.
+ * Context: ftrace_lock held; takes hash_owned_lock; may sleep.
  * Return: 0, or the first error (-ENOMEM): the marks made stay.
  */
 notrace int ftrace_live_stale_mark(const unsigned long *ip, unsigned int nr,
 				   const char *what)
 {
 	struct ftrace_live_slot *s;
-	struct ftrace_sites *chunk;
+	struct stale_walk w = { };
 	struct ftrace_ops *u;
 	int ret = 0, r;
 	bool named, wrong;
@@ -190,17 +216,17 @@ notrace int ftrace_live_stale_mark(const unsigned long *ip, unsigned int nr,
 	lockdep_assert_held(&ftrace_lock);
 	if (!nr)
 		return 0;
-	chunk = ftrace_sites_from(ip, nr, GFP_KERNEL);
-	if (IS_ERR(chunk))
-		return PTR_ERR(chunk);
+	w.chunk = ftrace_sites_from(ip, nr, GFP_KERNEL);
+	if (IS_ERR(w.chunk))
+		return PTR_ERR(w.chunk);
 	list_for_each_entry(s, &ftrace_live_slots, list) {
 		named = false;
 		if (list_empty(&s->ops->subop_list)) {
-			r = stale_ops(s->ops, chunk, what, &named);
+			r = stale_ops(s->ops, w.chunk, what, &named);
 			ret = ret ?: r;
 		} else {
 			list_for_each_entry(u, &s->ops->subop_list, list) {
-				r = stale_ops(u, chunk, what, &named);
+				r = stale_ops(u, w.chunk, what, &named);
 				ret = ret ?: r;
 			}
 		}
@@ -210,9 +236,15 @@ notrace int ftrace_live_stale_mark(const unsigned long *ip, unsigned int nr,
 			ret = ret ?: r;
 		}
 	}
-	r = stale_zombies(chunk);
+	/* the ops not registered now, for when they are (those are marked) */
+	r = ftrace_hash_owned_walk(stale_owned, &w);
 	ret = ret ?: r;
-	ftrace_sites_put(chunk);
+	if (w.marked)
+		pr_warn("ftrace: sets of ops not registered (%u): stale addresses left out, sites of %s\n",
+			w.marked, what);
+	r = stale_zombies(w.chunk);
+	ret = ret ?: r;
+	ftrace_sites_put(w.chunk);
 	return ret;
 }
 
