@@ -60,7 +60,7 @@ livecheck: deps tree
 	@$(H)/corecheck.sh live
 
 # The live kernel under lockdep, KASAN and the list, object and
-# sleep-in-atomic checks, with the 24 tests of livedebug-pass.txt (by
+# sleep-in-atomic checks, with the 25 tests of livedebug-pass.txt (by
 # hand: over an hour here; step 10 of make check runs the part of them
 # that livedebug-gate.txt names).
 livedebugcheck: deps tree
