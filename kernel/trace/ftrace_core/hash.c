@@ -63,9 +63,9 @@
  *        stale); replaced under ftrace_lock, read under RCU
  * @stale: addresses of @sites that named another function (a reference,
  *         a SOME set within @sites), or NULL; ftrace_lock
- * @owned: in the list of owned shells while @listed (hash_owned_lock)
+ * @owned: in the list of owned shells (hash_owned_lock), else empty:
+ *         listed once, before the shell is published
  * @filter: an owned shell is a filter, else a notrace set
- * @listed: set once, before the shell is published, if it is listed
  */
 struct ftrace_sites_hash {
 	struct ftrace_hash hash;
@@ -74,7 +74,6 @@ struct ftrace_sites_hash {
 	struct ftrace_sites *stale;
 	struct list_head owned;
 	bool filter;
-	bool listed;
 };
 
 static DEFINE_MUTEX(hash_owned_lock);
@@ -107,6 +106,7 @@ notrace struct ftrace_hash *ftrace_hash_shell(struct ftrace_sites *s,
 		return NULL;
 	}
 	h->sites = s;
+	INIT_LIST_HEAD(&h->owned);
 	RCU_INIT_POINTER(h->live, ftrace_sites_get(s));
 	h->hash.count = s->kind == FTRACE_SITES_SOME ? s->nr : 0;
 	h->hash.flags = flags;
@@ -138,7 +138,8 @@ notrace void ftrace_hash_shell_free(struct ftrace_hash *hash)
 	if (!hash)
 		return;
 	h = hash_of(hash);
-	if (h->listed) {	/* no walk finds it from now on */
+	/* unpublished: nothing lists it meanwhile; no walk finds it after */
+	if (!list_empty(&h->owned)) {
 		mutex_lock(&hash_owned_lock);
 		list_del(&h->owned);
 		mutex_unlock(&hash_owned_lock);
@@ -162,7 +163,6 @@ notrace void ftrace_hash_shell_own(struct ftrace_hash *hash, bool filter)
 	if (!IS_ENABLED(CONFIG_FTRACE_OWN_CORE_LIVE))
 		return;
 	h->filter = filter;
-	h->listed = true;
 	mutex_lock(&hash_owned_lock);
 	list_add_tail(&h->owned, &hash_owned);
 	mutex_unlock(&hash_owned_lock);
