@@ -325,7 +325,8 @@ out_added:
  * ftrace_core_edit(): the set a filter file's close publishes, given the
  * ops' set now (@cur).  A truncating open publishes its own set; an
  * appending one that changed nothing (what it added it removed again)
- * leaves @cur as it is, else rebases its changes onto it.  Either way
+ * leaves @cur as it is (NULL: no publication), else rebases its
+ * changes onto it.  Either way
  * its named sites are no longer stale.  A filter left with no site
  * traces every site (@empty_is_all), unless it traced none before the
  * rebase: then the appender's changes did not empty it.
@@ -340,8 +341,10 @@ static struct ftrace_sites *mods_rebase_edit(struct ftrace_sites *cur,
 
 	ftrace_sites_put(*named);
 	*named = ftrace_sites_get(r->named);
+	/* nothing to publish, unless what it named ends a stale mark */
 	if (r->base && !r->changed)
-		return ftrace_sites_get(cur);
+		return ftrace_sites_is_none(r->named) ? NULL :
+						       ftrace_sites_get(cur);
 	if (r->base) {
 		may_all &= !ftrace_sites_is_none(cur);
 		res = mods_rebase(r, cur);
