@@ -299,13 +299,13 @@ static notrace void pid_seq_stop(struct seq_file *m, void *v)
 	mutex_unlock(&ftrace_lock);
 }
 
+/* A pid of the list, or the one line an empty list reads as. */
 static notrace int pid_seq_show(struct seq_file *m, void *v)
 {
-	if (v == PID_NONE_CURSOR) {
-		seq_puts(m, "no pid\n");
-		return 0;
-	}
-	return trace_pid_show(m, v);
+	if (v != PID_NONE_CURSOR)
+		return trace_pid_show(m, v);
+	seq_puts(m, "no pid\n");
+	return 0;
 }
 
 static const struct seq_operations pid_seq_ops = {
