@@ -35,3 +35,14 @@ notrace void ftrace_core_commit_lock(void)
 notrace void ftrace_core_commit_unlock(void)
 {
 }
+
+/**
+ * ftrace_core_chunks_gen() - nothing counted beside upstream's core
+ *
+ * Return: 0: nothing marks stale addresses there, so the filter API
+ * never resolves again.
+ */
+notrace unsigned long ftrace_core_chunks_gen(void)
+{
+	return 0;
+}

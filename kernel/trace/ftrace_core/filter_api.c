@@ -28,12 +28,22 @@
  * they will also hand the new sets of a registered ops to the registry
  * (update.c).
  *
+ * A call resolves its addresses or names before it takes ftrace_lock to
+ * publish; a module that went (or came) in between may have taken what
+ * it resolved, and the publication would name that address afresh,
+ * cutting its stale mark (live_stale.c).  So a call that names sites
+ * reads the count of module chunks listed and unlisted first
+ * (ftrace_core_chunks_gen()) and, if the count moved by its
+ * publication, starts again from the set of that moment: it acts as if
+ * it came after the module.  A removal names nothing and cuts no mark.
+ *
  * Locking: the ops' func_hash->regex_lock serializes the writers of its
  * sets (taken here; above ftrace_core_chunks_lock, which resolving
  * patterns takes); readers read the shells under RCU.  May sleep.
  *
  * The core never traces itself: every function here is notrace.
  */
+#include <kunit/static_stub.h>
 #include <linux/err.h>
 #include <linux/ftrace.h>
 #include <linux/mm.h>
@@ -100,15 +110,23 @@ static notrace struct ftrace_sites *api_base(struct ftrace_ops *ops,
 				      : ftrace_sites_get(s);
 }
 
+/* api_publish(): a chunk came or went since the caller resolved */
+#define API_MOVED	1
+
 /*
  * Publish @s (its reference) as the new filter or notrace set; @fresh
  * (or NULL): addresses the caller named, which are no longer stale (a
  * function that came where a gone one was, named again).  The registered
- * ops read the sets less their stale addresses (hash.c).
+ * ops read the sets less their stale addresses (hash.c).  @gen (or
+ * NULL): ftrace_core_chunks_gen() as the caller read it before resolving
+ * @fresh; if it moved since, nothing is published and the caller, told
+ * API_MOVED, resolves again: what it resolved may have gone, and naming
+ * it would cut the mark that says so.
  */
 static notrace int api_publish(struct ftrace_ops *ops, bool filter,
 			       struct ftrace_sites *s,
-			       struct ftrace_sites *fresh)
+			       struct ftrace_sites *fresh,
+			       const unsigned long *gen)
 {
 	struct ftrace_hash __rcu **slot = api_slot(ops, filter);
 	struct ftrace_hash *h = ftrace_hash_shell(s, 0, GFP_KERNEL);
@@ -120,6 +138,11 @@ static notrace int api_publish(struct ftrace_ops *ops, bool filter,
 		return -ENOMEM;
 	/* the ops that read these shells get the sets first (live.c) */
 	ftrace_core_commit_lock();
+	if (gen && *gen != ftrace_core_chunks_gen()) {
+		ftrace_core_commit_unlock();
+		ftrace_hash_shell_free(h);
+		return API_MOVED;
+	}
 	cut = ftrace_hash_stale_cut(api_cur(ops, filter), s, fresh);
 	ret = PTR_ERR_OR_ZERO(cut);
 	if (!ret) {
@@ -145,6 +168,23 @@ static notrace int api_publish(struct ftrace_ops *ops, bool filter,
 	return 0;
 }
 
+/**
+ * ftrace_core_api_site() - the site of an address, as the filter API
+ * resolves it
+ * @ip: a site, or a function start
+ *
+ * ftrace_records_location(), behind a KUnit seam: a case may have a
+ * module go between a call's resolution and its publication.
+ *
+ * Context: process context.
+ * Return: the site's address, or 0.
+ */
+notrace unsigned long ftrace_core_api_site(unsigned long ip)
+{
+	KUNIT_STATIC_STUB_REDIRECT(ftrace_core_api_site, ip);
+	return ftrace_records_location(ip);
+}
+
 /*
  * @s with the sites of @ips added or removed, in one merge: a new
  * reference, or an ERR_PTR().  Checked first, as upstream checks each in
@@ -165,7 +205,7 @@ static notrace struct ftrace_sites *api_many(struct ftrace_sites *s,
 	if (!ip)
 		return ERR_PTR(-ENOMEM);
 	for (i = 0; i < cnt; i++) {
-		ip[i] = ftrace_records_location(ips[i]);
+		ip[i] = ftrace_core_api_site(ips[i]);
 		if (!ip[i]) {
 			r = ERR_PTR(-EINVAL);
 			goto out;
@@ -214,28 +254,35 @@ notrace int ftrace_core_set_addrs(struct ftrace_ops *ops,
 				  bool remove, bool reset, bool filter)
 {
 	struct ftrace_sites *s, *next, *fresh = NULL;
-	int ret = 0;
+	unsigned long gen;
+	int ret;
 
 	ftrace_core_ops_init(ops);
 	if (!cnt && !reset)
 		return 0;
 	mutex_lock(&ops->func_hash->regex_lock);
-	s = api_base(ops, filter, reset);
-	if (cnt) {
-		next = api_many(s, ips, cnt, remove, &fresh);
-		ftrace_sites_put(s);
-		s = IS_ERR(next) ? FTRACE_SITES_NONE_SET : next;
-		if (IS_ERR(next))
-			ret = PTR_ERR(next);
-	}
-	/* cleared with nothing added: a filter traces every site again */
-	if (!ret && filter && reset && !cnt)
-		s = FTRACE_SITES_ALL_SET;
-	if (!ret)
-		ret = api_publish(ops, filter, s, fresh);
-	else
-		ftrace_sites_put(s);
-	ftrace_sites_put(fresh);
+	do {
+		gen = ftrace_core_chunks_gen();
+		ret = 0;
+		s = api_base(ops, filter, reset);
+		if (cnt) {
+			next = api_many(s, ips, cnt, remove, &fresh);
+			ftrace_sites_put(s);
+			s = IS_ERR(next) ? FTRACE_SITES_NONE_SET : next;
+			if (IS_ERR(next))
+				ret = PTR_ERR(next);
+		}
+		/* cleared with nothing added: a filter traces every site */
+		if (!ret && filter && reset && !cnt)
+			s = FTRACE_SITES_ALL_SET;
+		if (!ret)
+			ret = api_publish(ops, filter, s, fresh,
+					  fresh ? &gen : NULL);
+		else
+			ftrace_sites_put(s);
+		ftrace_sites_put(fresh);
+		fresh = NULL;
+	} while (ret == API_MOVED);
 	mutex_unlock(&ops->func_hash->regex_lock);
 	return ret;
 }
@@ -258,31 +305,46 @@ notrace int ftrace_core_set_regex(struct ftrace_ops *ops,
 				  const unsigned char *buf, int len,
 				  bool reset, bool filter)
 {
-	struct ftrace_sites *s, *named = FTRACE_SITES_NONE_SET;
-	char *copy = NULL;
-	int ret = 0;
+	struct ftrace_sites *s, *named;
+	char *pattern = NULL, *work = NULL;
+	unsigned long gen;
+	int ret;
 
 	ftrace_core_ops_init(ops);
 	if (buf && len > 0) {
-		copy = kmemdup_nul(buf, len, GFP_KERNEL);
-		if (!copy)
+		pattern = kmemdup_nul(buf, len, GFP_KERNEL);
+		work = kmalloc(len + 1, GFP_KERNEL);	/* the parser cuts it */
+		if (!pattern || !work) {
+			kfree(pattern);
+			kfree(work);
 			return -ENOMEM;
+		}
 	} else if (!reset) {
 		return 0;	/* nothing asked */
 	}
 	mutex_lock(&ops->func_hash->regex_lock);
-	s = api_base(ops, filter, reset);
-	if (copy)	/* what it names is no longer stale */
-		ret = ftrace_filter_write_named(copy, &s, &named);
-	else if (filter && reset)
-		s = FTRACE_SITES_ALL_SET;	/* cleared */
-	if (!ret)
-		ret = api_publish(ops, filter, s, named);
-	else
-		ftrace_sites_put(s);
+	do {
+		gen = ftrace_core_chunks_gen();
+		ret = 0;
+		named = FTRACE_SITES_NONE_SET;
+		s = api_base(ops, filter, reset);
+		if (pattern) {	/* what it names is no longer stale */
+			memcpy(work, pattern, len + 1);
+			ret = ftrace_filter_write_named(work, &s, &named);
+		} else if (filter && reset) {
+			s = FTRACE_SITES_ALL_SET;	/* cleared */
+		}
+		if (!ret)
+			ret = api_publish(ops, filter, s, named,
+					  ftrace_sites_is_none(named) ?
+					  NULL : &gen);
+		else
+			ftrace_sites_put(s);
+		ftrace_sites_put(named);
+	} while (ret == API_MOVED);
 	mutex_unlock(&ops->func_hash->regex_lock);
-	ftrace_sites_put(named);
-	kfree(copy);
+	kfree(work);
+	kfree(pattern);
 	return ret;
 }
 
@@ -306,7 +368,7 @@ notrace int ftrace_core_publish(struct ftrace_ops *ops, bool filter,
 
 	ftrace_core_ops_init(ops);
 	mutex_lock(&ops->func_hash->regex_lock);
-	ret = api_publish(ops, filter, s, fresh);
+	ret = api_publish(ops, filter, s, fresh, NULL);
 	mutex_unlock(&ops->func_hash->regex_lock);
 	return ret;
 }
@@ -341,7 +403,7 @@ notrace int ftrace_core_edit(struct ftrace_ops *ops, bool filter,
 	if (IS_ERR(s))
 		ret = PTR_ERR(s);
 	else if (s)
-		ret = api_publish(ops, filter, s, named);
+		ret = api_publish(ops, filter, s, named, NULL);
 	mutex_unlock(&ops->func_hash->regex_lock);
 	ftrace_sites_put(named);
 	return ret;

@@ -567,6 +567,7 @@ ftrace_func_t ftrace_core_ops_get_func(struct ftrace_ops *ops);
 /* ---- filter_api.c: the in-kernel filter API on an ops' shells ---------- */
 
 void ftrace_core_ops_init(struct ftrace_ops *ops);
+unsigned long ftrace_core_api_site(unsigned long ip);
 int ftrace_core_set_addrs(struct ftrace_ops *ops, const unsigned long *ips,
 			  unsigned int cnt, bool remove, bool reset,
 			  bool filter);
@@ -589,6 +590,8 @@ int ftrace_core_commit(struct ftrace_ops *ops, struct ftrace_sites *filter,
 		       struct ftrace_sites *notrace_sites);
 void ftrace_core_commit_lock(void);
 void ftrace_core_commit_unlock(void);
+/* module chunks listed or unlisted (live_stale.c; beside.c: none) */
+unsigned long ftrace_core_chunks_gen(void);
 
 /* ---- symbols.c: function names to addresses --------------------------- */
 

@@ -124,6 +124,7 @@ ftrace_live_check_sets(void (*report)(void *data, struct ftrace_ops *ops),
 		       void *data);
 int ftrace_live_stale_mark(const unsigned long *ip, unsigned int nr,
 			   const char *what);
+void ftrace_live_chunks_moved(void);
 void ftrace_live_boot_params(void);
 struct trace_array;
 int ftrace_live_probes_take(char *buf, struct trace_array *tr, bool filter);

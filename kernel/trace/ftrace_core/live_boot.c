@@ -161,6 +161,7 @@ static notrace struct ftrace_chunk *boot_module_chunk(struct module *mod,
 		c = NULL;
 	} else {
 		c = ftrace_module_chunk_list(mod, c);
+		ftrace_live_chunks_moved();
 	}
 	mutex_unlock(&ftrace_lock);
 	return c;
@@ -291,6 +292,7 @@ static notrace void boot_drop(struct module *mod, bool init, bool keep)
 			       mod->name);
 		ftrace_filter_chunk_gone(c);
 		ftrace_chunk_unlist(c);
+		ftrace_live_chunks_moved();
 	}
 	mutex_unlock(&ftrace_lock);
 }

@@ -17,7 +17,8 @@
  * sites with IPMODIFY ops is asked and told as it must be; the check
  * repairs a site's text as well as its state; addresses marked stale
  * (live_stale.c) are left out of what an ops covers until named again,
- * by every ops that reads the shell marked.
+ * by every ops that reads the shell marked, and a filter call whose
+ * address went before it published resolves it again.
  *
  * The suite runs at boot, before any tracer: it uses real functions of
  * the kernel (vfs_read, vfs_write) and the live registry, and puts every
@@ -29,6 +30,7 @@
  * patcher touched does (ftrace_core/check lists it); so does
  * emergency_thaw_all()'s, which the check case writes over the same way.
  */
+#include <kunit/static_stub.h>
 #include <kunit/test.h>
 #include <linux/ftrace.h>
 #include <linux/kallsyms.h>
@@ -832,6 +834,67 @@ static notrace void lk_stale_unregistered(struct kunit *test)
 	ftrace_free_filter(&lk_c);
 }
 
+/* The site lk_stale_race()'s call names, and how often it resolved. */
+static unsigned long lk_going;
+static unsigned int lk_resolved;
+
+/*
+ * ftrace_core_api_site() while a module goes: the call resolves its
+ * site, then the module goes (its drop marks the address and unlists
+ * the chunk) and there is no site at that address any more.
+ */
+static notrace unsigned long lk_site_going(unsigned long ip)
+{
+	if (ip != lk_going || lk_resolved++)
+		return 0;
+	mutex_lock(&ftrace_lock);	/* as boot_drop(): marked, unlisted */
+	WARN_ON(ftrace_live_stale_mark(&lk_going, 1, "kunit (going)"));
+	ftrace_live_chunks_moved();
+	mutex_unlock(&ftrace_lock);
+	return ip;
+}
+
+/*
+ * A filter call that resolved an address before its module went, and
+ * publishes after the drop marked that address stale, must not name it
+ * afresh (which would cut the mark): it resolves again and, the address
+ * being no site now, fails as a call made after the module went does.
+ * The ops keeps what it had, the address left out.
+ */
+static notrace void lk_stale_race(struct kunit *test)
+{
+	unsigned long rd = lk_site(test, "vfs_read");
+	unsigned long rm = lk_site(test, "emergency_remount");
+	unsigned long arg[2] = { rm, 0 };
+	int ret;
+
+	KUNIT_ASSERT_EQ(test, ftrace_set_filter_ip(&lk_c, rd, 0, 1), 0);
+	KUNIT_ASSERT_EQ(test, ftrace_set_filter_ip(&lk_c, rm, 0, 0), 0);
+	mutex_lock(&ftrace_lock);
+	ftrace_hash_owned_walk(lk_count_naming, arg);
+	mutex_unlock(&ftrace_lock);
+	if (arg[1] != 1) {
+		ftrace_free_filter(&lk_c);
+		kunit_skip(test, "another set names emergency_remount");
+	}
+	KUNIT_ASSERT_EQ(test, register_ftrace_function(&lk_c), 0);
+	KUNIT_EXPECT_NE(test, lk_calls(rm), 0UL);
+
+	lk_going = rm;
+	lk_resolved = 0;
+	kunit_activate_static_stub(test, ftrace_core_api_site, lk_site_going);
+	ret = ftrace_set_filter_ip(&lk_c, rm, 0, 0);
+	kunit_deactivate_static_stub(test, ftrace_core_api_site);
+	KUNIT_EXPECT_EQ(test, lk_resolved, 2U);
+	KUNIT_EXPECT_EQ(test, ret, -EINVAL);
+	lk_expect_left_out(test, rm, rd);
+
+	KUNIT_EXPECT_EQ(test, unregister_ftrace_function(&lk_c), 0);
+	KUNIT_EXPECT_EQ(test, lk_calls(rd), 0UL);
+	KUNIT_EXPECT_EQ(test, ftrace_live_check_texts(), 0UL);
+	ftrace_free_filter(&lk_c);
+}
+
 static struct kunit_case lk_cases[] = {
 	KUNIT_CASE(lk_ipmodify_exclusive),
 	KUNIT_CASE(lk_unregister_infallible),
@@ -844,6 +907,7 @@ static struct kunit_case lk_cases[] = {
 	KUNIT_CASE(lk_stale),
 	KUNIT_CASE(lk_stale_shared),
 	KUNIT_CASE(lk_stale_unregistered),
+	KUNIT_CASE(lk_stale_race),
 	{}
 };
 

@@ -27,17 +27,27 @@
  * from them.  An address stays stale until the owner removes it or names
  * it again (ftrace_hash_stale_cut()).
  *
+ * An owner that resolved addresses before a chunk was dropped (or one
+ * listed) and publishes them after would name anew an address that went
+ * meanwhile, cutting its mark: each listing and unlisting of a module's
+ * chunk is counted (ftrace_live_chunks_moved()), and the filter API
+ * resolves again when the count moved between its resolution and its
+ * publication (ftrace_core_chunks_gen()).
+ *
  * Locking: everything here runs under ftrace_lock, which serializes the
- * marks with the owners' publications (filter_api.c's cut runs under it
- * too), and the walk of the owned shells under hash_owned_lock too
- * (ftrace_lock > hash_owned_lock); the shells' live sets are read by the
- * callbacks' filter test under RCU.  Each ops' marks are reported once
- * per mark.
+ * marks with the owners' publications (filter_api.c's cut, and its
+ * reading of the count that decides, run under it too), and the walk of
+ * the owned shells under hash_owned_lock too (ftrace_lock >
+ * hash_owned_lock); the shells' live sets are read by the callbacks'
+ * filter test under RCU.  Each ops' marks are reported once per mark.
  */
 #include <linux/ftrace.h>
 #include <linux/slab.h>
 
 #include "live.h"
+
+/* Chunks listed or unlisted: written under ftrace_lock, read without. */
+static unsigned long chunks_gen;
 
 /*
  * Mark the addresses of @chunk that the shell @h (a filter, with
@@ -246,6 +256,40 @@ notrace int ftrace_live_stale_mark(const unsigned long *ip, unsigned int nr,
 	ret = ret ?: r;
 	ftrace_sites_put(w.chunk);
 	return ret;
+}
+
+/**
+ * ftrace_live_chunks_moved() - a module's chunk was listed or unlisted
+ *
+ * Called after the list changed: a filter call that read the count
+ * before, and may have resolved against the list as it was, resolves
+ * again (ftrace_core_chunks_gen()).
+ *
+ * Context: ftrace_lock held.
+ */
+notrace void ftrace_live_chunks_moved(void)
+{
+	lockdep_assert_held(&ftrace_lock);
+	/* pairs with ftrace_core_chunks_gen(): the list's change first */
+	smp_store_release(&chunks_gen, chunks_gen + 1);
+}
+
+/**
+ * ftrace_core_chunks_gen() - how many times a module's chunk was listed
+ * or unlisted
+ *
+ * An owner reads it before resolving addresses or names and again,
+ * under ftrace_lock, when it publishes them: a change says a chunk came
+ * or went in between, and that what it resolved may name a function
+ * that went (filter_api.c then resolves again).
+ *
+ * Context: any; the reading that decides is made under ftrace_lock.
+ * Return: the count; it only grows.
+ */
+notrace unsigned long ftrace_core_chunks_gen(void)
+{
+	/* a resolution after this sees the list as of this count, or newer */
+	return smp_load_acquire(&chunks_gen);
 }
 
 /**
