@@ -292,7 +292,9 @@ struct mods_rebase {
  * to or remove from, as at the open (a notrace set is never "every
  * site": its -EDOM would fail the close).  A new reference or an
  * ERR_PTR().  A going module whose sites the ops' set kept (no memory
- * to edit it, reported then) keeps them here too.
+ * to edit it, reported then) keeps them here too.  When nobody changed
+ * the set since the open (the common case: one writer), the result is
+ * the writer's set, with no set operation.
  */
 static struct ftrace_sites *mods_rebase(const struct mods_rebase *r,
 					struct ftrace_sites *cur)
@@ -301,6 +303,8 @@ static struct ftrace_sites *mods_rebase(const struct mods_rebase *r,
 
 	if (r->filter && ftrace_sites_is_all(cur))
 		cur = FTRACE_SITES_NONE_SET;
+	if (ftrace_sites_equal(cur, r->base))
+		return ftrace_sites_get(r->set);
 	added = ftrace_sites_minus(r->set, r->base, GFP_KERNEL);
 	if (IS_ERR(added))
 		return added;
