@@ -795,32 +795,44 @@ static notrace int lk_count_naming(struct ftrace_hash *h, bool filter,
 }
 
 /*
- * An ops not registered when the mark is made (a module came where its
- * sets name an address): its shell is marked all the same, so that
- * registering it later does not cover the function there, while what
- * it names beside stays traced; naming the address again ends the mark.
- * The address is one no other set names (the mark reaches every owner's
- * sets): emergency_remount(), which nothing traces.
+ * lk_c's filter becomes vfs_read's site (@rd) and emergency_remount()'s
+ * (@rm), which nothing traces; the case is skipped if another set names
+ * @rm too (a mark reaches every owner's sets).  With @mark, @rm is
+ * marked stale under the same hold of ftrace_lock.  Return: the mark's
+ * result, or 0.
  */
-static notrace void lk_stale_unregistered(struct kunit *test)
+static notrace int lk_name_alone(struct kunit *test, unsigned long rd,
+				 unsigned long rm, bool mark)
 {
-	unsigned long rd = lk_site(test, "vfs_read");
-	unsigned long rm = lk_site(test, "emergency_remount");
 	unsigned long arg[2] = { rm, 0 };
-	int ret;
+	int ret = 0;
 
 	KUNIT_ASSERT_EQ(test, ftrace_set_filter_ip(&lk_c, rd, 0, 1), 0);
 	KUNIT_ASSERT_EQ(test, ftrace_set_filter_ip(&lk_c, rm, 0, 0), 0);
 	mutex_lock(&ftrace_lock);
 	ftrace_hash_owned_walk(lk_count_naming, arg);
-	ret = arg[1] == 1 ? ftrace_live_stale_mark(&rm, 1, "kunit") : -EBUSY;
+	if (arg[1] == 1 && mark)
+		ret = ftrace_live_stale_mark(&rm, 1, "kunit");
 	mutex_unlock(&ftrace_lock);
-	if (ret == -EBUSY) {
+	if (arg[1] != 1) {
 		ftrace_free_filter(&lk_c);
 		kunit_skip(test, "another set names emergency_remount");
 	}
-	KUNIT_EXPECT_EQ(test, ret, 0);
+	return ret;
+}
 
+/*
+ * An ops not registered when the mark is made (a module came where its
+ * sets name an address): its shell is marked all the same, so that
+ * registering it later does not cover the function there, while what
+ * it names beside stays traced; naming the address again ends the mark.
+ */
+static notrace void lk_stale_unregistered(struct kunit *test)
+{
+	unsigned long rd = lk_site(test, "vfs_read");
+	unsigned long rm = lk_site(test, "emergency_remount");
+
+	KUNIT_EXPECT_EQ(test, lk_name_alone(test, rd, rm, true), 0);
 	KUNIT_ASSERT_EQ(test, register_ftrace_function(&lk_c), 0);
 	lk_expect_left_out(test, rm, rd);
 
@@ -839,15 +851,16 @@ static unsigned long lk_going;
 static unsigned int lk_resolved;
 
 /*
- * ftrace_core_api_site() while a module goes: the call resolves its
- * site, then the module goes (its drop marks the address and unlists
- * the chunk) and there is no site at that address any more.
+ * ftrace_core_api_site() while a module goes, simulated: the call
+ * resolves its site, then the drop marks the address and moves the
+ * count (the chunk stays: the kernel's), and the next lookup finds no
+ * site there, as after a module's unlisting.
  */
 static notrace unsigned long lk_site_going(unsigned long ip)
 {
 	if (ip != lk_going || lk_resolved++)
 		return 0;
-	mutex_lock(&ftrace_lock);	/* as boot_drop(): marked, unlisted */
+	mutex_lock(&ftrace_lock);	/* as boot_drop() marks and counts */
 	WARN_ON(ftrace_live_stale_mark(&lk_going, 1, "kunit (going)"));
 	ftrace_live_chunks_moved();
 	mutex_unlock(&ftrace_lock);
@@ -865,18 +878,9 @@ static notrace void lk_stale_race(struct kunit *test)
 {
 	unsigned long rd = lk_site(test, "vfs_read");
 	unsigned long rm = lk_site(test, "emergency_remount");
-	unsigned long arg[2] = { rm, 0 };
 	int ret;
 
-	KUNIT_ASSERT_EQ(test, ftrace_set_filter_ip(&lk_c, rd, 0, 1), 0);
-	KUNIT_ASSERT_EQ(test, ftrace_set_filter_ip(&lk_c, rm, 0, 0), 0);
-	mutex_lock(&ftrace_lock);
-	ftrace_hash_owned_walk(lk_count_naming, arg);
-	mutex_unlock(&ftrace_lock);
-	if (arg[1] != 1) {
-		ftrace_free_filter(&lk_c);
-		kunit_skip(test, "another set names emergency_remount");
-	}
+	lk_name_alone(test, rd, rm, false);
 	KUNIT_ASSERT_EQ(test, register_ftrace_function(&lk_c), 0);
 	KUNIT_EXPECT_NE(test, lk_calls(rm), 0UL);
 
