@@ -37,7 +37,7 @@ K=${1:-core}
 CORE_SUITES="ftrace_sites ftrace_names ftrace_records ftrace_acct ftrace_update ftrace_sites_engine ftrace_subops ftrace_symbols ftrace_dispatch ftrace_filter_api"
 LIST=$TOP/tools/testing/selftests/ftrace/core-pass.txt
 if [ "$K" = live ] || [ "$K" = livedebug ]; then
-	CORE_SUITES="ftrace_sites ftrace_names ftrace_acct ftrace_update ftrace_sites_engine ftrace_subops ftrace_dispatch ftrace_live"
+	CORE_SUITES="ftrace_sites ftrace_names ftrace_acct ftrace_update ftrace_sites_engine ftrace_subops ftrace_dispatch ftrace_live ftrace_live_stale"
 	LIST=$TOP/tools/testing/selftests/ftrace/live-pass.txt
 	[ "$K" = livedebug ] && LIST=$TOP/tools/testing/selftests/ftrace/livedebug-pass.txt
 fi

@@ -46,3 +46,15 @@ notrace unsigned long ftrace_core_chunks_gen(void)
 {
 	return 0;
 }
+
+/**
+ * ftrace_core_refuse_sites() - no site is quarantined beside upstream's
+ * core
+ * @s: the sites a filter names by address
+ *
+ * Return: 0.
+ */
+notrace int ftrace_core_refuse_sites(const struct ftrace_sites *s)
+{
+	return 0;
+}

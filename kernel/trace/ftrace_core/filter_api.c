@@ -36,6 +36,8 @@
  * (ftrace_core_chunks_gen()) and, if the count moved by its
  * publication, starts again from the set of that moment: it acts as if
  * it came after the module.  A removal names nothing and cuts no mark.
+ * The refusal of a quarantined site named by address is made on each
+ * resolution, so a retry checks what it resolved anew.
  *
  * Locking: the ops' func_hash->regex_lock serializes the writers of its
  * sets (taken here; above ftrace_core_chunks_lock, which resolving
@@ -247,7 +249,8 @@ out:
  *
  * Context: process context; takes ops' regex_lock; may sleep.
  * Return: 0; -EINVAL for an address that is no site, -ENOENT for the
- * removal of one not listed, -ENOMEM: the ops is then unchanged.
+ * removal of one not listed, -EBUSY for a quarantined site added to a
+ * filter, -ENOMEM: the ops is then unchanged.
  */
 notrace int ftrace_core_set_addrs(struct ftrace_ops *ops,
 				  const unsigned long *ips, unsigned int cnt,
@@ -272,6 +275,9 @@ notrace int ftrace_core_set_addrs(struct ftrace_ops *ops,
 			if (IS_ERR(next))
 				ret = PTR_ERR(next);
 		}
+		/* a filter may not name a quarantined site by address */
+		if (!ret && filter && fresh)
+			ret = ftrace_core_refuse_sites(fresh);
 		/* cleared with nothing added: a filter traces every site */
 		if (!ret && filter && reset && !cnt)
 			s = FTRACE_SITES_ALL_SET;

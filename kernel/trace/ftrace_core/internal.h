@@ -592,6 +592,8 @@ void ftrace_core_commit_lock(void);
 void ftrace_core_commit_unlock(void);
 /* module chunks listed or unlisted (live_stale.c; beside.c: none) */
 unsigned long ftrace_core_chunks_gen(void);
+/* -EBUSY if a site of @s is quarantined (live_api.c; beside.c: none is) */
+int ftrace_core_refuse_sites(const struct ftrace_sites *s);
 
 /* ---- symbols.c: function names to addresses --------------------------- */
 

@@ -17,23 +17,26 @@
 #include "../ftrace_internal.h"
 #include "live.h"
 
-/*
- * A filter may not name a quarantined site by address (kprobes, fprobes
- * by address): its user would wait for calls that never come.
+/**
+ * ftrace_core_refuse_sites() - may a filter name these sites by address?
+ * @s: the sites, as the filter API resolved them
+ *
+ * Not a quarantined one (kprobes, fprobes by address): its user would
+ * wait for calls that never come.  filter_api.c asks on each resolution,
+ * a retry after a module came or went included.
+ *
+ * Context: the ops' regex_lock held; takes ftrace_lock.
+ * Return: 0, or -EBUSY if one is quarantined.
  */
-static notrace int api_refuse_quarantined(const unsigned long *ips,
-					  unsigned int cnt, int remove)
+notrace int ftrace_core_refuse_sites(const struct ftrace_sites *s)
 {
 	bool q = false;
 	unsigned int i;
 
-	if (remove)
-		return 0;
 	mutex_lock(&ftrace_lock);
 	mutex_lock(&ftrace_core_chunks_lock);
-	for (i = 0; i < cnt && !q; i++)
-		q = ftrace_reg_quarantined(&ftrace_live_registry,
-					   ftrace_location(ips[i]));
+	for (i = 0; i < s->nr && !q; i++)
+		q = ftrace_reg_quarantined(&ftrace_live_registry, s->ip[i]);
 	mutex_unlock(&ftrace_core_chunks_lock);
 	mutex_unlock(&ftrace_lock);
 	return q ? -EBUSY : 0;
@@ -53,10 +56,6 @@ static notrace int api_refuse_quarantined(const unsigned long *ips,
 notrace int ftrace_set_filter_ip(struct ftrace_ops *ops, unsigned long ip,
 				 int remove, int reset)
 {
-	int ret = api_refuse_quarantined(&ip, 1, remove);
-
-	if (ret)
-		return ret;
 	return ftrace_core_set_addrs(ops, &ip, ip ? 1 : 0, remove, reset,
 				     true);
 }
@@ -76,10 +75,6 @@ EXPORT_SYMBOL_GPL(ftrace_set_filter_ip);
 notrace int ftrace_set_filter_ips(struct ftrace_ops *ops, unsigned long *ips,
 				  unsigned int cnt, int remove, int reset)
 {
-	int ret = api_refuse_quarantined(ips, cnt, remove);
-
-	if (ret)
-		return ret;
 	return ftrace_core_set_addrs(ops, ips, cnt, remove, reset, true);
 }
 EXPORT_SYMBOL_GPL(ftrace_set_filter_ips);

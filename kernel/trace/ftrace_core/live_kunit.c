@@ -15,10 +15,8 @@
  * ops, built anew for a static ops that changed SAVE_REGS; a direct ops
  * sharing
  * sites with IPMODIFY ops is asked and told as it must be; the check
- * repairs a site's text as well as its state; addresses marked stale
- * (live_stale.c) are left out of what an ops covers until named again,
- * by every ops that reads the shell marked, and a filter call whose
- * address went before it published resolves it again.
+ * repairs a site's text as well as its state.  Stale addresses have
+ * their own suite (live_stale_kunit.c).
  *
  * The suite runs at boot, before any tracer: it uses real functions of
  * the kernel (vfs_read, vfs_write) and the live registry, and puts every
@@ -30,28 +28,14 @@
  * patcher touched does (ftrace_core/check lists it); so does
  * emergency_thaw_all()'s, which the check case writes over the same way.
  */
-#include <kunit/static_stub.h>
-#include <kunit/test.h>
-#include <linux/ftrace.h>
-#include <linux/kallsyms.h>
 #include <linux/kprobes.h>
-#include <linux/memory.h>
 #include <linux/slab.h>
-#include <linux/string.h>
 #include <linux/stringify.h>
 
-#include <asm/ftrace_sites.h>
 #include <asm/nops.h>
-#include <asm/text-patching.h>
 
-#include "../ftrace_internal.h"
 #include "../trace.h"
-#include "live.h"
-
-static notrace void lk_nop(unsigned long ip, unsigned long parent_ip,
-			   struct ftrace_ops *op, struct ftrace_regs *fregs)
-{
-}
+#include "live_kunit.h"
 
 #define LK_IPMOD (FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_IPMODIFY)
 
@@ -62,14 +46,6 @@ static struct ftrace_ops lk_c = { .func = lk_nop };
 static notrace int lk_filter(struct ftrace_ops *ops, const char *name)
 {
 	return ftrace_set_filter(ops, (unsigned char *)name, strlen(name), 1);
-}
-
-static notrace unsigned long lk_site(struct kunit *test, const char *name)
-{
-	unsigned long ip = ftrace_location(kallsyms_lookup_name(name));
-
-	KUNIT_ASSERT_NE(test, ip, 0UL);
-	return ip;
 }
 
 static notrace void lk_ipmodify_exclusive(struct kunit *test)
@@ -174,28 +150,7 @@ static notrace void lk_unregister_infallible(struct kunit *test)
 	ftrace_free_filter(&lk_a);
 }
 
-static const u8 lk_jmp0[MCOUNT_INSN_SIZE] = { 0xe9, 0, 0, 0, 0 };
 static struct ftrace_ops lk_all = { .func = lk_nop };
-
-/* Has the registry reported @ip quarantined, having found @found? */
-static notrace bool lk_reported(unsigned long ip, const u8 *found)
-{
-	struct ftrace_quarantined *q;
-	bool seen = false;
-
-	mutex_lock(&ftrace_lock);
-	list_for_each_entry(q, &ftrace_live_registry.quarantine, list)
-		seen |= q->ip == ip && !memcmp(q->found, found, MCOUNT_INSN_SIZE);
-	mutex_unlock(&ftrace_lock);
-	return seen;
-}
-
-static notrace void lk_poke(unsigned long ip, const u8 *insn)
-{
-	mutex_lock(&text_mutex);
-	text_poke_bp((void *)ip, insn, MCOUNT_INSN_SIZE, NULL);
-	mutex_unlock(&text_mutex);
-}
 
 static notrace void lk_quarantine(struct kunit *test)
 {
@@ -312,12 +267,6 @@ static notrace void lk_single(struct kunit *test)
 
 	ftrace_free_filter(&lk_c);
 	ftrace_free_filter(&lk_d);
-}
-
-/* What the site at @ip calls, or 0 if it holds no call. */
-static notrace unsigned long lk_calls(unsigned long ip)
-{
-	return ftrace_site_call_target((const u8 *)ip, ip);
 }
 
 /* Does the trampoline at @tramp (@size bytes) hold a call to @func? */
@@ -505,11 +454,6 @@ static notrace int lk_share(struct ftrace_ops *op, enum ftrace_ops_cmd cmd)
 static struct ftrace_ops lk_dr = { .ops_func = lk_share };
 static struct ftrace_ops lk_e = { .func = lk_nop, .flags = LK_IPMOD };
 
-static notrace int lk_filter_add(struct ftrace_ops *ops, const char *name)
-{
-	return ftrace_set_filter(ops, (unsigned char *)name, strlen(name), 0);
-}
-
 /*
  * A direct ops (the kernel's stub trampoline) on vfs_read and vfs_write
  * is asked (ENABLE_SHARE_IPMODIFY_PEER) by every IPMODIFY ops coming
@@ -654,251 +598,6 @@ static notrace void lk_check_repairs(struct kunit *test)
 	ftrace_free_filter(&lk_c);
 }
 
-/* lk_c, registered, leaves its stale @gone out and covers @kept */
-static notrace void lk_expect_left_out(struct kunit *test, unsigned long gone,
-				       unsigned long kept)
-{
-	KUNIT_EXPECT_EQ(test, lk_calls(gone), 0UL);
-	KUNIT_EXPECT_NE(test, lk_calls(kept), 0UL);
-	KUNIT_EXPECT_FALSE(test, ftrace_ops_test(&lk_c, gone, NULL));
-	KUNIT_EXPECT_TRUE(test, ftrace_ops_test(&lk_c, kept, NULL));
-	KUNIT_EXPECT_EQ(test, ftrace_live_check_texts(), 0UL);
-}
-
-/*
- * Addresses an ops names that came to belong to another function (a
- * module went, another was loaded there) are stale once marked: the
- * ops' sites there are taken back and its callback's filter test leaves
- * them out, while what it names beside them stays traced; another ops
- * that names the site patches it; a change that keeps naming it keeps
- * the mark, naming it again ends it; losing its only site leaves the
- * ops with no site, never every site.
- */
-static notrace void lk_stale(struct kunit *test)
-{
-	unsigned long rd = lk_site(test, "vfs_read");
-	unsigned long wr = lk_site(test, "vfs_write");
-	int ret;
-
-	KUNIT_ASSERT_EQ(test, ftrace_set_filter_ip(&lk_c, rd, 0, 1), 0);
-	KUNIT_ASSERT_EQ(test, ftrace_set_filter_ip(&lk_c, wr, 0, 0), 0);
-	KUNIT_ASSERT_EQ(test, register_ftrace_function(&lk_c), 0);
-	KUNIT_EXPECT_NE(test, lk_calls(wr), 0UL);
-
-	mutex_lock(&ftrace_lock);
-	ret = ftrace_live_stale_mark(&wr, 1, "kunit");
-	mutex_unlock(&ftrace_lock);
-	KUNIT_EXPECT_EQ(test, ret, 0);
-	lk_expect_left_out(test, wr, rd);
-
-	/* another ops names vfs_write: patched for it, not for lk_c */
-	KUNIT_ASSERT_EQ(test, ftrace_set_filter_ip(&lk_d, wr, 0, 1), 0);
-	KUNIT_ASSERT_EQ(test, register_ftrace_function(&lk_d), 0);
-	KUNIT_EXPECT_NE(test, lk_calls(wr), 0UL);
-	KUNIT_EXPECT_FALSE(test, ftrace_ops_test(&lk_c, wr, NULL));
-	KUNIT_EXPECT_EQ(test, unregister_ftrace_function(&lk_d), 0);
-	KUNIT_EXPECT_EQ(test, lk_calls(wr), 0UL);
-
-	/* a change that keeps naming it keeps the mark */
-	KUNIT_EXPECT_EQ(test, lk_filter_add(&lk_c, "vfs_read"), 0);
-	KUNIT_EXPECT_FALSE(test, ftrace_ops_test(&lk_c, wr, NULL));
-	KUNIT_EXPECT_EQ(test, lk_calls(wr), 0UL);
-
-	/* named again: the function there now is covered */
-	KUNIT_EXPECT_EQ(test, ftrace_set_filter_ip(&lk_c, wr, 0, 0), 0);
-	KUNIT_EXPECT_TRUE(test, ftrace_ops_test(&lk_c, wr, NULL));
-	KUNIT_EXPECT_NE(test, lk_calls(wr), 0UL);
-
-	/* the same named by its name (ftrace_set_filter()) */
-	mutex_lock(&ftrace_lock);
-	ret = ftrace_live_stale_mark(&wr, 1, "kunit");
-	mutex_unlock(&ftrace_lock);
-	KUNIT_EXPECT_EQ(test, ret, 0);
-	KUNIT_EXPECT_FALSE(test, ftrace_ops_test(&lk_c, wr, NULL));
-	KUNIT_EXPECT_EQ(test, lk_filter_add(&lk_c, "vfs_write"), 0);
-	KUNIT_EXPECT_TRUE(test, ftrace_ops_test(&lk_c, wr, NULL));
-	KUNIT_EXPECT_NE(test, lk_calls(wr), 0UL);
-	KUNIT_EXPECT_EQ(test, ftrace_live_check_texts(), 0UL);
-
-	/* its only site stale: no site, not every site */
-	KUNIT_ASSERT_EQ(test, ftrace_set_filter_ip(&lk_c, wr, 0, 1), 0);
-	mutex_lock(&ftrace_lock);
-	ret = ftrace_live_stale_mark(&wr, 1, "kunit");
-	mutex_unlock(&ftrace_lock);
-	KUNIT_EXPECT_EQ(test, ret, 0);
-	KUNIT_EXPECT_FALSE(test, ftrace_ops_test(&lk_c, wr, NULL));
-	KUNIT_EXPECT_FALSE(test, ftrace_ops_test(&lk_c, rd, NULL));
-	KUNIT_EXPECT_EQ(test, lk_calls(wr), 0UL);
-	KUNIT_EXPECT_EQ(test, lk_calls(rd), 0UL);
-
-	KUNIT_EXPECT_EQ(test, unregister_ftrace_function(&lk_c), 0);
-	KUNIT_EXPECT_EQ(test, ftrace_live_check_texts(), 0UL);
-	ftrace_free_filter(&lk_c);
-	ftrace_free_filter(&lk_d);
-}
-
-static struct ftrace_ops lk_sh = { .func = lk_nop };
-
-static notrace void lk_no_report(void *data, struct ftrace_ops *ops)
-{
-}
-
-/*
- * Two registered ops reading one shell (as ftrace_ops_set_global_filter()
- * makes them): a mark there takes the address out of both slots, not
- * only out of the first, which found it unmarked; the check then finds
- * no slot to set right.
- */
-static notrace void lk_stale_shared(struct kunit *test)
-{
-	unsigned long rd = lk_site(test, "vfs_read");
-	unsigned long wr = lk_site(test, "vfs_write");
-	unsigned int wrong;
-	int ret;
-
-	KUNIT_ASSERT_EQ(test, ftrace_set_filter_ip(&lk_c, rd, 0, 1), 0);
-	KUNIT_ASSERT_EQ(test, ftrace_set_filter_ip(&lk_c, wr, 0, 0), 0);
-	ftrace_core_ops_init(&lk_sh);
-	lk_sh.func_hash = lk_c.func_hash;
-	KUNIT_ASSERT_EQ(test, register_ftrace_function(&lk_c), 0);
-	KUNIT_ASSERT_EQ(test, register_ftrace_function(&lk_sh), 0);
-	KUNIT_EXPECT_NE(test, lk_calls(wr), 0UL);
-
-	mutex_lock(&ftrace_lock);
-	ret = ftrace_live_stale_mark(&wr, 1, "kunit");
-	wrong = ftrace_live_check_sets(lk_no_report, NULL);
-	mutex_unlock(&ftrace_lock);
-	KUNIT_EXPECT_EQ(test, ret, 0);
-	KUNIT_EXPECT_EQ(test, wrong, 0U);
-	KUNIT_EXPECT_EQ(test, lk_calls(wr), 0UL);
-	KUNIT_EXPECT_NE(test, lk_calls(rd), 0UL);
-	KUNIT_EXPECT_FALSE(test, ftrace_ops_test(&lk_sh, wr, NULL));
-	KUNIT_EXPECT_EQ(test, ftrace_live_check_texts(), 0UL);
-
-	KUNIT_EXPECT_EQ(test, unregister_ftrace_function(&lk_sh), 0);
-	KUNIT_EXPECT_EQ(test, unregister_ftrace_function(&lk_c), 0);
-	KUNIT_EXPECT_EQ(test, ftrace_live_check_texts(), 0UL);
-	lk_sh.func_hash = &lk_sh.local_hash;
-	ftrace_free_filter(&lk_c);
-}
-
-/* ftrace_hash_owned_walk(): count the owned sets naming *@data */
-static notrace int lk_count_naming(struct ftrace_hash *h, bool filter,
-				   void *data)
-{
-	unsigned long *arg = data;	/* [0] the address, [1] the count */
-	struct ftrace_sites *s = ftrace_hash_sites(h, filter);
-
-	if (s->kind == FTRACE_SITES_SOME && ftrace_sites_has(s, arg[0]))
-		arg[1]++;
-	return 0;
-}
-
-/*
- * lk_c's filter becomes vfs_read's site (@rd) and emergency_remount()'s
- * (@rm), which nothing traces; the case is skipped if another set names
- * @rm too (a mark reaches every owner's sets).  With @mark, @rm is
- * marked stale under the same hold of ftrace_lock.  Return: the mark's
- * result, or 0.
- */
-static notrace int lk_name_alone(struct kunit *test, unsigned long rd,
-				 unsigned long rm, bool mark)
-{
-	unsigned long arg[2] = { rm, 0 };
-	int ret = 0;
-
-	KUNIT_ASSERT_EQ(test, ftrace_set_filter_ip(&lk_c, rd, 0, 1), 0);
-	KUNIT_ASSERT_EQ(test, ftrace_set_filter_ip(&lk_c, rm, 0, 0), 0);
-	mutex_lock(&ftrace_lock);
-	ftrace_hash_owned_walk(lk_count_naming, arg);
-	if (arg[1] == 1 && mark)
-		ret = ftrace_live_stale_mark(&rm, 1, "kunit");
-	mutex_unlock(&ftrace_lock);
-	if (arg[1] != 1) {
-		ftrace_free_filter(&lk_c);
-		kunit_skip(test, "another set names emergency_remount");
-	}
-	return ret;
-}
-
-/*
- * An ops not registered when the mark is made (a module came where its
- * sets name an address): its shell is marked all the same, so that
- * registering it later does not cover the function there, while what
- * it names beside stays traced; naming the address again ends the mark.
- */
-static notrace void lk_stale_unregistered(struct kunit *test)
-{
-	unsigned long rd = lk_site(test, "vfs_read");
-	unsigned long rm = lk_site(test, "emergency_remount");
-
-	KUNIT_EXPECT_EQ(test, lk_name_alone(test, rd, rm, true), 0);
-	KUNIT_ASSERT_EQ(test, register_ftrace_function(&lk_c), 0);
-	lk_expect_left_out(test, rm, rd);
-
-	KUNIT_EXPECT_EQ(test, ftrace_set_filter_ip(&lk_c, rm, 0, 0), 0);
-	KUNIT_EXPECT_TRUE(test, ftrace_ops_test(&lk_c, rm, NULL));
-	KUNIT_EXPECT_NE(test, lk_calls(rm), 0UL);
-
-	KUNIT_EXPECT_EQ(test, unregister_ftrace_function(&lk_c), 0);
-	KUNIT_EXPECT_EQ(test, lk_calls(rm), 0UL);
-	KUNIT_EXPECT_EQ(test, ftrace_live_check_texts(), 0UL);
-	ftrace_free_filter(&lk_c);
-}
-
-/* The site lk_stale_race()'s call names, and how often it resolved. */
-static unsigned long lk_going;
-static unsigned int lk_resolved;
-
-/*
- * ftrace_core_api_site() while a module goes, simulated: the call
- * resolves its site, then the drop marks the address and moves the
- * count (the chunk stays: the kernel's), and the next lookup finds no
- * site there, as after a module's unlisting.
- */
-static notrace unsigned long lk_site_going(unsigned long ip)
-{
-	if (ip != lk_going || lk_resolved++)
-		return 0;
-	mutex_lock(&ftrace_lock);	/* as boot_drop() marks and counts */
-	WARN_ON(ftrace_live_stale_mark(&lk_going, 1, "kunit (going)"));
-	ftrace_live_chunks_moved();
-	mutex_unlock(&ftrace_lock);
-	return ip;
-}
-
-/*
- * A filter call that resolved an address before its module went, and
- * publishes after the drop marked that address stale, must not name it
- * afresh (which would cut the mark): it resolves again and, the address
- * being no site now, fails as a call made after the module went does.
- * The ops keeps what it had, the address left out.
- */
-static notrace void lk_stale_race(struct kunit *test)
-{
-	unsigned long rd = lk_site(test, "vfs_read");
-	unsigned long rm = lk_site(test, "emergency_remount");
-	int ret;
-
-	lk_name_alone(test, rd, rm, false);
-	KUNIT_ASSERT_EQ(test, register_ftrace_function(&lk_c), 0);
-	KUNIT_EXPECT_NE(test, lk_calls(rm), 0UL);
-
-	lk_going = rm;
-	lk_resolved = 0;
-	kunit_activate_static_stub(test, ftrace_core_api_site, lk_site_going);
-	ret = ftrace_set_filter_ip(&lk_c, rm, 0, 0);
-	kunit_deactivate_static_stub(test, ftrace_core_api_site);
-	KUNIT_EXPECT_EQ(test, lk_resolved, 2U);
-	KUNIT_EXPECT_EQ(test, ret, -EINVAL);
-	lk_expect_left_out(test, rm, rd);
-
-	KUNIT_EXPECT_EQ(test, unregister_ftrace_function(&lk_c), 0);
-	KUNIT_EXPECT_EQ(test, lk_calls(rd), 0UL);
-	KUNIT_EXPECT_EQ(test, ftrace_live_check_texts(), 0UL);
-	ftrace_free_filter(&lk_c);
-}
-
 static struct kunit_case lk_cases[] = {
 	KUNIT_CASE(lk_ipmodify_exclusive),
 	KUNIT_CASE(lk_unregister_infallible),
@@ -908,10 +607,6 @@ static struct kunit_case lk_cases[] = {
 	KUNIT_CASE(lk_tramp_shape),
 	KUNIT_CASE(lk_share_peer),
 	KUNIT_CASE(lk_check_repairs),
-	KUNIT_CASE(lk_stale),
-	KUNIT_CASE(lk_stale_shared),
-	KUNIT_CASE(lk_stale_unregistered),
-	KUNIT_CASE(lk_stale_race),
 	{}
 };
 
