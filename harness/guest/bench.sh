@@ -155,11 +155,14 @@ B read_available_filter_functions_ms "$(ms "$(hxtool read available_filter_funct
 # on first use has them now).  Our core (live) prints its records, name
 # tables and index in ftrace_core/check; upstream's core keeps only its
 # record pages (dyn_ftrace_total_info), its names are kallsyms'.
-bps=
-[ -r ftrace_core/check ] &&
-	bps=$(sed -n 's/^memory: .*, \([0-9.]*\) bytes per site$/\1/p' ftrace_core/check)
-[ -n "$bps" ] || bps=$(awk '{ printf "%.2f", $3 * 4096 / $1; exit }' FS='[ :]+' dyn_ftrace_total_info)
-B bytes_per_site "$bps"
+site_bytes() {
+	bps=
+	[ -r ftrace_core/check ] &&
+		bps=$(sed -n 's/^memory: .*, \([0-9.]*\) bytes per site$/\1/p' ftrace_core/check)
+	[ -n "$bps" ] || bps=$(awk '{ printf "%.2f", $3 * 4096 / $1; exit }' FS='[ :]+' dyn_ftrace_total_info)
+	echo "$bps"
+}
+B bytes_per_site "$(site_bytes)"
 
 calls
 
@@ -172,6 +175,8 @@ S=/sys/module/hx_scale/parameters/fprobe
 if [ -f /opt/hx/hx_scale.ko ]; then
 	B scale_load_ms "$(ms "$(hxtool insmod /opt/hx/hx_scale.ko)")"
 	B scale_sites "$(awk '{ print $1; exit }' dyn_ftrace_total_info)"
+	# the same with the module's 20,000 sites (and names) beside the kernel's
+	B scale_bytes_per_site "$(site_bytes)"
 	timed_write current_tracer function scale_enable_all
 	timed_write current_tracer nop scale_disable_all
 	if echo 10000 > $S; then

@@ -227,9 +227,9 @@ struct module;
 /*
  * ftrace_names->name[] of a site: FTRACE_NAME_BAD, no valid name, the low
  * bits holding the offset from its nearest symbol; else bits 0-27 are the
- * offset of its name (in the pool, or with ->ksym of its symbol's record
- * in kallsyms_names[]) and bits 28-30 its offset from its function's
- * start (FTRACE_NAME_START_UNKNOWN: too large to hold).
+ * offset of its name (in a module's string table, or with ->ksym of its
+ * symbol's record in kallsyms_names[]) and bits 28-30 its offset from
+ * its function's start (FTRACE_NAME_START_UNKNOWN: too large to hold).
  */
 #define FTRACE_NAME_BAD		BIT(31)
 #define FTRACE_NAME_OFF_MAX	(FTRACE_NAME_BAD - 1)
@@ -269,9 +269,8 @@ static inline u32 ftrace_name_val(u32 pool_off, unsigned long start)
  *        offset of its symbol's record in kallsyms' table), or
  *        FTRACE_NAME_BAD | its offset from the nearest symbol
  * @by_name: the named sites sorted by (name, site)
- * @pool: every distinct name once, in strcmp() order, NUL-terminated
- *        (NULL with @ksym)
- * @pool_len: bytes used in @pool
+ * @pool: a module's: the string table of its symbols, borrowed (see
+ *        names.c for how long it lives); NULL with @ksym
  * @ksym: the kernel's table: names stay in kallsyms' compressed table
  *        (names_ksym.c)
  * @sorted: the kernel's table: its index was sorted by comparisons, not
@@ -282,8 +281,7 @@ struct ftrace_names {
 	unsigned int nr_named;
 	u32 *name;
 	u32 *by_name;
-	char *pool;
-	size_t pool_len;
+	const char *pool;
 	bool ksym;
 	bool sorted;
 };
@@ -333,7 +331,7 @@ struct ftrace_names *ftrace_names_build_syms(const unsigned long *ip,
 					     const char *strtab);
 struct ftrace_names *ftrace_names_build_module(struct module *mod,
 					       const unsigned long *ip,
-					       unsigned int nr);
+					       unsigned int nr, bool init);
 void ftrace_names_free(struct ftrace_names *n);
 size_t ftrace_names_bytes(const struct ftrace_names *n);
 int ftrace_names_match(const struct ftrace_names *n,

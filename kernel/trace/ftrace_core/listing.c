@@ -59,7 +59,8 @@ const struct ftrace_names *ftrace_chunk_names(struct ftrace_chunk *c)
 	mutex_lock(&ftrace_core_names_lock);
 	n = c->names;
 	if (!n) {
-		n = c->mod ? ftrace_names_build_module(c->mod, c->ip, c->nr)
+		n = c->mod ? ftrace_names_build_module(c->mod, c->ip, c->nr,
+						       c->init)
 			   : ftrace_names_build_kernel(c->ip, c->nr);
 		if (!IS_ERR(n))	/* read locklessly by ftrace_location() */
 			smp_store_release(&c->names, n);

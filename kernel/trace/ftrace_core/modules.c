@@ -88,7 +88,7 @@ struct ftrace_chunk *ftrace_module_chunk_build(struct module *mod, bool init)
 	if (IS_ERR(c))
 		goto nomem;
 	c->init = init;
-	n = ftrace_names_build_module(mod, c->ip, c->nr);
+	n = ftrace_names_build_module(mod, c->ip, c->nr, init);
 	if (IS_ERR(n)) {
 		ftrace_chunk_free(c);
 		goto nomem;

@@ -12,11 +12,16 @@
  * O(log n + k), and other patterns scan the index once, testing each
  * name once per symbol, without a kallsyms lookup.
  *
- * Layout (struct ftrace_names): a module's @pool holds every distinct
- * name once, in strcmp() order, NUL-terminated (the kernel's table has
- * none: @ksym, its names stay in kallsyms' table); @name[i] is the
- * offset of site i's name (in @pool, or of its symbol's record in
- * kallsyms_names[]) with the site's offset from its function's start in
+ * Layout (struct ftrace_names): no name is copied.  A module's @pool is
+ * the string table of the symbol table it was built from, borrowed: the
+ * module's core string table (add_kallsyms() fills it before
+ * ftrace_module_init() and it stays until the module's memory is freed,
+ * after ftrace_release_mod()), or for the chunk of its init text the
+ * load's whole table, freed with the init text after ftrace_free_mem()
+ * dropped that chunk.  The kernel's table has none (@ksym: its names
+ * stay in kallsyms' compressed table).  @name[i] is the offset of site
+ * i's name (in @pool, or of its symbol's record in kallsyms_names[])
+ * with the site's offset from its function's start in
  * the top bits (ftrace_name_val(): ftrace_lookup_symbols() needs the
  * start, and a module's kallsyms lookup is a walk of all its symbols),
  * or FTRACE_NAME_BAD | offset for a site whose nearest symbol is more
@@ -24,9 +29,9 @@
  * weak function the linker dropped; upstream lists it as
  * "__ftrace_invalid_address___<offset>" and never matches it); @by_name
  * lists the named sites sorted by (name, site), so the sites of one name
- * are adjacent.  In @pool, which is sorted, comparing two offsets
- * compares the names; in kallsyms' table two symbols of one name have
- * two offsets (ftrace_names_match() tests a name once per offset).
+ * are adjacent.  Two symbols of one name have two offsets, in a
+ * module's string table as in kallsyms' (ftrace_names_match() tests a
+ * name once per offset, and compares names as strings).
  *
  * Which symbol names a site, as kallsyms_lookup() decides: the symbol
  * with the highest address at or below the site; of several at that
@@ -35,9 +40,13 @@
  * symbols).
  *
  * Invariants: a built table never changes; it belongs to its chunk and is
- * freed with it.  Locking: none of its own (readers need no lock since
- * nothing changes); building needs the symbols to stay put: the kernel's
- * never change, a module's are read while it is being loaded.
+ * freed with it.  A module's names are read only while its chunk is
+ * listed (under ftrace_core_chunks_lock, or before the listing), so
+ * never after the string table goes; a lockless reader
+ * (ftrace_location()) reads only @name.  Locking: none of its own
+ * (readers need no lock since nothing changes); building needs the
+ * symbols to stay put: the kernel's never change, a module's are read
+ * while it is being loaded.
  */
 #include <linux/elf.h>
 #include <linux/err.h>
@@ -54,36 +63,13 @@
 #include "internal.h"
 #include "names.h"
 
-static notrace int names_buf_add(struct names_buf *b, const char *s, u32 *off)
-{
-	size_t len = strlen(s) + 1;
-
-	if (b->len + len > b->cap) {
-		size_t cap = max3(b->cap * 2, b->len + len, (size_t)4096);
-		char *p;
-
-		if (b->len + len > FTRACE_NAME_POOL_MASK)
-			return -E2BIG;
-		cap = min_t(size_t, cap, FTRACE_NAME_POOL_MASK + 1);
-		p = kvrealloc(b->s, cap, GFP_KERNEL);
-		if (!p)
-			return -ENOMEM;
-		b->s = p;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, s, len);
-	*off = b->len;
-	b->len += len;
-	return 0;
-}
-
 /**
  * ftrace_names_merge_upto() - name every site below @limit after the
  * current symbol
  * @m: the merge
  * @limit: the next symbol's address (ULONG_MAX: the end)
  *
- * Return: 0, or -ENOMEM/-E2BIG from the pool.
+ * Return: 0.
  */
 notrace int ftrace_names_merge_upto(struct names_merge *m, unsigned long limit)
 {
@@ -99,13 +85,6 @@ notrace int ftrace_names_merge_upto(struct names_merge *m, unsigned long limit)
 		}
 		if (m->first && m->first[m->sym_idx] == U32_MAX)
 			m->first[m->sym_idx] = m->next;
-		if (m->sym_off == U32_MAX) {
-			int err = names_buf_add(&m->buf, m->sym_name,
-						&m->sym_off);
-
-			if (err)
-				return err;
-		}
 		m->name[m->next++] = ftrace_name_val(m->sym_off, off);
 	}
 	return 0;
@@ -121,8 +100,8 @@ notrace int ftrace_names_merge_upto(struct names_merge *m, unsigned long limit)
  * out.
  *
  * Return: 1 if the symbol now names the sites from @addr on (the caller
- * sets @m's sym_off, and sym_name or sym_idx), 0 if it is left out, or
- * ftrace_names_merge_upto()'s error.
+ * sets @m's sym_off, and sym_idx for the kernel's), 0 if it is left out,
+ * or ftrace_names_merge_upto()'s error.
  */
 notrace int ftrace_names_merge_sym(struct names_merge *m, unsigned long addr)
 {
@@ -138,9 +117,9 @@ notrace int ftrace_names_merge_sym(struct names_merge *m, unsigned long addr)
 	return 1;
 }
 
-/* Sorting sites by name while their names are still in the merge's buffer. */
+/* Sorting sites by name: their names are in the borrowed string table. */
 struct names_sort {
-	const char *buf;
+	const char *strtab;
 	const u32 *name;
 };
 
@@ -149,54 +128,31 @@ static notrace int names_cmp_site(const void *a, const void *b,
 {
 	const struct names_sort *ns = priv;
 	u32 x = *(const u32 *)a, y = *(const u32 *)b;
-	int c = strcmp(ns->buf + ftrace_name_pool(ns->name[x]),
-		       ns->buf + ftrace_name_pool(ns->name[y]));
+	int c = strcmp(ns->strtab + ftrace_name_pool(ns->name[x]),
+		       ns->strtab + ftrace_name_pool(ns->name[y]));
 
 	if (c)
 		return c;
 	return (x > y) - (x < y);
 }
 
-/*
- * The table from a finished merge: sort the named sites by name, write
- * each distinct name once, in that order, into the final pool.
- */
-static notrace struct ftrace_names *names_finish(struct names_merge *m)
+/* The table from a finished merge: the named sites sorted by name. */
+static notrace struct ftrace_names *names_finish(struct names_merge *m,
+						 const char *strtab)
 {
-	struct names_sort ns = { .buf = m->buf.s };
+	struct names_sort ns = { .strtab = strtab };
 	struct ftrace_names *n;
 	unsigned int i, k;
-	u32 prev = U32_MAX;
-	size_t len = 0;
 
 	n = ftrace_names_alloc(m);
 	if (!n)
 		return ERR_PTR(-ENOMEM);
-	n->pool = kvmalloc(max_t(size_t, m->buf.len, 1), GFP_KERNEL);
-	if (!n->pool) {
-		ftrace_names_free(n);
-		return ERR_PTR(-ENOMEM);
-	}
 	for (i = 0, k = 0; i < n->nr; i++)
 		if (!(n->name[i] & FTRACE_NAME_BAD))
 			n->by_name[k++] = i;
 	ns.name = n->name;
 	sort_r(n->by_name, n->nr_named, sizeof(u32), names_cmp_site, NULL, &ns);
-	/* the pool gets no more than the buffer held: one copy per name */
-	for (k = 0; k < n->nr_named; k++) {
-		u32 *np = &n->name[n->by_name[k]];
-		const char *s = m->buf.s + ftrace_name_pool(*np);
-
-		if (prev == U32_MAX || strcmp(n->pool + prev, s)) {
-			size_t l = strlen(s) + 1;
-
-			memcpy(n->pool + len, s, l);
-			prev = len;
-			len += l;
-		}
-		*np = prev | (*np & ~FTRACE_NAME_POOL_MASK);
-	}
-	n->pool_len = len;
+	n->pool = strtab;
 	return n;
 }
 
@@ -245,17 +201,17 @@ notrace struct ftrace_names *ftrace_names_alloc(struct names_merge *m)
 	return n;
 }
 
-/* The pool table of a merge whose names are in its buffer (a module's). */
+/* The table of a module's merge, its names in @strtab. */
 static notrace struct ftrace_names *names_merge_end(struct names_merge *m,
-						    int err)
+						    int err,
+						    const char *strtab)
 {
 	struct ftrace_names *n;
 
 	if (!err)
 		err = ftrace_names_merge_upto(m, ULONG_MAX);
-	n = err ? ERR_PTR(err) : names_finish(m);
+	n = err ? ERR_PTR(err) : names_finish(m, strtab);
 	kvfree(m->name);
-	kvfree(m->buf.s);
 	return n;
 }
 
@@ -281,13 +237,16 @@ static notrace int names_cmp_msym(const void *a, const void *b)
  * @nr: how many
  * @sym: the symbol table (entry 0 is ELF's null symbol)
  * @nsym: its entries
- * @strtab: the string table its st_name offsets point into
+ * @strtab: the string table its st_name offsets point into; the table
+ *	    borrows it (no name is copied)
  *
  * Undefined, unnamed and mapping symbols name nothing; of the others, in
  * address order, the first in @sym at an address names the sites after it.
  *
- * Context: process context; may sleep.  @sym and @strtab must not change.
- * Return: the table, or an ERR_PTR().
+ * Context: process context; may sleep.  @sym and @strtab must not change,
+ * and @strtab must outlive every read of the table's names.
+ * Return: the table, or an ERR_PTR() (-E2BIG: a name's offset beyond
+ * what a site's value holds).
  */
 struct ftrace_names *ftrace_names_build_syms(const unsigned long *ip,
 					     unsigned int nr,
@@ -326,12 +285,12 @@ struct ftrace_names *ftrace_names_build_syms(const unsigned long *ip,
 			break;
 		if (!err)
 			continue;
-		m->sym_off = U32_MAX;
-		strscpy(m->sym_name, strtab + sym[ms[i].idx].st_name,
-			sizeof(m->sym_name));
-		err = 0;
+		m->sym_off = sym[ms[i].idx].st_name;
+		err = m->sym_off > FTRACE_NAME_POOL_MASK ? -E2BIG : 0;
+		if (err)
+			break;
 	}
-	n = names_merge_end(m, err);
+	n = names_merge_end(m, err, strtab);
 out:
 	kfree(m);
 	kvfree(ms);
@@ -344,21 +303,28 @@ out:
  *       do not change meanwhile)
  * @ip: its sites, strictly ascending
  * @nr: how many
+ * @init: the sites of its init text, else of the rest
+ *
+ * Its core text's sites are named from its core symbols, whose string
+ * table stays until its memory is freed (and kallsyms names them from
+ * these once it is live); its init text's from the load's whole table,
+ * which goes with the init text.  The table borrows that string table.
  *
  * Context: process context, from the module loader; may sleep.
  * Return: the table, or an ERR_PTR().
  */
 struct ftrace_names *ftrace_names_build_module(struct module *mod,
 					       const unsigned long *ip,
-					       unsigned int nr)
+					       unsigned int nr, bool init)
 {
-	struct mod_kallsyms *ks;
+	struct mod_kallsyms *ks = &mod->core_kallsyms;
 
 	/* the loader switches to the core symbols only after LIVE's notifier */
-	ks = rcu_dereference_check(mod->kallsyms,
-				   mod->state == MODULE_STATE_UNFORMED ||
-				   mod->state == MODULE_STATE_COMING ||
-				   mod->state == MODULE_STATE_LIVE);
+	if (init)
+		ks = rcu_dereference_check(mod->kallsyms,
+					   mod->state == MODULE_STATE_UNFORMED ||
+					   mod->state == MODULE_STATE_COMING ||
+					   mod->state == MODULE_STATE_LIVE);
 	return ftrace_names_build_syms(ip, nr, ks->symtab, ks->num_symtab,
 				       ks->strtab);
 }
@@ -373,7 +339,6 @@ void ftrace_names_free(struct ftrace_names *n)
 		return;
 	kvfree(n->name);
 	kvfree(n->by_name);
-	kvfree(n->pool);
 	kfree(n);
 }
 
@@ -381,13 +346,14 @@ void ftrace_names_free(struct ftrace_names *n)
  * ftrace_names_bytes() - memory a table holds
  * @n: the table
  *
- * Return: bytes of its arrays and pool (what it costs per site, times
- * the sites); the kernel's table counts the token table it decodes with.
+ * Return: bytes of its arrays (what it costs per site, times the sites;
+ * the names it borrows are not its own); the kernel's table counts the
+ * token table it decodes with.
  */
 size_t ftrace_names_bytes(const struct ftrace_names *n)
 {
 	return sizeof(*n) + n->nr * sizeof(u32) + n->nr_named * sizeof(u32) +
-	       n->pool_len + (n->ksym ? ftrace_ksym_bytes() : 0);
+	       (n->ksym ? ftrace_ksym_bytes() : 0);
 }
 
 /**

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The merge of symbols with a chunk's sites, shared by names.c (a
- * module's symbols, names copied into a pool) and names_ksym.c (the
- * kernel's, names left in kallsyms' compressed table).  Not part of the
+ * module's symbols, names left in its string table) and names_ksym.c
+ * (the kernel's, names left in kallsyms' compressed table).  Not part of the
  * core's contract (internal.h): only the two builders use it.
  *
  * A merge visits symbols in ascending address order: each call of
@@ -16,41 +16,30 @@
 #include <linux/kallsyms.h>
 #include <linux/types.h>
 
-/* Names being collected, in any order, each once per symbol used. */
-struct names_buf {
-	char *s;
-	size_t len;
-	size_t cap;
-};
-
 /**
  * struct names_merge - symbols (ascending addresses) merged with sites
  * @ip: the sites, strictly ascending
  * @nr: how many
  * @next: the first site not named yet
  * @name: per site, its value in the table's @name array
- * @buf: a module's names, each once per symbol used
  * @first: the kernel's merge only: per kallsyms symbol, the first site
  *         it names (U32_MAX: none), or NULL
  * @have_sym: a current symbol exists
  * @sym_addr: its address (the first symbol at that address)
- * @sym_off: its name's offset (in @buf: U32_MAX until a site uses it; in
- *           kallsyms' table: known at once)
+ * @sym_off: its name's offset (in the module's string table, or of its
+ *           record in kallsyms' table)
  * @sym_idx: the kernel's merge: its index in kallsyms' table
- * @sym_name: a module's merge: its name
  */
 struct names_merge {
 	const unsigned long *ip;
 	unsigned int nr;
 	unsigned int next;
 	u32 *name;
-	struct names_buf buf;
 	u32 *first;
 	bool have_sym;
 	unsigned long sym_addr;
 	u32 sym_off;
 	unsigned int sym_idx;
-	char sym_name[KSYM_NAME_LEN];
 };
 
 int ftrace_names_merge_init(struct names_merge *m, const unsigned long *ip,

@@ -8,8 +8,7 @@
  * symbol's record in kallsyms_names[] (with its offset from the
  * function's start, as names.c's tables do), and the index by name; no
  * copy of any name.  A name is decoded on use (a token lookup per
- * compressed byte); a module's names stay in a pool of their own
- * (names.c), since its symbol table moves when its init part is freed.
+ * compressed byte); a module's stay in its own string table (names.c).
  *
  * Built in one walk over kallsyms' records in address order (their
  * addresses from kallsyms_sym_address(), their records skipped by

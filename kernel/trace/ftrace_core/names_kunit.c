@@ -264,13 +264,16 @@ static void fnk_index_as_scan(struct kunit *test)
 
 /*
  * A module's symbol table: what may name a site and what may not.
- * Index: 0 null, then symbols deliberately out of address order.
+ * Index: 0 null, then symbols deliberately out of address order.  Its
+ * string table holds "dup" twice, as a module's core string table does
+ * for two static functions of one name (add_kallsyms() copies a name
+ * per symbol): the table borrows it, a name is found at either copy.
  */
 static const char fnk_strtab[] =
-	"\0alpha\0beta\0$x\0.Lfoo\0gamma\0beta_first\0undef\0dup";
+	"\0alpha\0beta\0$x\0.Lfoo\0gamma\0beta_first\0undef\0dup\0dup";
 enum {
 	S_ALPHA = 1, S_BETA = 7, S_MAP = 12, S_LOCAL = 15, S_GAMMA = 21,
-	S_BFIRST = 27, S_UNDEF = 38, S_DUP = 44,
+	S_BFIRST = 27, S_UNDEF = 38, S_DUP = 44, S_DUP2 = 48,
 };
 
 #define FNK_SYM(name, value, shndx) \
@@ -286,22 +289,25 @@ static const Elf_Sym fnk_syms[] = {
 	FNK_SYM(S_BETA, 0x1200, 1),
 	FNK_SYM(0, 0x1300, 1),		/* unnamed */
 	FNK_SYM(S_LOCAL, 0x1300, 1),	/* .L local label */
-	FNK_SYM(S_DUP, 0x2000, 1),
+	FNK_SYM(S_DUP2, 0x2000, 1),
 	FNK_SYM(S_DUP, 0x3000, 1),
+	FNK_SYM(S_DUP2, 0x4000, 1),
 };
 
 static void fnk_module_rules(struct kunit *test)
 {
 	static const unsigned long ip[] = {
 		0x0800, 0x1000, 0x1004, 0x1100, 0x1204, 0x1300, 0x1404,
-		0x2000, 0x3004,
+		0x2000, 0x3004, 0x4004,
 	};
 	static const char * const want[] = {
 		NULL, "alpha", "alpha", NULL, "beta_first", NULL, "gamma",
-		"dup", "dup",
+		"dup", "dup", "dup",
 	};
 	static const unsigned long want_off[] = { 0, 0, 0, 0x100, 0, 0x100 };
 	struct ftrace_name_pattern dup = { FTRACE_NAME_FULL, "dup", 3 };
+	struct ftrace_name_pattern du = { FTRACE_NAME_FRONT, "du", 2 };
+	struct ftrace_name_pattern up = { FTRACE_NAME_END, "up", 2 };
 	unsigned long map[1] = { 0 };
 	unsigned long off7, off8;
 	struct fnk_seen seen;
@@ -324,14 +330,29 @@ static void fnk_module_rules(struct kunit *test)
 					       "site %#lx", ip[i]);
 		}
 	}
-	/* "dup" is stored once and names both of its sites, in order */
+	/* no copy: a name is read where the string table holds it */
 	KUNIT_EXPECT_PTR_EQ(test, ftrace_names_name(n, 7, NULL, &off7),
-			    ftrace_names_name(n, 8, NULL, &off8));
+			    &fnk_strtab[S_DUP2]);
+	KUNIT_EXPECT_PTR_EQ(test, ftrace_names_name(n, 8, NULL, &off8),
+			    &fnk_strtab[S_DUP]);
+	/* "dup", at two offsets, names its three sites, in order */
 	fnk_seen_init(test, &seen, n, map);
 	KUNIT_EXPECT_EQ(test, ftrace_names_match(n, &dup, fnk_collect, &seen),
-			2);
-	KUNIT_EXPECT_EQ(test, map[0], BIT(7) | BIT(8));
+			3);
+	KUNIT_EXPECT_EQ(test, map[0], BIT(7) | BIT(8) | BIT(9));
 	KUNIT_EXPECT_FALSE(test, seen.out_of_order);
+	map[0] = 0;
+	fnk_seen_init(test, &seen, n, map);
+	KUNIT_EXPECT_EQ(test, ftrace_names_match(n, &du, fnk_collect, &seen),
+			3);
+	KUNIT_EXPECT_EQ(test, map[0], BIT(7) | BIT(8) | BIT(9));
+	map[0] = 0;
+	fnk_seen_init(test, &seen, n, map);
+	KUNIT_EXPECT_EQ(test, ftrace_names_match(n, &up, fnk_collect, &seen),
+			3);
+	KUNIT_EXPECT_EQ(test, map[0], BIT(7) | BIT(8) | BIT(9));
+	KUNIT_EXPECT_EQ(test, ftrace_names_count(n, "dup"), 3);
+	KUNIT_EXPECT_EQ(test, ftrace_names_count(n, "gamma"), 1);
 	ftrace_names_free(n);
 
 	n = ftrace_names_build_syms(NULL, 0, fnk_syms, ARRAY_SIZE(fnk_syms),
