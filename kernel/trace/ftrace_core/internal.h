@@ -47,6 +47,8 @@
  *             calls now and must call), handed to the engine as one
  *             run; a site the engine refuses is quarantined, never the
  *             whole of ftrace
+ *   update_sweep.c changes no ops makes: a module chunk's enable,
+ *             kernel.ftrace_enabled's switch, the check's repairs
  *   quarantine.c the sites the engine refused: never written again
  *   beside.c  what the pieces need while upstream's core runs ftrace
  *

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Modules: a module's chunk of sites, from its __mcount_loc table, with
- * its names built while all its symbols are there; gone with the module.
+ * its names pointing into the module's own string table (names.c: the
+ * core symbols' for the core text, the load's for the init text, each
+ * there as long as the chunk is listed); gone with the module.
  *
  * Beside upstream's core this rides on the module notifier: when the
  * module is live (its init code has run; upstream drops the init sites
@@ -15,8 +17,9 @@
  *
  * Locking: the notifier runs in the loader's context, one module at a
  * time for a given module; ftrace_core_chunks_lock (records.c) covers the
- * list.  A module's symbols do not change during its LIVE notification
- * (the loader switches to the core symbols after it).
+ * list.  A module's core symbols, from which its chunk is named, are
+ * filled before ftrace_module_init() and stay until it is freed, after
+ * the GOING notification that unlists the chunk.
  */
 #include <linux/err.h>
 #include <linux/init.h>
@@ -96,7 +99,8 @@ struct ftrace_chunk *ftrace_module_chunk_build(struct module *mod, bool init)
 	c->names = n;
 	return c;
 nomem:
-	pr_err("ftrace core: no memory for module %s's sites\n", mod->name);
+	pr_err("ftrace core: module %s's sites not listed (no memory, or a name table too large)\n",
+	       mod->name);
 	return NULL;
 }
 

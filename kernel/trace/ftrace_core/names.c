@@ -9,8 +9,8 @@
  * lookup per site.  Afterwards a site's name is one array access (a
  * module's) or one decode of a kallsyms record (the kernel's,
  * names_ksym.c), an exact name or a prefix is found by binary search in
- * O(log n + k), and other patterns scan the index once, testing each
- * name once per symbol, without a kallsyms lookup.
+ * O(log n + k), and other patterns scan the index once, testing a name
+ * again only where its offset changes, without a kallsyms lookup.
  *
  * Layout (struct ftrace_names): no name is copied.  A module's @pool is
  * the string table of the symbol table it was built from, borrowed: the

@@ -18,6 +18,9 @@
  *  4. outcomes: if the engine failed as a whole (no site's fault, no site
  *     changed), the slot and the states are put back and the change
  *     fails with its error; otherwise every refused site is quarantined.
+ * Changes that no ops makes (a module chunk's enable, the switch of
+ * kernel.ftrace_enabled, the check's repairs) are update_sweep.c's, on
+ * the same run and outcomes (update.h).
  *
  * Quarantine (quarantine.c).  A site the engine refused (its bytes were
  * not what its state says, or it could not be mapped) is never written
@@ -61,6 +64,7 @@
 #include <linux/string.h>
 
 #include "internal.h"
+#include "update.h"
 
 /* One change being planned: the world before it, the plan so far. */
 struct upd_plan {
@@ -286,7 +290,14 @@ static notrace void upd_account(struct ftrace_registry *r,
 	}
 }
 
-static notrace unsigned int upd_total(struct ftrace_registry *r)
+/**
+ * ftrace_reg_total() - how many sites the registry's chunks hold
+ * @r: the registry
+ *
+ * Context: r->lock held (the chunks walked do not change).
+ * Return: the number of sites, gone ones included.
+ */
+notrace unsigned int ftrace_reg_total(struct ftrace_registry *r)
 {
 	struct ftrace_chunk *c;
 	unsigned int n = 0;
@@ -335,8 +346,17 @@ notrace struct ftrace_chunk *ftrace_reg_find(struct ftrace_registry *r,
 	return NULL;
 }
 
-/* One run of the engine for @nr changes (none: nothing to run). */
-static notrace int upd_run(struct ftrace_registry *r,
+/**
+ * ftrace_reg_run() - one run of the engine
+ * @r: the registry
+ * @ch: the changes
+ * @nr: how many (none: nothing to run)
+ *
+ * Context: r->lock held; may sleep.
+ * Return: 0, or the engine's own error (no site changed); each site's
+ * refusal comes back in its change (ftrace_reg_outcomes()).
+ */
+notrace int ftrace_reg_run(struct ftrace_registry *r,
 			   struct ftrace_site_change *ch, unsigned int nr)
 {
 	return nr ? r->engine->change(r->engine->data, ch, nr) : 0;
@@ -368,11 +388,17 @@ static notrace void upd_touch(struct ftrace_registry *r, unsigned long ip,
 		set_bit(at->i, c->touched);
 }
 
-/*
- * A run of @nr changes went through: count it, quarantine its refusals,
- * mark the sites that got a call touched.
+/**
+ * ftrace_reg_outcomes() - a run of @nr changes went through: count it,
+ * quarantine its refusals, mark the sites that got a call touched
+ * @r: the registry
+ * @ch: the changes, as ftrace_reg_run() returned them
+ * @nr: how many
+ *
+ * Context: r->lock held, the new states already stored (a refused
+ * site's quarantine is set over its state).
  */
-static notrace void upd_outcomes(struct ftrace_registry *r,
+notrace void ftrace_reg_outcomes(struct ftrace_registry *r,
 				 const struct ftrace_site_change *ch,
 				 unsigned int nr)
 {
@@ -456,7 +482,7 @@ static notrace int upd_change(struct ftrace_registry *r, unsigned int idx,
 			      struct ftrace_acct_ops *before,
 			      struct ftrace_acct_ops *after)
 {
-	unsigned int total = upd_total(r);
+	unsigned int total = ftrace_reg_total(r);
 	struct upd_plan p = { .r = r, .idx = idx, .was = before };
 	int ret;
 
@@ -477,10 +503,10 @@ static notrace int upd_change(struct ftrace_registry *r, unsigned int idx,
 		goto undo;
 	}
 
-	ret = upd_run(r, p.ch, p.nr);
+	ret = ftrace_reg_run(r, p.ch, p.nr);
 	if (ret)
 		goto undo;
-	upd_outcomes(r, p.ch, p.nr);
+	ftrace_reg_outcomes(r, p.ch, p.nr);
 	kvfree(p.ch);
 	return 0;
 
@@ -685,8 +711,8 @@ static notrace int upd_redirect_back(struct ftrace_registry *r,
 		swap(ch->from, ch->to);
 		p->ch[n++] = *ch;
 	}
-	if (n && !upd_run(r, p->ch, n))
-		upd_outcomes(r, p->ch, n);
+	if (n && !ftrace_reg_run(r, p->ch, n))
+		ftrace_reg_outcomes(r, p->ch, n);
 	return err;
 }
 
@@ -721,7 +747,7 @@ notrace int ftrace_reg_redirect(struct ftrace_registry *r,
 	if (idx < 0 || !(o->flags & FTRACE_OPS_FL_DIRECT) || !direct)
 		return -EINVAL;
 	p.idx = idx;
-	p.cap = upd_bound_one(o, upd_total(r));
+	p.cap = upd_bound_one(o, ftrace_reg_total(r));
 	if (p.cap) {
 		p.ch = kvmalloc_array(p.cap, sizeof(*p.ch), GFP_KERNEL);
 		if (!p.ch)
@@ -732,160 +758,15 @@ notrace int ftrace_reg_redirect(struct ftrace_registry *r,
 	upd_each_covered(r, o, upd_redirect_one, &p);
 	ret = WARN_ON_ONCE(p.overflow) ? -EOVERFLOW : 0;
 	if (!ret)
-		ret = upd_run(r, p.ch, p.nr);
+		ret = ftrace_reg_run(r, p.ch, p.nr);
 	if (!ret) {
 		ret = upd_redirect_back(r, &p);
 		if (!ret)
-			upd_outcomes(r, p.ch, p.nr);
+			ftrace_reg_outcomes(r, p.ch, p.nr);
 	}
 	if (ret)
 		o->direct = was.direct;
 	kvfree(p.ch);
-	return ret;
-}
-
-/**
- * ftrace_reg_repair() - give sites whose text the check found wrong the
- * call (or NOP) their states say
- * @r: the registry
- * @ch: the sites: @ip, @from (what each holds now, decoded from its
- *      bytes: 0 for the NOP, or for bytes that are neither the NOP nor a
- *      call) and @to (ftrace_reg_target() of its state)
- * @nr: how many
- *
- * One run of the engine, as any plan; a site refused (bytes another
- * patcher wrote) is quarantined and reported.
- *
- * Context: r->lock held; may sleep.
- * Return: 0; the engine's own error: nothing changed.
- */
-notrace int ftrace_reg_repair(struct ftrace_registry *r,
-			      struct ftrace_site_change *ch, unsigned int nr)
-{
-	int ret;
-
-	lockdep_assert_held(r->lock);
-	ret = upd_run(r, ch, nr);
-	if (!ret)
-		upd_outcomes(r, ch, nr);
-	return ret;
-}
-
-/**
- * ftrace_reg_chunk_enable() - give a chunk's sites what the registered
- * ops make of them
- * @r: the registry
- * @c: a chunk that r->next now walks, every site holding the NOP and
- *     state 0 (a module's, at its enable), or quarantined
- *
- * Each site's state is computed from the registered ops, and the sites
- * covered go from the NOP to their targets in one run of the engine; a
- * site refused is quarantined.
- *
- * Context: r->lock held; may sleep.
- * Return: 0; -ENOMEM or the engine's own error: then no site changed and
- * every state is left 0 (the check reports the sites an ops covers).
- */
-notrace int ftrace_reg_chunk_enable(struct ftrace_registry *r,
-				    struct ftrace_chunk *c)
-{
-	const struct ftrace_acct_ops *const *ops =
-		(const struct ftrace_acct_ops *const *)r->slot;
-	struct ftrace_site_change *ch;
-	unsigned int i, nr = 0;
-	u32 *want;
-	int ret = 0;
-
-	lockdep_assert_held(r->lock);
-	ch = kvmalloc_array(c->nr, sizeof(*ch), GFP_KERNEL);
-	want = kvmalloc_array(c->nr, sizeof(*want), GFP_KERNEL);
-	if (!ch || !want) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	for (i = 0; i < c->nr; i++) {
-		unsigned long to;
-
-		want[i] = 0;
-		if (c->state[i] & FTRACE_ACCT_QUARANTINE)
-			continue;
-		want[i] = ftrace_acct_compute(c->ip[i], ops, r->nslot);
-		to = upd_target(r, c->ip[i], want[i], r->nslot, NULL);
-		if (!to)
-			continue;
-		ch[nr].ip = c->ip[i];
-		ch[nr].from = 0;
-		ch[nr].to = to;
-		nr++;
-	}
-	ret = upd_run(r, ch, nr);
-	if (ret)
-		goto out;
-	for (i = 0; i < c->nr; i++)
-		if (!(c->state[i] & FTRACE_ACCT_QUARANTINE))
-			WRITE_ONCE(c->state[i], want[i]);
-	upd_outcomes(r, ch, nr);
-out:
-	kvfree(want);
-	kvfree(ch);
-	return ret;
-}
-
-/**
- * ftrace_reg_switch() - take every site to the NOP, or back to its target
- * @r: the registry
- * @off: true: every site holds the NOP from now on (the states are kept
- *       and updated as usual); false: every covered site calls its
- *       target again
- *
- * kernel.ftrace_enabled: one run of the engine for all the sites that
- * change; a site refused is quarantined.
- *
- * Context: r->lock held; may sleep.
- * Return: 0; -ENOMEM or the engine's own error: nothing changed.
- */
-notrace int ftrace_reg_switch(struct ftrace_registry *r, bool off)
-{
-	struct ftrace_site_change *ch = NULL;
-	unsigned int i, nr = 0, cap = 0;
-	struct ftrace_chunk *c;
-	int ret = 0;
-
-	lockdep_assert_held(r->lock);
-	if (r->off == off)
-		return 0;
-	cap = upd_total(r);
-	if (cap) {
-		ch = kvmalloc_array(cap, sizeof(*ch), GFP_KERNEL);
-		if (!ch)
-			return -ENOMEM;
-	}
-	for (c = r->next(r, NULL); c && nr < cap; c = r->next(r, c)) {
-		for (i = 0; i < c->nr && nr < cap; i++) {
-			unsigned long from, to;
-
-			if (ftrace_chunk_site_gone(c, i))
-				continue;
-			from = upd_target(r, c->ip[i], c->state[i], r->nslot,
-					  NULL);
-			r->off = off;
-			to = upd_target(r, c->ip[i], c->state[i], r->nslot,
-					NULL);
-			r->off = !off;
-			if (from == to)
-				continue;
-			ch[nr].ip = c->ip[i];
-			ch[nr].from = from;
-			ch[nr].to = to;
-			nr++;
-		}
-	}
-	ret = upd_run(r, ch, nr);
-	if (!ret) {
-		r->off = off;
-		upd_outcomes(r, ch, nr);
-	}
-	kvfree(ch);
 	return ret;
 }
 
