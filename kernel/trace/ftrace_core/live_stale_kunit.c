@@ -247,6 +247,26 @@ static notrace unsigned long lk_site_going(unsigned long ip)
 }
 
 /*
+ * ftrace_set_filter_ip() adds @going to lk_c's filter while its module
+ * goes (lk_site_going()), @there_now the site at that address after it:
+ * the call resolves twice.  Return: the call's result.
+ */
+static notrace int lk_add_racing(struct kunit *test, unsigned long going,
+				 unsigned long there_now)
+{
+	int ret;
+
+	lk_going = going;
+	lk_there_now = there_now;
+	lk_resolved = 0;
+	kunit_activate_static_stub(test, ftrace_core_api_site, lk_site_going);
+	ret = ftrace_set_filter_ip(&lk_c, going, 0, 0);
+	kunit_deactivate_static_stub(test, ftrace_core_api_site);
+	KUNIT_EXPECT_EQ(test, lk_resolved, 2U);
+	return ret;
+}
+
+/*
  * A filter call that resolved an address before its module went, and
  * publishes after the drop marked that address stale, must not name it
  * afresh (which would cut the mark): it resolves again and, the address
@@ -263,13 +283,7 @@ static notrace void lk_stale_race(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, register_ftrace_function(&lk_c), 0);
 	KUNIT_EXPECT_NE(test, lk_calls(rm), 0UL);
 
-	lk_going = rm;
-	lk_there_now = 0;
-	lk_resolved = 0;
-	kunit_activate_static_stub(test, ftrace_core_api_site, lk_site_going);
-	ret = ftrace_set_filter_ip(&lk_c, rm, 0, 0);
-	kunit_deactivate_static_stub(test, ftrace_core_api_site);
-	KUNIT_EXPECT_EQ(test, lk_resolved, 2U);
+	ret = lk_add_racing(test, rm, 0);
 	KUNIT_EXPECT_EQ(test, ret, -EINVAL);
 	lk_expect_left_out(test, rm, rd);
 
@@ -306,13 +320,7 @@ static notrace void lk_stale_race_quarantined(struct kunit *test)
 	KUNIT_ASSERT_TRUE(test, lk_reported(q, lk_jmp0));
 
 	lk_name_alone(test, rd, rm, false);
-	lk_going = rm;
-	lk_there_now = q;
-	lk_resolved = 0;
-	kunit_activate_static_stub(test, ftrace_core_api_site, lk_site_going);
-	ret = ftrace_set_filter_ip(&lk_c, rm, 0, 0);
-	kunit_deactivate_static_stub(test, ftrace_core_api_site);
-	KUNIT_EXPECT_EQ(test, lk_resolved, 2U);
+	ret = lk_add_racing(test, rm, q);
 	KUNIT_EXPECT_EQ(test, ret, -EBUSY);
 
 	mutex_lock(&lk_c.func_hash->regex_lock);
