@@ -36,8 +36,9 @@
  * (ftrace_core_chunks_gen()) and, if the count moved by its
  * publication, starts again from the set of that moment: it acts as if
  * it came after the module.  A removal names nothing and cuts no mark.
- * The refusal of a quarantined site named by address is made on each
- * resolution, so a retry checks what it resolved anew.
+ * The refusal of a quarantined site named by address is made under the
+ * same hold as the count's check and the publication, so what it checks
+ * is what is published, on a retry too.
  *
  * Locking: the ops' func_hash->regex_lock serializes the writers of its
  * sets (taken here; above ftrace_core_chunks_lock, which resolving
@@ -123,12 +124,16 @@ static notrace struct ftrace_sites *api_base(struct ftrace_ops *ops,
  * NULL): ftrace_core_chunks_gen() as the caller read it before resolving
  * @fresh; if it moved since, nothing is published and the caller, told
  * API_MOVED, resolves again: what it resolved may have gone, and naming
- * it would cut the mark that says so.
+ * it would cut the mark that says so.  @by_addr: @fresh was named by
+ * address; a filter may not name a quarantined site so (-EBUSY, checked
+ * under the same hold).  By name it may: such an ops then fails to
+ * register, as a filter file that names only quarantined sites lets its
+ * tracer fail to start.
  */
 static notrace int api_publish(struct ftrace_ops *ops, bool filter,
 			       struct ftrace_sites *s,
 			       struct ftrace_sites *fresh,
-			       const unsigned long *gen)
+			       const unsigned long *gen, bool by_addr)
 {
 	struct ftrace_hash __rcu **slot = api_slot(ops, filter);
 	struct ftrace_hash *h = ftrace_hash_shell(s, 0, GFP_KERNEL);
@@ -144,6 +149,13 @@ static notrace int api_publish(struct ftrace_ops *ops, bool filter,
 		ftrace_core_commit_unlock();
 		ftrace_hash_shell_free(h);
 		return API_MOVED;
+	}
+	/* a filter may not name a quarantined site by address */
+	ret = filter && by_addr && fresh ? ftrace_core_refuse_sites(fresh) : 0;
+	if (ret) {
+		ftrace_core_commit_unlock();
+		ftrace_hash_shell_free(h);
+		return ret;
 	}
 	cut = ftrace_hash_stale_cut(api_cur(ops, filter), s, fresh);
 	ret = PTR_ERR_OR_ZERO(cut);
@@ -275,15 +287,12 @@ notrace int ftrace_core_set_addrs(struct ftrace_ops *ops,
 			if (IS_ERR(next))
 				ret = PTR_ERR(next);
 		}
-		/* a filter may not name a quarantined site by address */
-		if (!ret && filter && fresh)
-			ret = ftrace_core_refuse_sites(fresh);
 		/* cleared with nothing added: a filter traces every site */
 		if (!ret && filter && reset && !cnt)
 			s = FTRACE_SITES_ALL_SET;
 		if (!ret)
 			ret = api_publish(ops, filter, s, fresh,
-					  fresh ? &gen : NULL);
+					  fresh ? &gen : NULL, true);
 		else
 			ftrace_sites_put(s);
 		ftrace_sites_put(fresh);
@@ -343,7 +352,7 @@ notrace int ftrace_core_set_regex(struct ftrace_ops *ops,
 		if (!ret)
 			ret = api_publish(ops, filter, s, named,
 					  ftrace_sites_is_none(named) ?
-					  NULL : &gen);
+					  NULL : &gen, false);
 		else
 			ftrace_sites_put(s);
 		ftrace_sites_put(named);
@@ -374,7 +383,7 @@ notrace int ftrace_core_publish(struct ftrace_ops *ops, bool filter,
 
 	ftrace_core_ops_init(ops);
 	mutex_lock(&ops->func_hash->regex_lock);
-	ret = api_publish(ops, filter, s, fresh, NULL);
+	ret = api_publish(ops, filter, s, fresh, NULL, false);
 	mutex_unlock(&ops->func_hash->regex_lock);
 	return ret;
 }
@@ -409,7 +418,7 @@ notrace int ftrace_core_edit(struct ftrace_ops *ops, bool filter,
 	if (IS_ERR(s))
 		ret = PTR_ERR(s);
 	else if (s)
-		ret = api_publish(ops, filter, s, named, NULL);
+		ret = api_publish(ops, filter, s, named, NULL, false);
 	mutex_unlock(&ops->func_hash->regex_lock);
 	ftrace_sites_put(named);
 	return ret;

@@ -22,10 +22,12 @@
  * @s: the sites, as the filter API resolved them
  *
  * Not a quarantined one (kprobes, fprobes by address): its user would
- * wait for calls that never come.  filter_api.c asks on each resolution,
- * a retry after a module came or went included.
+ * wait for calls that never come.  filter_api.c asks when it publishes
+ * what a resolution gave, a retry's after a module came or went included,
+ * under the hold that publishes it.
  *
- * Context: the ops' regex_lock held; takes ftrace_lock.
+ * Context: ftrace_lock held (ftrace_core_commit_lock()); takes
+ * ftrace_core_chunks_lock.
  * Return: 0, or -EBUSY if one is quarantined.
  */
 notrace int ftrace_core_refuse_sites(const struct ftrace_sites *s)
@@ -33,12 +35,11 @@ notrace int ftrace_core_refuse_sites(const struct ftrace_sites *s)
 	bool q = false;
 	unsigned int i;
 
-	mutex_lock(&ftrace_lock);
+	lockdep_assert_held(&ftrace_lock);
 	mutex_lock(&ftrace_core_chunks_lock);
 	for (i = 0; i < s->nr && !q; i++)
 		q = ftrace_reg_quarantined(&ftrace_live_registry, s->ip[i]);
 	mutex_unlock(&ftrace_core_chunks_lock);
-	mutex_unlock(&ftrace_lock);
 	return q ? -EBUSY : 0;
 }
 
