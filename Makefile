@@ -86,7 +86,11 @@ baseline: upstream
 	@$(H)/baseline.sh
 
 # the kernels HX_BENCH_KERNELS names are built too (ours: recordmcount's
-# figures use its objects)
+# figures use its objects); by default upstream, ours and liveperf (our
+# core running ftrace) side by side in one run, each with its ratio to
+# upstream
+HX_BENCH_KERNELS ?= upstream ours liveperf
+export HX_BENCH_KERNELS
 bench: ours upstream $(HX_BENCH_KERNELS)
 	@$(H)/bench.sh
 

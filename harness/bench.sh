@@ -1,18 +1,20 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# `make bench`: boot both kernels with the same benchmark script
+# `make bench`: boot each kernel with the same benchmark script
 # (harness/guest/bench.sh), HX_BENCH_REPS times (default 5) in plain TCG
 # and HX_BENCH_ICOUNT_REPS times (default the same) under "-icount
 # shift=0,sleep=off" (guest time counts instructions, so those figures do
 # not depend on host noise; HX_BENCH_MODES="tcg" or "icount" runs one
-# mode only), and print the median of each figure with the ratio
-# ours/upstream.  Runs alternate between the
+# mode only), and print the median of each figure with each kernel's ratio
+# to upstream.  Runs alternate between the
 # kernels so that slow host phases hit both alike.  Benchmark boots pass
 # "ftrace=nop": starting a boot tracer skips the tracer startup selftests
 # (45 s per boot under TCG; `make check` runs them), on both kernels
 # alike; ftrace_init() itself, timed below, runs before any of that.
 # Then harness/rmbench.sh times scripts/recordmcount on the host.
-# HX_BENCH_KERNELS="ours" boots ours only (to merge its all.txt with an
+# HX_BENCH_KERNELS names the kernels, upstream first (default "upstream
+# ours liveperf": upstream's core, ours with it, and our own core
+# running ftrace, side by side).  HX_BENCH_KERNELS="ours" boots ours only (to merge its all.txt with an
 # earlier run's upstream figures: harness/benchtable.sh FILES...).
 # HX_BENCH_PARTS=switch measures the tracer switches and the call sites
 # only (a boot in about a minute under -icount instead of seven);
@@ -29,7 +31,7 @@
 REPS=${HX_BENCH_REPS:-5}
 IREPS=${HX_BENCH_ICOUNT_REPS:-$REPS}
 MODES=${HX_BENCH_MODES:-tcg icount}
-KERNELS=${HX_BENCH_KERNELS:-upstream ours}
+KERNELS=${HX_BENCH_KERNELS:-upstream ours liveperf}
 PARTS=${HX_BENCH_PARTS:-all}
 dir=$RUNS/bench
 rm -rf "$dir"

@@ -284,7 +284,7 @@ unlock:
 	return ret;
 }
 
-static int check_open(struct inode *inode, struct file *file)
+static notrace int check_open(struct inode *inode, struct file *file)
 {
 	return single_open_size(file, check_show, NULL, CHECK_BUF + 256);
 }

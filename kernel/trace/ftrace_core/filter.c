@@ -95,7 +95,7 @@ struct filter_token {
 };
 
 /* Upstream's match kinds as ours; MATCH_INDEX is handled before. */
-static enum ftrace_name_match filter_kind(enum regex_type t)
+static notrace enum ftrace_name_match filter_kind(enum regex_type t)
 {
 	switch (t) {
 	case MATCH_FRONT_ONLY:
@@ -115,7 +115,7 @@ static enum ftrace_name_match filter_kind(enum regex_type t)
  * Split @tok ("[!]func[:mod:[!]module]", changed in place) into @t.
  * Returns whether it removes sites ('!'), or an error.
  */
-static int filter_parse(char *tok, struct filter_token *t)
+static notrace int filter_parse(char *tok, struct filter_token *t)
 {
 	char *cmd, *param = NULL, *search;
 	enum regex_type type;
@@ -156,8 +156,8 @@ static int filter_parse(char *tok, struct filter_token *t)
 }
 
 /* Does the token's module part take chunk @c? */
-static bool filter_takes_chunk(const struct filter_token *t,
-			       const struct ftrace_chunk *c)
+static notrace bool filter_takes_chunk(const struct filter_token *t,
+				       const struct ftrace_chunk *c)
 {
 	const char *modname = c->mod ? c->mod->name : NULL;
 
@@ -176,7 +176,7 @@ struct filter_collect {
 	const struct ftrace_chunk *c;
 };
 
-static int filter_push(void *data, unsigned int site)
+static notrace int filter_push(void *data, unsigned int site)
 {
 	struct filter_collect *fc = data;
 
@@ -186,7 +186,7 @@ static int filter_push(void *data, unsigned int site)
 }
 
 /* The N-th listed site, or -EINVAL past the last. */
-static int filter_by_index(unsigned long index, struct ftrace_ipvec *v)
+static notrace int filter_by_index(unsigned long index, struct ftrace_ipvec *v)
 {
 	struct ftrace_chunk *c;
 	unsigned int i;
@@ -201,8 +201,8 @@ static int filter_by_index(unsigned long index, struct ftrace_ipvec *v)
 }
 
 /* The sites one token selects, into @v. */
-static int filter_resolve(const struct filter_token *t,
-			  struct ftrace_ipvec *v)
+static notrace int filter_resolve(const struct filter_token *t,
+				  struct ftrace_ipvec *v)
 {
 	struct filter_collect fc = { .v = v };
 	struct ftrace_chunk *c;
@@ -243,8 +243,8 @@ static int filter_resolve(const struct filter_token *t,
  * sites a token without '!' selects are appended to @named too (one
  * sort at the end of the write, not a merge per token).
  */
-static int filter_apply(char *tok, struct ftrace_sites **set,
-			struct ftrace_ipvec *named)
+static notrace int filter_apply(char *tok, struct ftrace_sites **set,
+				struct ftrace_ipvec *named)
 {
 	unsigned int i;
 	struct ftrace_ipvec v = {};
@@ -288,7 +288,7 @@ static int filter_apply(char *tok, struct ftrace_sites **set,
  * Context: process context; takes ftrace_core_chunks_lock; may sleep.
  * Return: 0, or the first bad token's error (@set unchanged).
  */
-int ftrace_filter_write_tokens(char *buf, struct ftrace_sites **set)
+notrace int ftrace_filter_write_tokens(char *buf, struct ftrace_sites **set)
 {
 	return ftrace_filter_write_named(buf, set, NULL);
 }
@@ -305,8 +305,8 @@ int ftrace_filter_write_tokens(char *buf, struct ftrace_sites **set)
  * Context: process context; takes ftrace_core_chunks_lock; may sleep.
  * Return: 0, or the first bad token's error (@set, @named unchanged).
  */
-int ftrace_filter_write_named(char *buf, struct ftrace_sites **set,
-			      struct ftrace_sites **named)
+notrace int ftrace_filter_write_named(char *buf, struct ftrace_sites **set,
+				      struct ftrace_sites **named)
 {
 	struct ftrace_sites *work = ftrace_sites_get(*set), *s, *res;
 	struct ftrace_ipvec seen = {};
@@ -345,7 +345,7 @@ int ftrace_filter_write_named(char *buf, struct ftrace_sites **set,
 	return 0;
 }
 
-static bool filter_space(char c)
+static notrace bool filter_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n';
 }
@@ -367,8 +367,8 @@ static bool filter_space(char c)
  * -EFAULT, -ENOMEM, -EINVAL (a token longer than FILTER_TOKEN_MAX, or a
  * page without white space).
  */
-static char *filter_copy_write(const char __user *ubuf, size_t *cnt,
-			       char **carry)
+static notrace char *filter_copy_write(const char __user *ubuf, size_t *cnt,
+				       char **carry)
 {
 	size_t head = *carry ? strlen(*carry) : 0;
 	size_t take = min_t(size_t, *cnt, FILTER_WRITE_MAX - 1);
@@ -410,7 +410,8 @@ static char *filter_copy_write(const char __user *ubuf, size_t *cnt,
 	return buf;
 }
 
-static struct ftrace_sites *filter_get_published(struct ftrace_sites **pub)
+static notrace struct ftrace_sites *
+filter_get_published(struct ftrace_sites **pub)
 {
 	struct ftrace_sites *s;
 
@@ -432,7 +433,7 @@ static struct ftrace_sites *filter_get_published(struct ftrace_sites **pub)
  *
  * Context: process context; takes filter_lock; may sleep.
  */
-void ftrace_filter_chunk_gone(struct ftrace_chunk *c)
+notrace void ftrace_filter_chunk_gone(struct ftrace_chunk *c)
 {
 	struct ftrace_sites *gone, *res;
 	unsigned int k;
@@ -456,12 +457,12 @@ void ftrace_filter_chunk_gone(struct ftrace_chunk *c)
 }
 
 /* The published set of a file: i_private is 0 (filter) or 1 (notrace). */
-static struct ftrace_sites **filter_pub(const struct inode *inode)
+static notrace struct ftrace_sites **filter_pub(const struct inode *inode)
 {
 	return &filter_sets[(uintptr_t)inode->i_private];
 }
 
-static int filter_open(struct inode *inode, struct file *file)
+static notrace int filter_open(struct inode *inode, struct file *file)
 {
 	struct ftrace_sites **pub = filter_pub(inode);
 	struct filter_file *ff;
@@ -481,7 +482,7 @@ static int filter_open(struct inode *inode, struct file *file)
 }
 
 /* A writer's complete tokens: its own take, or into its pending set. */
-static int filter_writer_take(struct ftrace_filter_writer *w, char *buf)
+static notrace int filter_writer_take(struct ftrace_filter_writer *w, char *buf)
 {
 	if (w->take)
 		return w->take(w, buf);
@@ -501,8 +502,9 @@ static int filter_writer_take(struct ftrace_filter_writer *w, char *buf)
  * Return: bytes taken, or the first bad token's error (the pending set
  * unchanged).
  */
-ssize_t ftrace_filter_write_set(const char __user *ubuf, size_t cnt,
-				loff_t *ppos, struct ftrace_filter_writer *w)
+notrace ssize_t ftrace_filter_write_set(const char __user *ubuf, size_t cnt,
+					loff_t *ppos,
+					struct ftrace_filter_writer *w)
 {
 	char *buf;
 	int ret;
@@ -537,8 +539,8 @@ ssize_t ftrace_filter_write_set(const char __user *ubuf, size_t cnt,
  * Return: true if the pending set is to be published (no write and not
  * the last token refused); false if the caller drops it.
  */
-bool ftrace_filter_writer_end(struct ftrace_filter_writer *w,
-			      const char *name)
+notrace bool ftrace_filter_writer_end(struct ftrace_filter_writer *w,
+				      const char *name)
 {
 	int ret;
 
@@ -555,15 +557,15 @@ bool ftrace_filter_writer_end(struct ftrace_filter_writer *w,
 	return !w->refused;
 }
 
-static ssize_t filter_write(struct file *file, const char __user *ubuf,
-			    size_t cnt, loff_t *ppos)
+static notrace ssize_t filter_write(struct file *file, const char __user *ubuf,
+				    size_t cnt, loff_t *ppos)
 {
 	struct filter_file *ff = file->private_data;
 
 	return ftrace_filter_write_set(ubuf, cnt, ppos, &ff->w);
 }
 
-static int filter_release(struct inode *inode, struct file *file)
+static notrace int filter_release(struct inode *inode, struct file *file)
 {
 	struct ftrace_sites **pub = filter_pub(inode);
 	struct filter_file *ff = file->private_data;
@@ -585,7 +587,8 @@ static int filter_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-static loff_t filter_llseek(struct file *file, loff_t offset, int whence)
+static notrace loff_t filter_llseek(struct file *file, loff_t offset,
+				    int whence)
 {
 	if (file->f_mode & FMODE_WRITE)
 		return file->f_pos;	/* a write appends tokens */

@@ -52,7 +52,7 @@ struct listing_iter {
  * Context: process context; may sleep.
  * Return: the table, or an ERR_PTR() if it could not be built.
  */
-const struct ftrace_names *ftrace_chunk_names(struct ftrace_chunk *c)
+notrace const struct ftrace_names *ftrace_chunk_names(struct ftrace_chunk *c)
 {
 	struct ftrace_names *n;
 
@@ -77,7 +77,7 @@ const struct ftrace_names *ftrace_chunk_names(struct ftrace_chunk *c)
  * Context: process context, ftrace_core_chunks_lock held.
  * Return: the bytes of its addresses, states, touched bits and names.
  */
-size_t ftrace_chunk_bytes(struct ftrace_chunk *c, size_t *names)
+notrace size_t ftrace_chunk_bytes(struct ftrace_chunk *c, size_t *names)
 {
 	size_t rec = c->nr * (sizeof(*c->ip) + sizeof(*c->state)) +
 		     BITS_TO_LONGS(c->nr) * sizeof(long) + sizeof(*c);
@@ -90,7 +90,7 @@ size_t ftrace_chunk_bytes(struct ftrace_chunk *c, size_t *names)
 }
 
 /* A site not listed: gone, or not in the set listed. */
-static bool listing_skip(const struct listing_iter *it)
+static notrace bool listing_skip(const struct listing_iter *it)
 {
 	return ftrace_chunk_site_gone(it->c, it->i) ||
 	       (it->only && !ftrace_sites_has(it->only, it->c->ip[it->i]));
@@ -101,7 +101,7 @@ static bool listing_skip(const struct listing_iter *it)
  * A position is the site's index among all chunks' sites, skipped ones
  * included, so that ->start finds it without walking the sites before.
  */
-static bool listing_settle(struct listing_iter *it)
+static notrace bool listing_settle(struct listing_iter *it)
 {
 	lockdep_assert_held(&ftrace_core_chunks_lock);
 	while (it->c) {
@@ -116,7 +116,7 @@ static bool listing_settle(struct listing_iter *it)
 	return false;
 }
 
-static void *listing_start(struct seq_file *m, loff_t *pos)
+static notrace void *listing_start(struct seq_file *m, loff_t *pos)
 	__acquires(&ftrace_core_chunks_lock)
 {
 	struct listing_iter *it = m->private;
@@ -139,7 +139,7 @@ static void *listing_start(struct seq_file *m, loff_t *pos)
 	return it;
 }
 
-static void *listing_next(struct seq_file *m, void *v, loff_t *pos)
+static notrace void *listing_next(struct seq_file *m, void *v, loff_t *pos)
 {
 	struct listing_iter *it = v;
 	bool more;
@@ -150,7 +150,7 @@ static void *listing_next(struct seq_file *m, void *v, loff_t *pos)
 	return more ? it : NULL;
 }
 
-static void listing_stop(struct seq_file *m, void *v)
+static notrace void listing_stop(struct seq_file *m, void *v)
 	__releases(&ftrace_core_chunks_lock)
 {
 	mutex_unlock(&ftrace_core_chunks_lock);
@@ -162,7 +162,7 @@ static void listing_stop(struct seq_file *m, void *v)
  * seq_puts(), which marks the buffer full if this one does not fit: the
  * line is then shown again into a larger buffer).
  */
-static void listing_name(struct seq_file *m, struct listing_iter *it)
+static notrace void listing_name(struct seq_file *m, struct listing_iter *it)
 {
 	const struct ftrace_names *n = it->names;
 	unsigned long off = 0;
@@ -182,7 +182,7 @@ static void listing_name(struct seq_file *m, struct listing_iter *it)
 		seq_printf(m, "__ftrace_invalid_address___%lu", off);
 }
 
-static int listing_show(struct seq_file *m, void *v)
+static notrace int listing_show(struct seq_file *m, void *v)
 {
 	struct listing_iter *it = v;
 	unsigned long ip = it->c->ip[it->i];
@@ -211,7 +211,7 @@ static const struct seq_operations listing_seq_ops = {
 	.show = listing_show,
 };
 
-static int listing_open(struct inode *inode, struct file *file)
+static notrace int listing_open(struct inode *inode, struct file *file)
 {
 	struct listing_iter *it;
 
@@ -234,7 +234,8 @@ static int listing_open(struct inode *inode, struct file *file)
  * Context: process context.
  * Return: 0 or -ENOMEM.
  */
-int ftrace_listing_open_sites(struct file *file, struct ftrace_sites *only)
+notrace int ftrace_listing_open_sites(struct file *file,
+				      struct ftrace_sites *only)
 {
 	struct listing_iter *it;
 
@@ -254,7 +255,7 @@ int ftrace_listing_open_sites(struct file *file, struct ftrace_sites *only)
  *
  * Return: 0.
  */
-int ftrace_listing_release(struct inode *inode, struct file *file)
+notrace int ftrace_listing_release(struct inode *inode, struct file *file)
 {
 	struct listing_iter *it = ((struct seq_file *)file->private_data)->private;
 
@@ -290,7 +291,7 @@ static const struct ftrace_core_file ftrace_core_files[] __initconst = {
 	{ "check", 0444, 0, &ftrace_core_check_fops },
 };
 
-static int __init ftrace_core_tracefs_init(void)
+static notrace int __init ftrace_core_tracefs_init(void)
 {
 	struct dentry *d = tracefs_create_dir("ftrace_core", NULL);
 	unsigned int i;

@@ -97,7 +97,7 @@ struct ftrace_registry ftrace_live_registry;
 /**
  * ftrace_live_registry_init() - set up the registry, at ftrace_init()
  */
-void __init ftrace_live_registry_init(void)
+notrace void __init ftrace_live_registry_init(void)
 {
 	ftrace_registry_init(&ftrace_live_registry, &ftrace_lock, &live_engine,
 			     live_next, NULL);

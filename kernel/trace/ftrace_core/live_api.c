@@ -199,7 +199,7 @@ EXPORT_SYMBOL_GPL(ftrace_lookup_symbols);
  * ftrace_init_global_array_ops() - the top-level trace array's ops
  * @tr: the top-level trace array
  */
-void __init ftrace_init_global_array_ops(struct trace_array *tr)
+notrace void __init ftrace_init_global_array_ops(struct trace_array *tr)
 {
 	struct ftrace_ops *ops = &global_ops;
 
@@ -214,7 +214,7 @@ void __init ftrace_init_global_array_ops(struct trace_array *tr)
  * @tr: the trace array
  * @func: the callback
  */
-void ftrace_init_array_ops(struct trace_array *tr, ftrace_func_t func)
+notrace void ftrace_init_array_ops(struct trace_array *tr, ftrace_func_t func)
 {
 	struct ftrace_ops *ops = tr->ops;
 
@@ -228,7 +228,7 @@ void ftrace_init_array_ops(struct trace_array *tr, ftrace_func_t func)
  * ftrace_reset_array_ops() - take a trace array's callback away
  * @tr: the trace array
  */
-void ftrace_reset_array_ops(struct trace_array *tr)
+notrace void ftrace_reset_array_ops(struct trace_array *tr)
 {
 	tr->ops->func = ftrace_stub;
 }
@@ -238,7 +238,7 @@ void ftrace_reset_array_ops(struct trace_array *tr)
  * filters
  * @tr: the trace array
  */
-void ftrace_init_trace_array(struct trace_array *tr)
+notrace void ftrace_init_trace_array(struct trace_array *tr)
 {
 	INIT_LIST_HEAD(&tr->func_probes);
 	INIT_LIST_HEAD(&tr->mod_trace);
@@ -252,7 +252,7 @@ void ftrace_init_trace_array(struct trace_array *tr)
  * and so is nothing else.  Kept for the tracers' self-tests that call it
  * when they fail; it only warns.
  */
-void ftrace_kill(void)
+notrace void ftrace_kill(void)
 {
 	pr_warn("%s() called: our core quarantines sites instead and goes on\n",
 		__func__);
@@ -263,7 +263,7 @@ void ftrace_kill(void)
  *
  * Return: 0: our core never switches ftrace off.
  */
-int ftrace_is_dead(void)
+notrace int ftrace_is_dead(void)
 {
 	return 0;
 }

@@ -93,7 +93,7 @@ static notrace void boot_convert(struct ftrace_chunk *c)
  *
  * Called by start_kernel() before other CPUs run.
  */
-void __init ftrace_init(void)
+notrace void __init ftrace_init(void)
 {
 	struct ftrace_chunk *c;
 	u64 t0 = local_clock();
@@ -185,7 +185,7 @@ static notrace void boot_module_convert(struct ftrace_chunk *c)
  * Two chunks: its init text's sites, which leave when that text is
  * freed (ftrace_free_mem()), and the rest.
  */
-void ftrace_module_init(struct module *mod)
+notrace void ftrace_module_init(struct module *mod)
 {
 	u64 t0 = local_clock();
 
@@ -225,7 +225,7 @@ static notrace bool boot_enable(struct module *mod, bool init)
  * registered ops make of them
  * @mod: the module, formed, not running yet
  */
-void ftrace_module_enable(struct module *mod)
+notrace void ftrace_module_enable(struct module *mod)
 {
 	bool any;
 
@@ -302,7 +302,7 @@ static notrace void boot_drop(struct module *mod, bool init, bool keep)
  * and the names kept of its freed init functions
  * @mod: the module
  */
-void ftrace_release_mod(struct module *mod)
+notrace void ftrace_release_mod(struct module *mod)
 {
 	boot_drop(mod, true, false);
 	boot_drop(mod, false, false);
@@ -320,7 +320,7 @@ void ftrace_release_mod(struct module *mod)
  * upstream's core judges), the names of those functions are kept for
  * kallsyms (ftrace_mod_address_lookup()) until the module goes.
  */
-void ftrace_free_mem(struct module *mod, void *start_ptr, void *end_ptr)
+notrace void ftrace_free_mem(struct module *mod, void *start_ptr, void *end_ptr)
 {
 	if (mod)	/* the kernel's: ftrace_free_init_mem() */
 		boot_drop(mod, true, true);
@@ -334,7 +334,7 @@ void ftrace_free_mem(struct module *mod, void *start_ptr, void *end_ptr)
  * without a report, so that no plan names them and no check counts
  * them: they are never written again.
  */
-void __init ftrace_free_init_mem(void)
+notrace void __init ftrace_free_init_mem(void)
 {
 	struct ftrace_chunk *c = ftrace_kernel_chunk;
 	unsigned int i;

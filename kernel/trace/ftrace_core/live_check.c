@@ -248,7 +248,7 @@ static notrace int lcheck_show(struct seq_file *m, void *v)
 	return 0;
 }
 
-static int lcheck_open(struct inode *inode, struct file *file)
+static notrace int lcheck_open(struct inode *inode, struct file *file)
 {
 	return single_open_size(file, lcheck_show, NULL, LCHECK_BUF + 1024);
 }

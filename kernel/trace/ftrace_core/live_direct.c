@@ -86,7 +86,7 @@ notrace bool ftrace_live_direct_taken(const struct ftrace_sites *f)
  * registered); -EBUSY if a site has a direct call already; the
  * registry's error.
  */
-int register_ftrace_direct(struct ftrace_ops *ops, unsigned long addr)
+notrace int register_ftrace_direct(struct ftrace_ops *ops, unsigned long addr)
 {
 	struct ftrace_sites *f;
 	struct ftrace_hash *h;
@@ -132,8 +132,8 @@ EXPORT_SYMBOL_GPL(register_ftrace_direct);
  *
  * Return: 0; -EINVAL if @ops is not a registered direct ops at @addr.
  */
-int unregister_ftrace_direct(struct ftrace_ops *ops, unsigned long addr,
-			     bool free_filters)
+notrace int unregister_ftrace_direct(struct ftrace_ops *ops, unsigned long addr,
+				     bool free_filters)
 {
 	int ret = -EINVAL;
 
@@ -151,7 +151,8 @@ int unregister_ftrace_direct(struct ftrace_ops *ops, unsigned long addr,
 }
 EXPORT_SYMBOL_GPL(unregister_ftrace_direct);
 
-static int live_direct_modify(struct ftrace_ops *ops, unsigned long addr)
+static notrace int live_direct_modify(struct ftrace_ops *ops,
+				      unsigned long addr)
 {
 	int ret;
 
@@ -191,7 +192,7 @@ static int live_direct_modify(struct ftrace_ops *ops, unsigned long addr)
  * Return: 0; -EINVAL if @ops is not a registered direct ops or @addr is
  * 0; -ENOMEM or the engine's own error: nothing changed.
  */
-int modify_ftrace_direct(struct ftrace_ops *ops, unsigned long addr)
+notrace int modify_ftrace_direct(struct ftrace_ops *ops, unsigned long addr)
 {
 	int ret;
 
@@ -210,7 +211,8 @@ EXPORT_SYMBOL_GPL(modify_ftrace_direct);
  * Context: ftrace_lock held (an ops_func the core runs); may sleep.
  * Return: as modify_ftrace_direct().
  */
-int modify_ftrace_direct_nolock(struct ftrace_ops *ops, unsigned long addr)
+notrace int modify_ftrace_direct_nolock(struct ftrace_ops *ops,
+					unsigned long addr)
 {
 	return live_direct_modify(ops, addr);
 }

@@ -358,7 +358,8 @@ static notrace void files_create_filters(struct ftrace_ops *ops,
  * @tr: the trace array (its ops)
  * @parent: its folder
  */
-void ftrace_create_filter_files(struct trace_array *tr, struct dentry *parent)
+notrace void ftrace_create_filter_files(struct trace_array *tr,
+					struct dentry *parent)
 {
 	files_create_filters(tr->ops, parent);
 }
@@ -369,7 +370,7 @@ void ftrace_create_filter_files(struct trace_array *tr, struct dentry *parent)
  *
  * Unregistered if it still is, then its sets are dropped.
  */
-void ftrace_destroy_filter_files(struct ftrace_ops *ops)
+notrace void ftrace_destroy_filter_files(struct ftrace_ops *ops)
 {
 	mutex_lock(&ftrace_lock);
 	if (ops->flags & FTRACE_OPS_FL_ENABLED)
@@ -386,8 +387,8 @@ void ftrace_destroy_filter_files(struct ftrace_ops *ops)
  * @buf: the comma-separated patterns
  * @enable: the filter, else the notrace set
  */
-void __init ftrace_set_early_filter(struct ftrace_ops *ops, char *buf,
-				    int enable)
+notrace void __init ftrace_set_early_filter(struct ftrace_ops *ops, char *buf,
+					    int enable)
 {
 	char *func;
 
@@ -529,8 +530,8 @@ static const struct file_operations files_enabled_fops = {
  * @tr: the top-level trace array
  * @d_tracer: its folder
  */
-void __init ftrace_init_tracefs_toplevel(struct trace_array *tr,
-					 struct dentry *d_tracer)
+notrace void __init ftrace_init_tracefs_toplevel(struct trace_array *tr,
+						 struct dentry *d_tracer)
 {
 	trace_create_file("available_filter_functions", TRACE_MODE_READ,
 			  d_tracer, NULL, &ftrace_core_listing_fops);

@@ -74,7 +74,8 @@ static notrace int graph_swap(bool exclude, struct ftrace_sites *s,
 }
 
 /* At boot: no reader can hold the old shell past a grace period. */
-static int __init graph_publish_boot(bool exclude, struct ftrace_sites *s)
+static notrace int __init graph_publish_boot(bool exclude,
+					     struct ftrace_sites *s)
 {
 	struct ftrace_hash *old = NULL;
 	int ret = graph_swap(exclude, s, &old);
@@ -88,7 +89,7 @@ static int __init graph_publish_boot(bool exclude, struct ftrace_sites *s)
  *
  * Return: 0 or -ENOMEM.
  */
-int __init ftrace_live_graph_init(void)
+notrace int __init ftrace_live_graph_init(void)
 {
 	int ret;
 
@@ -102,7 +103,7 @@ int __init ftrace_live_graph_init(void)
  * @buf: comma-separated patterns
  * @exclude: set_graph_notrace's, else set_graph_function's
  */
-void __init ftrace_live_graph_boot(char *buf, bool exclude)
+notrace void __init ftrace_live_graph_boot(char *buf, bool exclude)
 {
 	struct ftrace_sites *s;
 	char *func;
@@ -236,7 +237,7 @@ static const struct file_operations graph_fops = {
  * ftrace_live_graph_tracefs() - set_graph_function and set_graph_notrace
  * @d_tracer: the top-level tracefs folder
  */
-void __init ftrace_live_graph_tracefs(struct dentry *d_tracer)
+notrace void __init ftrace_live_graph_tracefs(struct dentry *d_tracer)
 {
 	trace_create_file("set_graph_function", TRACE_MODE_WRITE, d_tracer,
 			  (void *)false, &graph_fops);

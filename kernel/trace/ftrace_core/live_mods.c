@@ -80,7 +80,7 @@ static LIST_HEAD(mods_writers);	/* mods_lock */
  * are going.  The drop marks the chunk under mods_lock, so no token
  * taken or closed under it sees a module between its check and its use.
  */
-static bool mods_loaded(const char *name)
+static notrace bool mods_loaded(const char *name)
 {
 	struct ftrace_chunk *c;
 	bool loaded = false;
@@ -107,8 +107,8 @@ static bool mods_loaded(const char *name)
  * Context: process context; takes mods_lock; may sleep.
  * Return: 0 or -ENOMEM (then @pend may hold some: free it).
  */
-int ftrace_live_mods_take(char *buf, struct ftrace_ops *ops, bool filter,
-			  struct list_head *pend)
+notrace int ftrace_live_mods_take(char *buf, struct ftrace_ops *ops,
+				  bool filter, struct list_head *pend)
 {
 	char *p = buf;
 
@@ -143,7 +143,7 @@ int ftrace_live_mods_take(char *buf, struct ftrace_ops *ops, bool filter,
 	return 0;
 }
 
-static void mods_free(struct mods_pending *e)
+static notrace void mods_free(struct mods_pending *e)
 {
 	kfree(e->token);
 	kfree(e);
@@ -153,7 +153,7 @@ static void mods_free(struct mods_pending *e)
  * ftrace_live_mods_free() - free tokens taken and not committed
  * @pend: the list
  */
-void ftrace_live_mods_free(struct list_head *pend)
+notrace void ftrace_live_mods_free(struct list_head *pend)
 {
 	struct mods_pending *e, *t;
 
@@ -167,8 +167,9 @@ void ftrace_live_mods_free(struct list_head *pend)
  * Apply @e's token to *@s (replaced only on success), as a write would;
  * *@named gains the sites it selected (ftrace_filter_write_named()).
  */
-static int mods_apply(const struct mods_pending *e, struct ftrace_sites **s,
-		      struct ftrace_sites **named)
+static notrace int mods_apply(const struct mods_pending *e,
+			      struct ftrace_sites **s,
+			      struct ftrace_sites **named)
 {
 	char *tok = kstrdup(e->token, GFP_KERNEL);
 	int ret;
@@ -179,7 +180,7 @@ static int mods_apply(const struct mods_pending *e, struct ftrace_sites **s,
 }
 
 /* Has the set @filter of @ops pending tokens? */
-static bool mods_has_pending(struct ftrace_ops *ops, bool filter)
+static notrace bool mods_has_pending(struct ftrace_ops *ops, bool filter)
 {
 	struct mods_pending *e;
 
@@ -196,8 +197,9 @@ static bool mods_has_pending(struct ftrace_ops *ops, bool filter)
  * dropped, as at arming), and what they select into *@named; the rest
  * stay in @pend.
  */
-static int mods_resolve_loaded(struct list_head *pend, struct ftrace_sites **s,
-			       struct ftrace_sites **named)
+static notrace int mods_resolve_loaded(struct list_head *pend,
+				       struct ftrace_sites **s,
+				       struct ftrace_sites **named)
 {
 	struct mods_pending *e, *t;
 	int ret;
@@ -232,10 +234,10 @@ static int mods_resolve_loaded(struct list_head *pend, struct ftrace_sites **s,
  *
  * Context: process context; takes mods_lock and the ops' regex_lock.
  */
-void ftrace_live_mods_writer_open(struct ftrace_live_writer *mw,
-				  struct ftrace_sites **set,
-				  struct ftrace_ops *ops, bool filter,
-				  bool trunc)
+notrace void ftrace_live_mods_writer_open(struct ftrace_live_writer *mw,
+					  struct ftrace_sites **set,
+					  struct ftrace_ops *ops, bool filter,
+					  bool trunc)
 {
 	mutex_init(&mw->lock);
 	mw->set = set;
@@ -252,7 +254,7 @@ void ftrace_live_mods_writer_open(struct ftrace_live_writer *mw,
 }
 
 /* @mw leaves the list: no drop edits its set from now on. */
-static void mods_writer_unlist(struct ftrace_live_writer *mw)
+static notrace void mods_writer_unlist(struct ftrace_live_writer *mw)
 {
 	lockdep_assert_held(&mods_lock);
 	list_del(&mw->list);
@@ -266,7 +268,7 @@ static void mods_writer_unlist(struct ftrace_live_writer *mw)
  *
  * Context: process context; takes mods_lock.
  */
-void ftrace_live_mods_writer_close(struct ftrace_live_writer *mw)
+notrace void ftrace_live_mods_writer_close(struct ftrace_live_writer *mw)
 {
 	mutex_lock(&mods_lock);
 	mods_writer_unlist(mw);
@@ -296,8 +298,8 @@ struct mods_rebase {
  * the set since the open (the common case: one writer), the result is
  * the writer's set, with no set operation.
  */
-static struct ftrace_sites *mods_rebase(const struct mods_rebase *r,
-					struct ftrace_sites *cur)
+static notrace struct ftrace_sites *mods_rebase(const struct mods_rebase *r,
+						struct ftrace_sites *cur)
 {
 	struct ftrace_sites *added, *removed, *kept, *res;
 
@@ -335,9 +337,9 @@ out_added:
  * traces every site (@empty_is_all), unless it traced none before the
  * rebase: then the appender's changes did not empty it.
  */
-static struct ftrace_sites *mods_rebase_edit(struct ftrace_sites *cur,
-					     struct ftrace_sites **named,
-					     void *data)
+static notrace struct ftrace_sites *
+mods_rebase_edit(struct ftrace_sites *cur, struct ftrace_sites **named,
+		 void *data)
 {
 	const struct mods_rebase *r = data;
 	struct ftrace_sites *res;
@@ -390,9 +392,9 @@ static struct ftrace_sites *mods_rebase_edit(struct ftrace_sites *cur,
  * not be taken out of the writer's set): then neither the set nor the
  * pending tokens changed.
  */
-int ftrace_live_mods_publish(struct ftrace_ops *ops, bool filter,
-			     struct ftrace_live_writer *mw,
-			     struct list_head *pend, bool trunc)
+notrace int ftrace_live_mods_publish(struct ftrace_ops *ops, bool filter,
+				     struct ftrace_live_writer *mw,
+				     struct list_head *pend, bool trunc)
 {
 	struct mods_rebase r = { .filter = filter };
 	struct mods_pending *e, *t;
@@ -440,7 +442,7 @@ fail:
  *
  * Return: true if it does.
  */
-bool ftrace_live_mods_pending(struct ftrace_ops *ops, bool filter)
+notrace bool ftrace_live_mods_pending(struct ftrace_ops *ops, bool filter)
 {
 	guard(mutex)(&mods_lock);
 	return mods_has_pending(ops, filter);
@@ -454,8 +456,8 @@ bool ftrace_live_mods_pending(struct ftrace_ops *ops, bool filter)
  *
  * Return: how many were printed.
  */
-unsigned int ftrace_live_mods_show(struct seq_file *m, struct ftrace_ops *ops,
-				   bool filter)
+notrace unsigned int ftrace_live_mods_show(struct seq_file *m,
+					   struct ftrace_ops *ops, bool filter)
 {
 	struct mods_pending *e;
 	unsigned int n = 0;
@@ -472,9 +474,9 @@ unsigned int ftrace_live_mods_show(struct seq_file *m, struct ftrace_ops *ops,
 }
 
 /* ftrace_core_edit(): the set with a pending token applied */
-static struct ftrace_sites *mods_arm_edit(struct ftrace_sites *cur,
-					  struct ftrace_sites **named,
-					  void *data)
+static notrace struct ftrace_sites *mods_arm_edit(struct ftrace_sites *cur,
+						  struct ftrace_sites **named,
+						  void *data)
 {
 	struct mods_pending *e = data;
 	struct ftrace_sites *s;
@@ -501,7 +503,7 @@ static struct ftrace_sites *mods_arm_edit(struct ftrace_sites *cur,
  *
  * Context: process context, ftrace_lock not held; may sleep.
  */
-void ftrace_live_mods_arm(struct module *mod)
+notrace void ftrace_live_mods_arm(struct module *mod)
 {
 	struct mods_pending *e, *t;
 	int ret;
@@ -524,9 +526,9 @@ void ftrace_live_mods_arm(struct module *mod)
 }
 
 /* ftrace_core_edit(): the set without a going module's sites */
-static struct ftrace_sites *mods_drop_edit(struct ftrace_sites *cur,
-					   struct ftrace_sites **named,
-					   void *data)
+static notrace struct ftrace_sites *mods_drop_edit(struct ftrace_sites *cur,
+						   struct ftrace_sites **named,
+						   void *data)
 {
 	struct ftrace_sites *gone = data, *res;
 
@@ -544,7 +546,7 @@ static struct ftrace_sites *mods_drop_edit(struct ftrace_sites *cur,
  * *@s without @gone's sites; false if there was no memory (*@s then
  * unchanged).
  */
-static bool mods_cut(struct ftrace_sites **s, struct ftrace_sites *gone)
+static notrace bool mods_cut(struct ftrace_sites **s, struct ftrace_sites *gone)
 {
 	struct ftrace_sites *res = mods_drop_edit(*s, NULL, gone);
 
@@ -562,7 +564,7 @@ static bool mods_cut(struct ftrace_sites **s, struct ftrace_sites *gone)
  * publishes none), and what it named without them: those addresses
  * name no function it asked for now.
  */
-static void mods_writers_drop(struct ftrace_sites *gone)
+static notrace void mods_writers_drop(struct ftrace_sites *gone)
 {
 	struct ftrace_live_writer *mw;
 	bool had;
@@ -581,7 +583,7 @@ static void mods_writers_drop(struct ftrace_sites *gone)
 }
 
 /* No memory to drop a module's sites: no open writer may publish. */
-static void mods_writers_lost(void)
+static notrace void mods_writers_lost(void)
 {
 	struct ftrace_live_writer *mw;
 
@@ -599,7 +601,8 @@ static void mods_writers_lost(void)
  *
  * Context: process context, ftrace_lock not held; may sleep.
  */
-void ftrace_live_mods_drop(struct ftrace_chunk *c, struct ftrace_sites *gone)
+notrace void ftrace_live_mods_drop(struct ftrace_chunk *c,
+				   struct ftrace_sites *gone)
 {
 	struct mods_ops *o;
 	int filter;
@@ -638,7 +641,7 @@ void ftrace_live_mods_drop(struct ftrace_chunk *c, struct ftrace_sites *gone)
  * Context: process context; takes mods_lock.
  * Return: 0 or -ENOMEM.
  */
-int ftrace_live_mods_add_ops(struct ftrace_ops *ops)
+notrace int ftrace_live_mods_add_ops(struct ftrace_ops *ops)
 {
 	struct mods_ops *o;
 
@@ -659,7 +662,7 @@ int ftrace_live_mods_add_ops(struct ftrace_ops *ops)
  * its pending tokens
  * @ops: the ops
  */
-void ftrace_live_mods_del_ops(struct ftrace_ops *ops)
+notrace void ftrace_live_mods_del_ops(struct ftrace_ops *ops)
 {
 	struct mods_pending *e, *t;
 	struct mods_ops *o, *u;

@@ -31,7 +31,7 @@ static char params_notrace[PARAMS_SIZE] __initdata;
 static char params_graph[PARAMS_SIZE] __initdata;
 static char params_graph_notrace[PARAMS_SIZE] __initdata;
 
-static int __init params_set_filter(char *str)
+static notrace int __init params_set_filter(char *str)
 {
 	ftrace_filter_param = true;
 	strscpy(params_filter, str, sizeof(params_filter));
@@ -47,7 +47,7 @@ static int __init params_set_notrace(char *str)
 }
 __setup("ftrace_notrace=", params_set_notrace);
 
-static int __init params_set_graph(char *str)
+static notrace int __init params_set_graph(char *str)
 {
 	strscpy(params_graph, str, sizeof(params_graph));
 	return 1;
@@ -61,7 +61,7 @@ static int __init params_set_graph_notrace(char *str)
 }
 __setup("ftrace_graph_notrace=", params_set_graph_notrace);
 
-static int __init params_set_graph_depth(char *str)
+static notrace int __init params_set_graph_depth(char *str)
 {
 	if (!IS_ENABLED(CONFIG_FUNCTION_GRAPH_TRACER))
 		return 0;
@@ -73,7 +73,7 @@ __setup("ftrace_graph_max_depth=", params_set_graph_depth);
  * ftrace_live_boot_params() - apply ftrace_filter= and ftrace_notrace=
  * to the global ops, and the graph filter parameters
  */
-void __init ftrace_live_boot_params(void)
+notrace void __init ftrace_live_boot_params(void)
 {
 	if (params_filter[0])
 		ftrace_set_early_filter(&global_ops, params_filter, 1);

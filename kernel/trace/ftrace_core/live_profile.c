@@ -322,7 +322,7 @@ static notrace int prof_stat_show(struct seq_file *m, void *v)
  * per-CPU stat files
  * @d_tracer: the top-level tracefs folder
  */
-void __init ftrace_live_profile_tracefs(struct dentry *d_tracer)
+notrace void __init ftrace_live_profile_tracefs(struct dentry *d_tracer)
 {
 	struct prof_cpu *pc;
 	int cpu;

@@ -18,8 +18,9 @@
 
 #include "live.h"
 
-static int sysctl_ftrace_enabled(const struct ctl_table *table, int write,
-				 void *buffer, size_t *lenp, loff_t *ppos)
+static notrace int sysctl_ftrace_enabled(const struct ctl_table *table,
+					 int write, void *buffer, size_t *lenp,
+					 loff_t *ppos)
 {
 	struct ctl_table t = *table;
 	int val = READ_ONCE(ftrace_enabled);
@@ -44,7 +45,7 @@ static struct ctl_table ftrace_sysctls[] = {
 	},
 };
 
-static int __init ftrace_sysctl_init(void)
+static notrace int __init ftrace_sysctl_init(void)
 {
 	register_sysctl_init("kernel", ftrace_sysctls);
 	return 0;

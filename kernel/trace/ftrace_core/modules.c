@@ -40,7 +40,8 @@
  * Context: process context; may sleep.
  * Return: the copy (kvfree() it), or NULL for no memory.
  */
-unsigned long *ftrace_module_sites(struct module *mod, bool init, size_t *nr)
+notrace unsigned long *ftrace_module_sites(struct module *mod, bool init,
+					   size_t *nr)
 {
 	const struct module_memory *it = &mod->mem[MOD_INIT_TEXT];
 	unsigned long lo = (unsigned long)it->base, hi = lo + it->size;
@@ -72,7 +73,8 @@ unsigned long *ftrace_module_sites(struct module *mod, bool init, size_t *nr)
  * Context: process context; may sleep.
  * Return: the chunk, or NULL (no site, no memory).
  */
-struct ftrace_chunk *ftrace_module_chunk_build(struct module *mod, bool init)
+notrace struct ftrace_chunk *ftrace_module_chunk_build(struct module *mod,
+						       bool init)
 {
 	struct ftrace_chunk *c;
 	struct ftrace_names *n;
@@ -114,8 +116,8 @@ nomem:
  * Context: process context; takes ftrace_core_chunks_lock.
  * Return: @c if listed, else NULL.
  */
-struct ftrace_chunk *ftrace_module_chunk_list(struct module *mod,
-					      struct ftrace_chunk *c)
+notrace struct ftrace_chunk *ftrace_module_chunk_list(struct module *mod,
+						      struct ftrace_chunk *c)
 {
 	if (c && ftrace_chunk_list(c)) {
 		pr_err("ftrace core: module %s's sites overlap another chunk\n",
@@ -135,12 +137,12 @@ struct ftrace_chunk *ftrace_module_chunk_list(struct module *mod,
  * Context: process context; may sleep.
  * Return: the listed chunk, or NULL (no site, no memory, an overlap).
  */
-struct ftrace_chunk *ftrace_module_chunk(struct module *mod, bool init)
+notrace struct ftrace_chunk *ftrace_module_chunk(struct module *mod, bool init)
 {
 	return ftrace_module_chunk_list(mod, ftrace_module_chunk_build(mod, init));
 }
 
-static void modules_going(struct module *mod)
+static notrace void modules_going(struct module *mod)
 {
 	struct ftrace_chunk *c;
 
@@ -155,8 +157,8 @@ static void modules_going(struct module *mod)
 	ftrace_chunk_unlist(c);
 }
 
-static int modules_notify(struct notifier_block *nb, unsigned long state,
-			  void *data)
+static notrace int modules_notify(struct notifier_block *nb,
+				  unsigned long state, void *data)
 {
 	if (state == MODULE_STATE_LIVE)
 		ftrace_module_chunk(data, false);
@@ -169,7 +171,7 @@ static struct notifier_block modules_nb = {
 	.notifier_call = modules_notify,
 };
 
-static int __init ftrace_core_modules_init(void)
+static notrace int __init ftrace_core_modules_init(void)
 {
 	/* our core live: the loader's hooks do this (live_boot.c) */
 	if (IS_ENABLED(CONFIG_FTRACE_OWN_CORE_LIVE))

@@ -248,11 +248,11 @@ static notrace int names_cmp_msym(const void *a, const void *b)
  * Return: the table, or an ERR_PTR() (-E2BIG: a name's offset beyond
  * what a site's value holds).
  */
-struct ftrace_names *ftrace_names_build_syms(const unsigned long *ip,
-					     unsigned int nr,
-					     const Elf_Sym *sym,
-					     unsigned int nsym,
-					     const char *strtab)
+notrace struct ftrace_names *ftrace_names_build_syms(const unsigned long *ip,
+						     unsigned int nr,
+						     const Elf_Sym *sym,
+						     unsigned int nsym,
+						     const char *strtab)
 {
 	struct names_msym *ms;
 	struct names_merge *m;
@@ -313,9 +313,10 @@ out:
  * Context: process context, from the module loader; may sleep.
  * Return: the table, or an ERR_PTR().
  */
-struct ftrace_names *ftrace_names_build_module(struct module *mod,
-					       const unsigned long *ip,
-					       unsigned int nr, bool init)
+notrace struct ftrace_names *ftrace_names_build_module(struct module *mod,
+						       const unsigned long *ip,
+						       unsigned int nr,
+						       bool init)
 {
 	struct mod_kallsyms *ks = &mod->core_kallsyms;
 
@@ -333,7 +334,7 @@ struct ftrace_names *ftrace_names_build_module(struct module *mod,
  * ftrace_names_free() - free a table
  * @n: the table; NULL and ERR_PTR() values are ignored
  */
-void ftrace_names_free(struct ftrace_names *n)
+notrace void ftrace_names_free(struct ftrace_names *n)
 {
 	if (IS_ERR_OR_NULL(n))
 		return;
@@ -350,7 +351,7 @@ void ftrace_names_free(struct ftrace_names *n)
  * the names it borrows are not its own); the kernel's table counts the
  * token table it decodes with.
  */
-size_t ftrace_names_bytes(const struct ftrace_names *n)
+notrace size_t ftrace_names_bytes(const struct ftrace_names *n)
 {
 	return sizeof(*n) + n->nr * sizeof(u32) + n->nr_named * sizeof(u32) +
 	       (n->ksym ? ftrace_ksym_bytes() : 0);
@@ -457,9 +458,10 @@ static notrace unsigned int names_lower(const struct ftrace_names *n,
  * allocates a buffer to decode its names into).
  * Return: the number of sites matched, @fn's error, or -ENOMEM.
  */
-int ftrace_names_match(const struct ftrace_names *n,
-		       const struct ftrace_name_pattern *p,
-		       int (*fn)(void *data, unsigned int site), void *data)
+notrace int ftrace_names_match(const struct ftrace_names *n,
+			       const struct ftrace_name_pattern *p,
+			       int (*fn)(void *data, unsigned int site),
+			       void *data)
 {
 	bool indexed = p->type == FTRACE_NAME_FULL ||
 		       p->type == FTRACE_NAME_FRONT;

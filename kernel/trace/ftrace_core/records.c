@@ -60,9 +60,9 @@ static notrace bool records_kernel_text(unsigned long ip)
  * Return: the chunk, not listed yet, or an ERR_PTR(): -ENOMEM, or -ENOENT
  * if the table holds no site.
  */
-struct ftrace_chunk *ftrace_chunk_build(struct module *mod,
-					const unsigned long *start,
-					const unsigned long *end)
+notrace struct ftrace_chunk *ftrace_chunk_build(struct module *mod,
+						const unsigned long *start,
+						const unsigned long *end)
 {
 	size_t n = end - start, i, k = 0;
 	struct ftrace_chunk *c;
@@ -106,7 +106,7 @@ struct ftrace_chunk *ftrace_chunk_build(struct module *mod,
  * ftrace_chunk_free() - free a chunk that is not listed
  * @c: the chunk; NULL and ERR_PTR() values are ignored
  */
-void ftrace_chunk_free(struct ftrace_chunk *c)
+notrace void ftrace_chunk_free(struct ftrace_chunk *c)
 {
 	if (IS_ERR_OR_NULL(c))
 		return;
@@ -125,7 +125,7 @@ void ftrace_chunk_free(struct ftrace_chunk *c)
  * Return: 0, or -EBUSY if it overlaps a listed chunk (it is then not
  * listed).
  */
-int ftrace_chunk_list(struct ftrace_chunk *c)
+notrace int ftrace_chunk_list(struct ftrace_chunk *c)
 {
 	struct ftrace_chunk *p;
 	struct list_head *at = &ftrace_chunks;
@@ -146,7 +146,7 @@ int ftrace_chunk_list(struct ftrace_chunk *c)
 	return 0;
 }
 
-static void chunk_free_work(struct work_struct *work)
+static notrace void chunk_free_work(struct work_struct *work)
 {
 	ftrace_chunk_free(container_of(to_rcu_work(work), struct ftrace_chunk,
 				       free_work));
@@ -162,7 +162,7 @@ static void chunk_free_work(struct work_struct *work)
  *
  * Context: process context.
  */
-void ftrace_chunk_unlist(struct ftrace_chunk *c)
+notrace void ftrace_chunk_unlist(struct ftrace_chunk *c)
 {
 	mutex_lock(&ftrace_core_chunks_lock);
 	list_del_rcu(&c->list);
@@ -178,7 +178,7 @@ void ftrace_chunk_unlist(struct ftrace_chunk *c)
  * Context: ftrace_core_chunks_lock held.
  * Return: the next chunk, or NULL after the last.
  */
-struct ftrace_chunk *ftrace_chunk_next(struct ftrace_chunk *c)
+notrace struct ftrace_chunk *ftrace_chunk_next(struct ftrace_chunk *c)
 {
 	lockdep_assert_held(&ftrace_core_chunks_lock);
 	if (!c)
@@ -324,7 +324,7 @@ notrace unsigned long ftrace_records_location(unsigned long ip)
  * this is an initcall of its own; when our core runs ftrace, ftrace_init()
  * builds it, before the sites are converted.
  */
-static int __init ftrace_records_boot(void)
+static notrace int __init ftrace_records_boot(void)
 {
 	struct ftrace_chunk *c;
 	int ret;
