@@ -288,9 +288,18 @@ static notrace void live_wait_callers(struct ftrace_ops *ops)
 		ftrace_live_settle_callers();
 }
 
-/* May the list's only ops be called straight (live_calls.c)? */
-static notrace bool live_clean(void)
+/**
+ * ftrace_live_clean() - may the list's only ops be called straight?
+ *
+ * No zombie's sites remain and no quarantined site may hold a call
+ * (live_calls.c).
+ *
+ * Context: ftrace_lock held.
+ * Return: true if none.
+ */
+notrace bool ftrace_live_clean(void)
 {
+	lockdep_assert_held(&ftrace_lock);
 	return list_empty(&ftrace_live_zombie_slots) &&
 	       !ftrace_live_registry.nr_calling;
 }
@@ -311,7 +320,7 @@ static notrace void live_reg_begin(bool takes)
 static notrace void live_reg_end(void)
 {
 	mutex_unlock(&ftrace_core_chunks_lock);
-	if (!live_clean())
+	if (!ftrace_live_clean())
 		ftrace_live_single_stop();
 }
 
@@ -323,7 +332,7 @@ static notrace void live_left(struct ftrace_ops *ops)
 {
 	ftrace_live_single_stop();
 	live_wait_callers(ops);
-	ftrace_live_single_update(live_clean());
+	ftrace_live_single_update(ftrace_live_clean());
 }
 
 /**
@@ -470,7 +479,7 @@ static notrace void live_reap(void)
 		live_put_sets(s->acct.filter, s->acct.notrace_sites);
 		kfree(s);
 	}
-	ftrace_live_single_update(live_clean());
+	ftrace_live_single_update(ftrace_live_clean());
 }
 
 /**
@@ -537,7 +546,7 @@ notrace int ftrace_startup(struct ftrace_ops *ops, int command)
 
 	ops->flags |= FTRACE_OPS_FL_ADDING;
 	ftrace_live_list_add(ops);
-	ftrace_live_single_update(live_clean());
+	ftrace_live_single_update(ftrace_live_clean());
 	ret = -EBUSY;	/* a permanent ops must run, and ftrace is off */
 	if (!ftrace_live_registry.off || !(ops->flags & FTRACE_OPS_FL_PERMANENT))
 		ret = live_reg_toggle(s, true);

@@ -24,23 +24,31 @@
  * call) for a function it does not cover.  So every change that may
  * take a site away (an unregistration, a change of sets, the
  * ftrace_enabled switch, a repair) marks the callers unsettled
- * (ftrace_live_callers_unsettle()), and single_ops is set only once a
- * wait for every CPU and task in flight has followed the last such mark
- * (ftrace_live_settle_callers()).
+ * (ftrace_live_callers_unsettle(): a count), and single_ops is set only
+ * once a wait for every CPU and task in flight has followed the last such
+ * mark.  That wait (RCU-tasks, rude and plain: tens of milliseconds) is
+ * not made by the change that finds one ops alone: it walks the list
+ * meanwhile, and a work item waits, then sets single_ops if no mark came
+ * in between, or waits again (settle_work).  Only a caller that must
+ * know its callers gone (a dynamic ops' unregistration, a trampoline's
+ * free) waits itself (ftrace_live_settle_callers()).
  *
  * Invariants: the list ends at ftrace_list_end; an ops that leaves it
  * keeps its ->next, so that a walker on it finds its way on.
  * single_ops is NULL, or the list's only ops, with no call in flight
  * from a site that was not that ops' own since it was set.  It is
  * recomputed after every change of the list or of the zombies
- * (ftrace_live_single_update()): set before the sites of a new ops are
- * patched, cleared (ftrace_live_single_stop()) before a leaving ops
- * waits for its callers.
+ * (ftrace_live_single_update()) and by settle_work: set before the sites
+ * of a new ops are patched or, if it must wait, after; cleared
+ * (ftrace_live_single_stop()) before a leaving ops waits for its callers.
+ * settled is the count of marks a finished wait began after: equal to
+ * unsettled, no call from a site taken away can be in flight.
  *
  * Locking: ftrace_lock (live.c) for every change of the list, of
- * single_ops and of the unsettled mark; the list function reads the list
- * and single_ops locklessly, from ftrace_caller (preemptible: the waits
- * above include RCU-tasks).
+ * single_ops and of the two counts; settle_work takes it, but not across
+ * its wait, and nobody waits for the work while holding it.  The list
+ * function reads the list and single_ops locklessly, from ftrace_caller
+ * (preemptible: the waits above include RCU-tasks).
  *
  * The core never traces itself: every function here is notrace.
  */
@@ -48,6 +56,7 @@
 #include <linux/kprobes.h>
 #include <linux/rcupdate.h>
 #include <linux/rcupdate_wait.h>
+#include <linux/workqueue.h>
 
 #include "../ftrace_internal.h"
 #include "live.h"
@@ -65,10 +74,13 @@ ftrace_func_t ftrace_trace_function __read_mostly = ftrace_stub;
 /* The only ops of the list, called straight; else NULL (see the top) */
 static struct ftrace_ops *single_ops __read_mostly;
 /*
- * A site may have stopped calling the caller since the last full wait
- * (none had at boot: every site starts as the NOP)
+ * Marks of a site that may have stopped calling the caller, and the mark
+ * the last full wait followed (none at boot: every site starts as the NOP)
  */
-static bool callers_unsettled;
+static unsigned long unsettled, settled;
+
+static void settle_fn(struct work_struct *work);
+static DECLARE_WORK(settle_work, settle_fn);
 
 /**
  * ftrace_live_list_add() - add an ops to the list walked at the sites
@@ -116,7 +128,15 @@ notrace void ftrace_live_list_del(struct ftrace_ops *ops)
 notrace void ftrace_live_callers_unsettle(void)
 {
 	lockdep_assert_held(&ftrace_lock);
-	callers_unsettled = true;
+	unsettled++;
+}
+
+/* Wait for the CPUs and tasks that may be in the caller or a callback. */
+static notrace void settle_wait(void)
+{
+	synchronize_rcu_tasks_rude();
+	if (IS_ENABLED(CONFIG_PREEMPTION))
+		synchronize_rcu_tasks();
 }
 
 /**
@@ -128,10 +148,44 @@ notrace void ftrace_live_callers_unsettle(void)
 notrace void ftrace_live_settle_callers(void)
 {
 	lockdep_assert_held(&ftrace_lock);
-	synchronize_rcu_tasks_rude();
-	if (IS_ENABLED(CONFIG_PREEMPTION))
-		synchronize_rcu_tasks();
-	callers_unsettled = false;
+	settle_wait();
+	settled = unsettled;
+}
+
+/*
+ * The wait single_ops needs, made off the path of the change that found
+ * one ops alone: every mark counted before it was read is of a change
+ * done (under ftrace_lock), so calls from the sites it took away are in
+ * flight or over, and the wait covers them.
+ */
+static notrace void settle_fn(struct work_struct *work)
+{
+	unsigned long seen;
+
+	mutex_lock(&ftrace_lock);
+	seen = unsettled;
+	mutex_unlock(&ftrace_lock);
+	settle_wait();
+	mutex_lock(&ftrace_lock);
+	if ((long)(seen - settled) > 0)
+		settled = seen;
+	/* queues the work again if a mark came meanwhile */
+	ftrace_live_single_update(ftrace_live_clean());
+	mutex_unlock(&ftrace_lock);
+}
+
+/**
+ * ftrace_live_settle_flush() - let a pending wait for the callers end and
+ * set single_ops
+ *
+ * For KUnit, which reads single_ops.
+ *
+ * Context: process context; ftrace_lock not held; sleeps.
+ */
+notrace void ftrace_live_settle_flush(void)
+{
+	lockdep_assert_not_held(&ftrace_lock);
+	flush_work(&settle_work);
 }
 
 /**
@@ -154,10 +208,11 @@ notrace void ftrace_live_single_stop(void)
  * @clean: no site is left calling the caller for an ops that is gone
  *         (no zombie, no quarantined site that held a call)
  *
- * After any change of the list or of the zombies.  Waits for the calls in
- * flight first if a site may have stopped calling the caller since the
- * last wait.  The store is ordered before what follows: the engine's run
- * that patches a new ops' sites.
+ * After any change of the list or of the zombies.  If a site may have
+ * stopped calling the caller since the last wait, the list is walked and
+ * settle_work waits for the calls in flight, then comes back here (at
+ * boot, before workqueues, the wait is made here).  The store is ordered
+ * before what follows: the engine's run that patches a new ops' sites.
  *
  * Context: ftrace_lock held; may sleep.
  */
@@ -175,8 +230,12 @@ notrace void ftrace_live_single_update(bool clean)
 		one = first;
 	if (one == READ_ONCE(single_ops))
 		return;
-	if (one && callers_unsettled) {
+	if (one && unsettled != settled) {
 		ftrace_live_single_stop();
+		if (system_unbound_wq) {
+			queue_work(system_unbound_wq, &settle_work);
+			return;
+		}
 		ftrace_live_settle_callers();
 	}
 	WRITE_ONCE(single_ops, one);

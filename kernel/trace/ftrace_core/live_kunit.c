@@ -200,6 +200,7 @@ static notrace struct ftrace_ops *lk_single_now(void)
 {
 	struct ftrace_ops *one;
 
+	ftrace_live_settle_flush();	/* a wait for the callers may be due */
 	mutex_lock(&ftrace_lock);
 	one = ftrace_live_single();
 	mutex_unlock(&ftrace_lock);
@@ -209,7 +210,8 @@ static notrace struct ftrace_ops *lk_single_now(void)
 /*
  * The list function calls the list's only ops straight, never while
  * another ops is registered, a zombie's sites remain, or a quarantined
- * site may still hold a call.
+ * site may still hold a call; and only after a wait for the calls in
+ * flight from sites taken away, which the change itself does not make.
  */
 static notrace void lk_single(struct kunit *test)
 {
@@ -233,6 +235,10 @@ static notrace void lk_single(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, register_ftrace_function(&lk_d), 0);
 	KUNIT_EXPECT_NULL(test, lk_single_now());
 	KUNIT_EXPECT_EQ(test, unregister_ftrace_function(&lk_d), 0);
+	/* calls from lk_d's sites may be in flight: walk until a wait ends */
+	mutex_lock(&ftrace_lock);
+	KUNIT_EXPECT_NULL(test, ftrace_live_single());
+	mutex_unlock(&ftrace_lock);
 	KUNIT_EXPECT_PTR_EQ(test, lk_single_now(), &lk_c);
 
 	/* one ops and a zombie, whose sites still call: walk */
@@ -244,9 +250,9 @@ static notrace void lk_single(struct kunit *test)
 	/* the zombie leaves with the next change; one ops alone again */
 	KUNIT_EXPECT_EQ(test, register_ftrace_function(&lk_c), 0);
 	KUNIT_EXPECT_EQ(test, unregister_ftrace_function(&lk_c), 0);
+	KUNIT_EXPECT_PTR_EQ(test, lk_single_now(), &lk_d);
 	mutex_lock(&ftrace_lock);
 	KUNIT_EXPECT_EQ(test, ftrace_live_zombies(), 0U);
-	KUNIT_EXPECT_PTR_EQ(test, ftrace_live_single(), &lk_d);
 	mutex_unlock(&ftrace_lock);
 
 	/* a site quarantined while it held a call: walk */
