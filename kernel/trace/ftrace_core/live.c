@@ -609,9 +609,11 @@ notrace int ftrace_shutdown(struct ftrace_ops *ops, int command)
 	live_left(ops);
 	ops->func = ops->saved_func;
 	/*
-	 * Its sites are back, no task is in its callback, and it is no
-	 * longer among the registered: a direct ops that shared them may go
-	 * plain (a bpf trampoline rebuilt now does not find it again).
+	 * Its sites are back and it is no longer among the registered (a
+	 * dynamic ops' callers are gone too; a static one's may still be in
+	 * flight, as with upstream's core): a direct ops that shared them
+	 * may go plain (a bpf trampoline rebuilt now does not find it
+	 * again).
 	 */
 	ftrace_live_exclusive_end(s);
 	if (ret) {

@@ -164,28 +164,33 @@ static notrace void settle_fn(struct work_struct *work)
 
 	mutex_lock(&ftrace_lock);
 	seen = unsettled;
-	mutex_unlock(&ftrace_lock);
-	settle_wait();
-	mutex_lock(&ftrace_lock);
-	if ((long)(seen - settled) > 0)
-		settled = seen;
+	if (seen != settled) {	/* else a caller's own wait came first */
+		mutex_unlock(&ftrace_lock);
+		settle_wait();
+		mutex_lock(&ftrace_lock);
+		if ((long)(seen - settled) > 0)
+			settled = seen;
+	}
 	/* queues the work again if a mark came meanwhile */
 	ftrace_live_single_update(ftrace_live_clean());
 	mutex_unlock(&ftrace_lock);
 }
 
 /**
- * ftrace_live_settle_flush() - let a pending wait for the callers end and
- * set single_ops
+ * ftrace_live_settle_flush() - let the pending waits for the callers end
  *
- * For KUnit, which reads single_ops.
+ * For KUnit, which reads single_ops: once no work is pending or running,
+ * single_ops is what the last change and the last wait make it, unless
+ * another thread changed something since.
  *
  * Context: process context; ftrace_lock not held; sleeps.
  */
 notrace void ftrace_live_settle_flush(void)
 {
 	lockdep_assert_not_held(&ftrace_lock);
-	flush_work(&settle_work);
+	/* a run that saw a new mark queued itself again */
+	while (flush_work(&settle_work))
+		;
 }
 
 /**

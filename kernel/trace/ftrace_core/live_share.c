@@ -183,7 +183,8 @@ notrace void ftrace_live_exclusive_undo(struct ftrace_ops *ops,
  * sites with, and that no registered IPMODIFY ops shares one with, is
  * told
  * @gone: its slot, no longer among the registered ones (its ops pointer
- *	  may be NULL: a zombie's), its sites back and its callers gone
+ *	  may be NULL: a zombie's), its sites back (and, a dynamic ops',
+ *	  its callers gone)
  *
  * Context: ftrace_lock held.
  */
