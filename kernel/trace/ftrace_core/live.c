@@ -332,7 +332,7 @@ static notrace void live_left(struct ftrace_ops *ops)
 {
 	ftrace_live_single_stop();
 	live_wait_callers(ops);
-	ftrace_live_single_update(ftrace_live_clean());
+	ftrace_live_single_update();
 }
 
 /**
@@ -479,7 +479,7 @@ static notrace void live_reap(void)
 		live_put_sets(s->acct.filter, s->acct.notrace_sites);
 		kfree(s);
 	}
-	ftrace_live_single_update(ftrace_live_clean());
+	ftrace_live_single_update();
 }
 
 /**
@@ -546,7 +546,7 @@ notrace int ftrace_startup(struct ftrace_ops *ops, int command)
 
 	ops->flags |= FTRACE_OPS_FL_ADDING;
 	ftrace_live_list_add(ops);
-	ftrace_live_single_update(ftrace_live_clean());
+	ftrace_live_single_update();
 	ret = -EBUSY;	/* a permanent ops must run, and ftrace is off */
 	if (!ftrace_live_registry.off || !(ops->flags & FTRACE_OPS_FL_PERMANENT))
 		ret = live_reg_toggle(s, true);

@@ -112,7 +112,7 @@ void ftrace_live_list_del(struct ftrace_ops *ops);
 void ftrace_live_callers_unsettle(void);
 void ftrace_live_settle_callers(void);
 void ftrace_live_single_stop(void);
-void ftrace_live_single_update(bool clean);
+void ftrace_live_single_update(void);
 void ftrace_live_settle_flush(void);
 bool ftrace_live_clean(void);
 struct ftrace_ops *ftrace_live_single(void);

@@ -172,7 +172,7 @@ static notrace void settle_fn(struct work_struct *work)
 			settled = seen;
 	}
 	/* queues the work again if a mark came meanwhile */
-	ftrace_live_single_update(ftrace_live_clean());
+	ftrace_live_single_update();
 	mutex_unlock(&ftrace_lock);
 }
 
@@ -210,10 +210,10 @@ notrace void ftrace_live_single_stop(void)
 
 /**
  * ftrace_live_single_update() - call the list's only ops straight, or walk
- * @clean: no site is left calling the caller for an ops that is gone
- *         (no zombie, no quarantined site that held a call)
  *
- * After any change of the list or of the zombies.  If a site may have
+ * Straight only if no site is left calling the caller for an ops that is
+ * gone (ftrace_live_clean(): no zombie, no quarantined site that held a
+ * call).  After any change of the list or of the zombies.  If a site may have
  * stopped calling the caller since the last wait, the list is walked and
  * settle_work waits for the calls in flight, then comes back here (at
  * boot, before workqueues, the wait is made here).  The store is ordered
@@ -221,14 +221,14 @@ notrace void ftrace_live_single_stop(void)
  *
  * Context: ftrace_lock held; may sleep.
  */
-notrace void ftrace_live_single_update(bool clean)
+notrace void ftrace_live_single_update(void)
 {
 	struct ftrace_ops *first, *one = NULL;
 
 	lockdep_assert_held(&ftrace_lock);
 	first = rcu_dereference_protected(ftrace_ops_list,
 					  lockdep_is_held(&ftrace_lock));
-	if (clean && first != &ftrace_list_end &&
+	if (ftrace_live_clean() && first != &ftrace_list_end &&
 	    rcu_dereference_protected(first->next,
 				      lockdep_is_held(&ftrace_lock)) ==
 	    &ftrace_list_end)
